@@ -1,0 +1,33 @@
+"""The caller's identity, carried from the API to the engine over RPC."""
+
+import dataclasses
+import uuid
+
+
+def new_request_id():
+    return str(uuid.uuid4())
+
+
+@dataclasses.dataclass
+class RequestContext:
+    tenant: str
+    user: str | None = None
+    roles: list = dataclasses.field(default_factory=list)
+    auth_token: str | None = None
+    auth_url: str | None = None
+    request_id: str = dataclasses.field(default_factory=new_request_id)
+    # Credentials that may only read or signal one stack (cfn-tools, wait
+    # condition handles): the stack's id, else None.
+    scoped_stack_id: str | None = None
+
+    def to_dict(self):
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, values):
+        known = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in values.items() if k in known})
+
+    @property
+    def is_admin(self):
+        return 'admin' in self.roles
