@@ -150,7 +150,11 @@ def _messaging_opts():
     Listed in the sample so that one file documents a whole deployment;
     the rest of oslo.messaging's options keep their defaults.
     """
+    import oslo_messaging
     import oslo_messaging.opts
+    # list_opts() returns copies: give them Heat's defaults first, so they
+    # equal the originals oslo.messaging registers when a transport is made.
+    oslo_messaging.set_transport_defaults(control_exchange='heat')
     wanted = {'transport_url', 'rpc_response_timeout', 'control_exchange'}
     return [opt for group, opts in oslo_messaging.opts.list_opts()
             if group in (None, 'DEFAULT') for opt in opts
@@ -160,6 +164,9 @@ def _messaging_opts():
 def register_opts(conf=CONF):
     for group, opts in GROUPS:
         conf.register_opts(opts, group=group)
+    # The same option objects oslo.messaging registers later, so that they
+    # can be read (and defaulted by heat-all) before the transport exists.
+    conf.register_opts(_messaging_opts())
 
 
 def list_opts():
@@ -171,11 +178,16 @@ def list_opts():
 
 def parse_args(argv, prog=None, default_config_files=None):
     """Parse the command line and config files into CONF."""
-    import oslo_messaging
-    oslo_messaging.set_transport_defaults(control_exchange='heat')
     CONF(argv, project='heat', prog=prog, version='0.1.0',
          default_config_files=default_config_files)
     os.makedirs(CONF.state_path, exist_ok=True)
+
+
+def use_embedded_transport_by_default(conf=CONF):
+    """Use the in-process transport unless a config file names one."""
+    location = conf.get_location('transport_url')
+    if location is None or location.location == cfg.Locations.opt_default:
+        conf.set_override('transport_url', EMBEDDED_TRANSPORT_URL)
 
 
 register_opts()

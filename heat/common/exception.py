@@ -192,3 +192,10 @@ class CloudNotFound(CloudError):
 
 class OperationCancelled(HeatError):
     message = 'Operation cancelled: %(reason)s'
+
+
+class MissingAction(HeatError):
+    code = 'MissingAction'
+    http_status = 400
+    sender_fault = True
+    message = 'The request must contain the parameter Action.'

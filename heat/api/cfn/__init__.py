@@ -1,0 +1,51 @@
+"""The CloudFormation Query API application (the end of the paste pipeline).
+
+The Query API answers at ``/v1/`` (as Heat always has) and at ``/`` (as
+AWS does).
+"""
+
+import routes
+import routes.middleware
+import webob.dec
+
+from heat.api.cfn import stacks
+from heat.common import exception
+
+
+@webob.dec.wsgify
+def health_check(req):
+    return webob.Response(text='OK\n', content_type='text/plain')
+
+
+@webob.dec.wsgify
+def not_found(req):
+    raise exception.InvalidAction(message='No API is served at %s' % req.path)
+
+
+class Router:
+    """Dispatches by path: the Query API and the health check."""
+
+    def __init__(self, rpc_client):
+        query_api = stacks.StackController(rpc_client)
+        mapper = routes.Mapper()
+        mapper.connect('/healthcheck', app=health_check)
+        for prefix in ('/v1', ''):
+            mapper.connect(prefix + '/', app=query_api,
+                           conditions={'method': ['GET', 'POST']})
+        mapper.connect('/v1', app=query_api,
+                       conditions={'method': ['GET', 'POST']})
+        self._app = routes.middleware.RoutesMiddleware(self._dispatch, mapper)
+
+    def __call__(self, environ, start_response):
+        return self._app(environ, start_response)
+
+    @staticmethod
+    @webob.dec.wsgify
+    def _dispatch(req):
+        match = req.environ['wsgiorg.routing_args'][1]
+        return match['app'] if match else not_found
+
+
+def app_factory(global_conf, **local_conf):
+    from heat.rpc import client
+    return Router(client.EngineClient())

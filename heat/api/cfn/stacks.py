@@ -1,0 +1,59 @@
+"""The Query API's actions: decode the request, call the engine, render.
+
+Every action maps to the engine method of the same name in snake case
+(CreateStack -> create_stack), which takes the decoded request members and
+returns data keyed by the member names of the action's output shape.  So
+this controller stays generic; what an action means lives in the engine.
+"""
+
+import re
+
+import webob
+import webob.dec
+
+from heat.api.cfn import request as cfn_request
+from heat.api.cfn import serializer
+from heat.api.cfn import template_url
+from heat.common import exception
+
+# The CloudFormation actions served; anything else is InvalidAction.
+ACTIONS = frozenset([
+    'CreateStack', 'UpdateStack', 'DeleteStack', 'CancelUpdateStack',
+    'DescribeStacks', 'ListStacks', 'DescribeStackEvents',
+    'DescribeStackResource', 'DescribeStackResources', 'ListStackResources',
+    'GetTemplate', 'ValidateTemplate', 'GetTemplateSummary',
+])
+# Actions whose request may name a template by URL instead of a body.
+_TEMPLATE_ACTIONS = ('CreateStack', 'UpdateStack', 'ValidateTemplate',
+                     'GetTemplateSummary')
+
+
+def engine_method(action):
+    return re.sub(r'(?<!^)(?=[A-Z])', '_', action).lower()
+
+
+def response_format(req):
+    return 'json' if req.params.get('ContentType') == 'JSON' else 'xml'
+
+
+class StackController:
+
+    def __init__(self, rpc_client):
+        self._rpc = rpc_client
+
+    @webob.dec.wsgify
+    def __call__(self, req):
+        action = req.params.get('Action')
+        if not action:
+            raise exception.MissingAction()
+        if action not in ACTIONS:
+            raise exception.InvalidAction(action=action)
+        args = cfn_request.parse_request(action, dict(req.params))
+        if action in _TEMPLATE_ACTIONS:
+            template_url.resolve_template_body(args)
+        ctxt = req.environ['heat.context']
+        result = self._rpc.call(ctxt, engine_method(action), args=args)
+        body, content_type = serializer.serialize(
+            action, result, ctxt.request_id, response_format(req))
+        return webob.Response(body=body, content_type=content_type,
+                              charset='utf-8')
