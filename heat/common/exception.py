@@ -199,3 +199,27 @@ class MissingAction(HeatError):
     http_status = 400
     sender_fault = True
     message = 'The request must contain the parameter Action.'
+
+
+class CircularDependency(ValidationError):
+    """Resources that require each other in a loop; the message names them."""
+
+    message = 'Circular dependency found: %(cycle)s'
+
+
+class UnknownDependency(InvalidTemplate):
+    message = ('Template format error: %(requirer)s depends on %(required)s, '
+               'which is not defined')
+
+
+class DecryptionFailed(HeatError):
+    """A stored secret no longer decrypts: the key it was made with is gone."""
+
+    message = ('A stored secret cannot be decrypted; was '
+               'auth_encryption_key changed?')
+
+
+class EntityNotFound(HeatError):
+    """An internal lookup by id found nothing (not a caller's mistake)."""
+
+    message = 'No %(entity)s with id %(id)s.'
