@@ -1,0 +1,1 @@
+"""heat-cfn: a command line client for Heat's CloudFormation Query API."""
