@@ -1,0 +1,457 @@
+"""The data API the engine calls: plain values in, detached rows out.
+
+Every function opens and closes its own session.  Reads by name or id that a
+caller's request can reach take the tenant explicitly, so one tenant never
+sees another's rows.  Bulk functions exist for the hot path of large stacks.
+"""
+
+import dataclasses
+import datetime
+import secrets
+import string
+
+import sqlalchemy as sa
+
+from heat.common import crypto
+from heat.common import exception
+from heat.db import connection
+from heat.db.models import (Ec2Credential, Event, RawTemplate, Resource,
+                            Stack, StackLock, UserCreds)
+from heat.db.types import utcnow
+
+configure = connection.configure
+get_engine = connection.get_engine
+
+# Bounds the retries of a lock acquire racing a release.
+_LOCK_ATTEMPTS = 3
+
+
+# -- templates -------------------------------------------------------------
+
+def raw_template_create(template: dict) -> int:
+    with connection.writing() as session:
+        row = RawTemplate(template=template)
+        session.add(row)
+        session.flush()
+        return row.id
+
+
+def raw_template_get(template_id: int) -> dict:
+    with connection.reading() as session:
+        row = session.get(RawTemplate, template_id)
+    if row is None:
+        raise exception.EntityNotFound(entity='raw_template', id=template_id)
+    return row.template
+
+
+# -- stacks ----------------------------------------------------------------
+
+def stack_create(values: dict) -> Stack:
+    with connection.writing() as session:
+        stack = Stack(**values)
+        session.add(stack)
+    return stack
+
+
+def stack_get(stack_id, tenant=None, show_deleted=False) -> Stack | None:
+    """The stack with this id; None when absent, deleted or not tenant's.
+
+    tenant=None reads across tenants: for the engine's own bookkeeping,
+    never for a request.
+    """
+    query = sa.select(Stack).where(Stack.id == stack_id)
+    if tenant is not None:
+        query = query.where(Stack.tenant == tenant)
+    if not show_deleted:
+        query = query.where(Stack.deleted_at.is_(None))
+    with connection.reading() as session:
+        return session.scalars(query).first()
+
+
+def stack_get_by_name(tenant, name) -> Stack | None:
+    query = (sa.select(Stack)
+             .where(Stack.tenant == tenant, Stack.name == name,
+                    Stack.deleted_at.is_(None))
+             .order_by(Stack.created_at.desc()))
+    with connection.reading() as session:
+        return session.scalars(query).first()
+
+
+def stack_list(tenant, statuses=None, show_deleted=False, limit=None,
+               marker=None) -> list[Stack]:
+    """The tenant's stacks, newest first.
+
+    statuses filters on 'ACTION_STATUS' strings (CREATE_COMPLETE, ...);
+    marker is the id of the last stack of the previous page.
+    """
+    query = sa.select(Stack).where(Stack.tenant == tenant)
+    if not show_deleted:
+        query = query.where(Stack.deleted_at.is_(None))
+    if statuses:
+        query = query.where(
+            (Stack.action + '_' + Stack.status).in_(list(statuses)))
+    with connection.reading() as session:
+        if marker is not None:
+            last = session.get(Stack, marker)
+            if last is None or last.tenant != tenant:
+                return []
+            query = query.where(sa.or_(
+                Stack.created_at < last.created_at,
+                sa.and_(Stack.created_at == last.created_at,
+                        Stack.id < last.id)))
+        query = query.order_by(Stack.created_at.desc(), Stack.id.desc())
+        if limit is not None:
+            query = query.limit(limit)
+        return list(session.scalars(query))
+
+
+def stack_count_by_tenant(tenant) -> int:
+    query = (sa.select(sa.func.count()).select_from(Stack)
+             .where(Stack.tenant == tenant, Stack.deleted_at.is_(None)))
+    with connection.reading() as session:
+        return session.scalar(query)
+
+
+def stack_update(stack_id, values: dict) -> None:
+    values = {'updated_at': utcnow(), **values}
+    with connection.writing() as session:
+        result = session.execute(
+            sa.update(Stack).where(Stack.id == stack_id).values(values))
+        if result.rowcount == 0:
+            raise exception.StackNotFound(stack=stack_id)
+
+
+def stack_soft_delete(stack_id) -> None:
+    """Mark the stack deleted; purge_deleted removes it for good later."""
+    stack_update(stack_id, {'deleted_at': utcnow()})
+
+
+# -- resources -------------------------------------------------------------
+
+def resource_create(values: dict) -> Resource:
+    return resources_create([values])[0]
+
+
+def resources_create(values_list: list[dict]) -> list[Resource]:
+    """Insert many resources in one statement; rows in the order given."""
+    if not values_list:
+        return []
+    with connection.writing() as session:
+        rows = session.scalars(
+            sa.insert(Resource).returning(Resource, sort_by_parameter_order=True),
+            values_list).all()
+    return rows
+
+
+def resource_get(stack_id, name) -> Resource | None:
+    query = sa.select(Resource).where(Resource.stack_id == stack_id,
+                                      Resource.name == name)
+    with connection.reading() as session:
+        return session.scalars(query).first()
+
+
+def resource_get_all(stack_id) -> list[Resource]:
+    query = (sa.select(Resource).where(Resource.stack_id == stack_id)
+             .order_by(Resource.id))
+    with connection.reading() as session:
+        return list(session.scalars(query))
+
+
+def resource_get_by_physical_id(tenant, physical_id) -> Resource | None:
+    """The resource of one of tenant's live stacks with this physical id."""
+    query = (sa.select(Resource)
+             .join(Stack, Stack.id == Resource.stack_id)
+             .where(Resource.physical_resource_id == physical_id,
+                    Stack.tenant == tenant, Stack.deleted_at.is_(None))
+             .order_by(Resource.id.desc()))
+    with connection.reading() as session:
+        return session.scalars(query).first()
+
+
+def resource_update(resource_id: int, values: dict) -> None:
+    values = {'updated_at': utcnow(), **values}
+    with connection.writing() as session:
+        result = session.execute(
+            sa.update(Resource).where(Resource.id == resource_id)
+            .values(values))
+        if result.rowcount == 0:
+            raise exception.EntityNotFound(entity='resource', id=resource_id)
+
+
+def resources_update(updates: list[tuple[int, dict]]) -> None:
+    """Update many resources by id, in one transaction."""
+    with connection.writing() as session:
+        _update_resources(session, updates)
+
+
+def resource_delete(resource_id: int) -> bool:
+    with connection.writing() as session:
+        result = session.execute(
+            sa.delete(Resource).where(Resource.id == resource_id))
+        return result.rowcount > 0
+
+
+def _update_resources(session, updates):
+    if not updates:
+        return
+    now = utcnow()
+    session.execute(sa.update(Resource), [
+        {'updated_at': now, **values, 'id': resource_id}
+        for resource_id, values in updates])
+
+
+# -- events ----------------------------------------------------------------
+
+def event_create(values: dict) -> Event:
+    with connection.writing() as session:
+        event = Event(**values)
+        session.add(event)
+    return event
+
+
+def events_create(values_list: list[dict]) -> None:
+    with connection.writing() as session:
+        _insert_events(session, values_list)
+
+
+def event_list(stack_id, limit=None, marker=None) -> list[Event]:
+    """The stack's events, newest first; marker is the last event's uuid."""
+    query = sa.select(Event).where(Event.stack_id == stack_id)
+    with connection.reading() as session:
+        if marker is not None:
+            last_id = session.scalar(
+                sa.select(Event.id).where(Event.uuid == marker,
+                                          Event.stack_id == stack_id))
+            if last_id is None:
+                return []
+            query = query.where(Event.id < last_id)
+        query = query.order_by(Event.id.desc())
+        if limit is not None:
+            query = query.limit(limit)
+        return list(session.scalars(query))
+
+
+def _insert_events(session, values_list):
+    if values_list:
+        session.execute(sa.insert(Event), list(values_list))
+
+
+def write_batch(resource_updates: list[tuple[int, dict]],
+                events: list[dict]) -> None:
+    """Resource updates and the events recording them, in one transaction."""
+    with connection.writing() as session:
+        _update_resources(session, resource_updates)
+        _insert_events(session, events)
+
+
+# -- stack locks -----------------------------------------------------------
+
+def stack_lock_acquire(stack_id, engine_id) -> str | None:
+    """Take the stack's lock: None when taken, else the holder's engine id.
+
+    The holder may be engine_id itself: a second operation of the same
+    engine on the same stack must not proceed either.
+    """
+    for _ in range(_LOCK_ATTEMPTS):
+        try:
+            with connection.writing() as session:
+                session.add(StackLock(stack_id=stack_id,
+                                      engine_id=engine_id))
+            return None
+        except sa.exc.IntegrityError:
+            holder = _lock_holder(stack_id)
+            if holder is not None:
+                return holder
+            if stack_get(stack_id, show_deleted=True) is None:
+                raise exception.StackNotFound(stack=stack_id)
+            # The holder released it between our insert and our read.
+    return _lock_holder(stack_id)
+
+
+def stack_lock_steal(stack_id, old_engine_id, new_engine_id) -> bool:
+    """Move the lock from a dead engine; False if old_engine_id lost it."""
+    with connection.writing() as session:
+        result = session.execute(
+            sa.update(StackLock)
+            .where(StackLock.stack_id == stack_id,
+                   StackLock.engine_id == old_engine_id)
+            .values(engine_id=new_engine_id, created_at=utcnow()))
+        return result.rowcount == 1
+
+
+def stack_lock_release(stack_id, engine_id) -> bool:
+    """Drop the lock if engine_id holds it; False if it did not."""
+    with connection.writing() as session:
+        result = session.execute(
+            sa.delete(StackLock).where(StackLock.stack_id == stack_id,
+                                       StackLock.engine_id == engine_id))
+        return result.rowcount == 1
+
+
+def stack_locks_held_by(engine_id) -> list[str]:
+    query = (sa.select(StackLock.stack_id)
+             .where(StackLock.engine_id == engine_id)
+             .order_by(StackLock.stack_id))
+    with connection.reading() as session:
+        return list(session.scalars(query))
+
+
+def _lock_holder(stack_id):
+    with connection.reading() as session:
+        return session.scalar(sa.select(StackLock.engine_id)
+                              .where(StackLock.stack_id == stack_id))
+
+
+# -- credentials -----------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True)
+class UserCredentials:
+    """A stack's stored identity, password decrypted."""
+
+    stack_id: str
+    username: str | None
+    password: str | None = dataclasses.field(repr=False)
+    tenant: str
+    trust_id: str | None
+    auth_url: str | None
+
+
+@dataclasses.dataclass(frozen=True)
+class Ec2Keypair:
+    """An EC2 key pair; secret is None where it was not asked for."""
+
+    access: str
+    tenant: str
+    user: str | None
+    stack_id: str | None
+    created_at: datetime.datetime
+    secret: str | None = dataclasses.field(default=None, repr=False)
+
+
+def user_creds_create(stack_id, tenant, username=None, password=None,
+                      trust_id=None, auth_url=None) -> int:
+    encrypted = None if password is None else crypto.encrypt(password)
+    with connection.writing() as session:
+        row = UserCreds(stack_id=stack_id, tenant=tenant, username=username,
+                        password=encrypted, trust_id=trust_id,
+                        auth_url=auth_url)
+        session.add(row)
+        session.flush()
+        return row.id
+
+
+def user_creds_get(stack_id) -> UserCredentials | None:
+    """The stack's most recently stored credentials."""
+    query = (sa.select(UserCreds).where(UserCreds.stack_id == stack_id)
+             .order_by(UserCreds.id.desc()))
+    with connection.reading() as session:
+        row = session.scalars(query).first()
+    if row is None:
+        return None
+    password = None if row.password is None else crypto.decrypt(row.password)
+    return UserCredentials(stack_id=row.stack_id, username=row.username,
+                           password=password, tenant=row.tenant,
+                           trust_id=row.trust_id, auth_url=row.auth_url)
+
+
+def user_creds_delete(stack_id) -> bool:
+    with connection.writing() as session:
+        result = session.execute(
+            sa.delete(UserCreds).where(UserCreds.stack_id == stack_id))
+        return result.rowcount > 0
+
+
+def ec2_credential_create(tenant, user=None, stack_id=None) -> tuple[str, str]:
+    """A new random key pair: (access, secret), shaped like AWS's."""
+    access = ''.join(secrets.choice(string.ascii_uppercase + string.digits)
+                     for _ in range(20))
+    secret = ''.join(secrets.choice(string.ascii_letters + string.digits
+                                    + '+/') for _ in range(40))
+    with connection.writing() as session:
+        session.add(Ec2Credential(access=access,
+                                  secret=crypto.encrypt(secret),
+                                  tenant=tenant, user=user,
+                                  stack_id=stack_id))
+    return access, secret
+
+
+def ec2_credential_get(access) -> Ec2Keypair | None:
+    with connection.reading() as session:
+        row = session.get(Ec2Credential, access)
+    if row is None:
+        return None
+    return _keypair(row, secret=crypto.decrypt(row.secret))
+
+
+def ec2_credential_list(tenant=None, stack_id=None) -> list[Ec2Keypair]:
+    """Key pairs, oldest first, without their secrets."""
+    query = sa.select(Ec2Credential).order_by(Ec2Credential.created_at,
+                                              Ec2Credential.access)
+    if tenant is not None:
+        query = query.where(Ec2Credential.tenant == tenant)
+    if stack_id is not None:
+        query = query.where(Ec2Credential.stack_id == stack_id)
+    with connection.reading() as session:
+        return [_keypair(row) for row in session.scalars(query)]
+
+
+def ec2_credential_delete(access) -> bool:
+    with connection.writing() as session:
+        result = session.execute(
+            sa.delete(Ec2Credential).where(Ec2Credential.access == access))
+        return result.rowcount > 0
+
+
+def _keypair(row, secret=None):
+    return Ec2Keypair(access=row.access, tenant=row.tenant, user=row.user,
+                      stack_id=row.stack_id, created_at=row.created_at,
+                      secret=secret)
+
+
+# -- purge -----------------------------------------------------------------
+
+def purge_deleted(older_than: datetime.timedelta) -> int:
+    """Remove stacks soft-deleted before now - older_than, with their rows.
+
+    Returns how many stacks were removed.  Templates no stack refers to
+    any more go too.
+    """
+    cutoff = utcnow() - older_than
+    with connection.writing() as session:
+        purged = session.execute(
+            sa.select(Stack.id, Stack.raw_template_id,
+                      Stack.prev_raw_template_id)
+            .where(Stack.deleted_at < cutoff)).all()
+        if not purged:
+            return 0
+        stack_ids = [row.id for row in purged]
+        for model in (Resource, Event, StackLock, UserCreds, Ec2Credential):
+            session.execute(sa.delete(model)
+                            .where(model.stack_id.in_(stack_ids)))
+        # A surviving child must not point at a parent that is gone.
+        session.execute(sa.update(Stack)
+                        .where(Stack.owner_id.in_(stack_ids))
+                        .values(owner_id=None))
+        session.execute(sa.delete(Stack).where(Stack.id.in_(stack_ids)))
+        template_ids = ({row.raw_template_id for row in purged}
+                        | {row.prev_raw_template_id for row in purged})
+        template_ids.discard(None)
+        _delete_unreferenced_templates(session, template_ids)
+    return len(stack_ids)
+
+
+def _delete_unreferenced_templates(session, template_ids):
+    """Delete those of template_ids that no remaining stack uses.
+
+    Only the purged stacks' templates are candidates: any other template
+    may belong to a stack being created right now.
+    """
+    still_used = set(session.scalars(
+        sa.select(Stack.raw_template_id)
+        .where(Stack.raw_template_id.in_(template_ids))
+        .union(sa.select(Stack.prev_raw_template_id)
+               .where(Stack.prev_raw_template_id.in_(template_ids)))))
+    unused = template_ids - still_used
+    if unused:
+        session.execute(sa.delete(RawTemplate)
+                        .where(RawTemplate.id.in_(unused)))

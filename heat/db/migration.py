@@ -1,0 +1,68 @@
+"""Schema migrations (alembic), driven from code.
+
+    upgrade(url)            bring the schema to the newest revision
+    downgrade(url, rev)     go back to rev ('base': nothing)
+    version(url)            the revision the database is at, or None
+
+url=None means the configured database ([database] connection, else the
+SQLite file in state_path).
+"""
+
+import contextlib
+import os
+
+from alembic import command
+from alembic import config as alembic_config
+from alembic import migration as alembic_migration
+
+from heat.db import connection
+
+MIGRATIONS_DIR = os.path.join(os.path.dirname(__file__), 'migrations')
+
+
+def upgrade(url=None, revision='head'):
+    with _alembic_config(url) as config:
+        command.upgrade(config, revision)
+
+
+def downgrade(url, revision='base'):
+    with _alembic_config(url) as config:
+        command.downgrade(config, revision)
+
+
+def version(url=None) -> str | None:
+    with _connection(url) as conn:
+        return alembic_migration.MigrationContext.configure(
+            conn).get_current_revision()
+
+
+def make_config():
+    """An alembic Config for Heat's migrations (without a connection)."""
+    config = alembic_config.Config()
+    config.set_main_option('script_location', MIGRATIONS_DIR)
+    return config
+
+
+@contextlib.contextmanager
+def _alembic_config(url):
+    with _connection(url) as conn:
+        config = make_config()
+        config.attributes['connection'] = conn
+        yield config
+        conn.commit()
+
+
+@contextlib.contextmanager
+def _connection(url):
+    engine = connection.make_engine(url)
+    try:
+        with engine.connect() as conn:
+            if conn.dialect.name == 'sqlite':
+                # SQLite batch migrations copy and drop tables, which
+                # enforced foreign keys would forbid.  (A pragma is ignored
+                # inside a transaction: set it before one begins.)
+                conn.connection.driver_connection.execute(
+                    'PRAGMA foreign_keys = OFF')
+            yield conn
+    finally:
+        engine.dispose()

@@ -1,0 +1,180 @@
+"""The tables Heat keeps, as typed SQLAlchemy models.
+
+No ORM relationships: the data API hands out detached rows and callers read
+plain columns, so nothing can lazy-load after its session has closed.
+"""
+
+import datetime
+from typing import Any
+import uuid
+
+import sqlalchemy as sa
+from sqlalchemy import orm
+from sqlalchemy.orm import Mapped, mapped_column
+
+from heat.db.types import Json, UTCDateTime, utcnow
+
+
+def _new_uuid():
+    return str(uuid.uuid4())
+
+
+class Base(orm.DeclarativeBase):
+    # Constraint names known in advance, so migrations can name them.
+    metadata = sa.MetaData(naming_convention={
+        'pk': 'pk_%(table_name)s',
+        'fk': 'fk_%(table_name)s_%(column_0_name)s',
+        'uq': 'uq_%(table_name)s_%(column_0_name)s',
+    })
+    type_annotation_map = {
+        datetime.datetime: UTCDateTime,
+        dict[str, Any]: Json,
+        list[str]: Json,
+        list[dict[str, str]]: Json,
+    }
+
+
+class RawTemplate(Base):
+    __tablename__ = 'raw_template'
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    template: Mapped[dict[str, Any]]
+
+
+class Stack(Base):
+    __tablename__ = 'stack'
+    __table_args__ = (
+        sa.Index('ix_stack_tenant_name', 'tenant', 'name'),
+        sa.Index('ix_stack_owner_id', 'owner_id'),
+    )
+
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True,
+                                    default=_new_uuid)
+    name: Mapped[str] = mapped_column(sa.String(255))
+    tenant: Mapped[str] = mapped_column(sa.String(255))
+    user: Mapped[str | None] = mapped_column(sa.String(255))
+    # The parent of a nested stack.
+    owner_id: Mapped[str | None] = mapped_column(
+        sa.String(36), sa.ForeignKey('stack.id'))
+    raw_template_id: Mapped[int] = mapped_column(
+        sa.ForeignKey('raw_template.id'))
+    # The template an update replaced, kept until the update cannot roll back.
+    prev_raw_template_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey('raw_template.id'))
+    action: Mapped[str] = mapped_column(sa.String(32))
+    status: Mapped[str] = mapped_column(sa.String(32))
+    status_reason: Mapped[str | None] = mapped_column(sa.Text)
+    # The parameter values the user gave, not the resolved ones.
+    parameters: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    timeout: Mapped[int | None] = mapped_column(doc='Minutes.')
+    disable_rollback: Mapped[bool] = mapped_column(default=False)
+    on_failure: Mapped[str | None] = mapped_column(sa.String(32))
+    tags: Mapped[list[dict[str, str]]] = mapped_column(default=list)
+    notification_arns: Mapped[list[str]] = mapped_column(default=list)
+    capabilities: Mapped[list[str]] = mapped_column(default=list)
+    description: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime.datetime | None] = mapped_column(
+        onupdate=utcnow)
+    deleted_at: Mapped[datetime.datetime | None]
+
+
+class Resource(Base):
+    __tablename__ = 'resource'
+    __table_args__ = (
+        sa.Index('ix_resource_stack_id_name', 'stack_id', 'name'),
+        sa.Index('ix_resource_physical_resource_id',
+                 'physical_resource_id'),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stack_id: Mapped[str] = mapped_column(sa.ForeignKey('stack.id'))
+    name: Mapped[str] = mapped_column(sa.String(255), doc='Logical id.')
+    type: Mapped[str] = mapped_column(sa.String(255))
+    physical_resource_id: Mapped[str | None] = mapped_column(
+        sa.String(255))
+    action: Mapped[str] = mapped_column(sa.String(32), default='INIT')
+    status: Mapped[str] = mapped_column(sa.String(32), default='COMPLETE')
+    status_reason: Mapped[str | None] = mapped_column(sa.Text)
+    properties_data: Mapped[dict[str, Any] | None]
+    rsrc_metadata: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # Attribute values cached for outputs, so describes need no cloud call.
+    attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # During update replacement: ids of the old and the new resource rows.
+    replaces: Mapped[int | None]
+    replaced_by: Mapped[int | None]
+    created_at: Mapped[datetime.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime.datetime | None] = mapped_column(
+        onupdate=utcnow)
+
+
+class Event(Base):
+    __tablename__ = 'event'
+    __table_args__ = (
+        sa.Index('ix_event_stack_id_id', 'stack_id', 'id'),
+        sa.Index('ix_event_uuid', 'uuid', unique=True),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    uuid: Mapped[str] = mapped_column(sa.String(36), default=_new_uuid)
+    stack_id: Mapped[str] = mapped_column(sa.ForeignKey('stack.id'))
+    # The logical id; the stack's own events carry the stack name.
+    resource_name: Mapped[str] = mapped_column(sa.String(255))
+    physical_resource_id: Mapped[str | None] = mapped_column(
+        sa.String(255))
+    resource_type: Mapped[str] = mapped_column(sa.String(255))
+    resource_action: Mapped[str] = mapped_column(sa.String(32))
+    resource_status: Mapped[str] = mapped_column(sa.String(32))
+    resource_status_reason: Mapped[str | None] = mapped_column(sa.Text)
+    resource_properties: Mapped[dict[str, Any] | None]
+    created_at: Mapped[datetime.datetime] = mapped_column(default=utcnow)
+
+
+class UserCreds(Base):
+    """The identity a stack's long-running work acts as."""
+
+    __tablename__ = 'user_creds'
+    __table_args__ = (
+        sa.Index('ix_user_creds_stack_id', 'stack_id'),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stack_id: Mapped[str] = mapped_column(sa.ForeignKey('stack.id'))
+    username: Mapped[str | None] = mapped_column(sa.String(255))
+    password: Mapped[str | None] = mapped_column(sa.Text,
+                                                 doc='Encrypted.')
+    tenant: Mapped[str] = mapped_column(sa.String(255))
+    trust_id: Mapped[str | None] = mapped_column(sa.String(255))
+    auth_url: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime.datetime] = mapped_column(default=utcnow)
+
+
+class Ec2Credential(Base):
+    """An AWS-style key pair that Heat checks signatures against."""
+
+    __tablename__ = 'ec2_credential'
+    __table_args__ = (
+        sa.Index('ix_ec2_credential_tenant', 'tenant'),
+        sa.Index('ix_ec2_credential_stack_id', 'stack_id'),
+    )
+
+    access: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    secret: Mapped[str] = mapped_column(sa.Text, doc='Encrypted.')
+    tenant: Mapped[str] = mapped_column(sa.String(255))
+    user: Mapped[str | None] = mapped_column(sa.String(255))
+    # Set for keys that may act on one stack only (wait condition handles).
+    stack_id: Mapped[str | None] = mapped_column(sa.ForeignKey('stack.id'))
+    created_at: Mapped[datetime.datetime] = mapped_column(default=utcnow)
+
+
+class StackLock(Base):
+    __tablename__ = 'stack_lock'
+    __table_args__ = (
+        sa.Index('ix_stack_lock_engine_id', 'engine_id'),
+    )
+
+    stack_id: Mapped[str] = mapped_column(sa.ForeignKey('stack.id'),
+                                          primary_key=True)
+    engine_id: Mapped[str] = mapped_column(sa.String(255))
+    created_at: Mapped[datetime.datetime] = mapped_column(default=utcnow)
