@@ -1,0 +1,273 @@
+"""Rendering results, checked by parsing them back with botocore."""
+
+import datetime
+import json
+
+import botocore.parsers
+import pytest
+
+from heat.api.cfn import request
+from heat.api.cfn import serializer
+from heat.common import exception
+
+ACTIONS = [
+    'CreateStack', 'UpdateStack', 'DeleteStack', 'DescribeStacks',
+    'ListStacks', 'DescribeStackEvents', 'DescribeStackResource',
+    'DescribeStackResources', 'ListStackResources', 'GetTemplate',
+    'ValidateTemplate', 'GetTemplateSummary', 'CancelUpdateStack',
+    'SignalResource',
+]
+ACTIONS_WITH_OUTPUT = [a for a in ACTIONS
+                       if request.operation_model(a).output_shape]
+
+WHEN = datetime.datetime(2026, 11, 23, 19, 0, 0, 123000,
+                         tzinfo=datetime.timezone.utc)
+
+
+def example(shape, name='', depth=0):
+    """A value for shape with every member set (recursion cut at depth 6)."""
+    kind = shape.type_name
+    if kind == 'structure':
+        if depth > 6:
+            return None
+        value = {}
+        for member, member_shape in shape.members.items():
+            member_value = example(member_shape, member, depth + 1)
+            if member_value is not None:
+                value[member] = member_value
+        return value
+    if kind == 'list':
+        item = example(shape.member, name, depth + 1)
+        return None if item is None else [item, item]
+    if kind == 'map':
+        return {'k1': example(shape.value, name, depth + 1)}
+    return {
+        'string': '%s <&> "value"\r\n' % name,
+        'integer': 7, 'long': 7, 'double': 1.5, 'float': 1.5,
+        'boolean': True, 'timestamp': WHEN,
+    }[kind]
+
+
+def output_shape(action):
+    return request.operation_model(action).output_shape
+
+
+def parse_xml(action, body, status=200):
+    parser = botocore.parsers.create_parser('query')
+    parsed = parser.parse({'body': body, 'status_code': status,
+                           'headers': {}}, output_shape(action))
+    metadata = parsed.pop('ResponseMetadata')
+    return parsed, metadata
+
+
+@pytest.mark.parametrize('action', ACTIONS_WITH_OUTPUT)
+def test_every_member_round_trips_through_botocore(action):
+    result = example(output_shape(action))
+    body, content_type = serializer.serialize(action, result, 'req-1')
+    assert content_type == 'text/xml'
+    parsed, metadata = parse_xml(action, body)
+    assert parsed == result
+    assert metadata['RequestId'] == 'req-1'
+
+
+@pytest.mark.parametrize('action', ['DeleteStack', 'CancelUpdateStack',
+                                    'SignalResource'])
+def test_actions_without_output(action):
+    for result in (None, {}):
+        body, _ = serializer.serialize(action, result, 'req-2')
+        assert parse_xml(action, body) == ({}, {'RequestId': 'req-2',
+                                                'HTTPStatusCode': 200,
+                                                'HTTPHeaders': {}})
+    with pytest.raises(serializer.InvalidResult):
+        serializer.serialize(action, {'StackId': 'x'}, 'r')
+
+
+def test_describe_stacks_golden_xml():
+    result = {'Stacks': [{
+        'StackName': 'web', 'StackId': 'arn:openstack:heat::t:stacks/web/1',
+        'CreationTime': WHEN, 'StackStatus': 'CREATE_COMPLETE',
+        'DisableRollback': False, 'Outputs': [],
+        'Parameters': [{'ParameterKey': 'K', 'ParameterValue': 'a<b'}],
+    }]}
+    body, _ = serializer.serialize('DescribeStacks', result, 'r-9')
+    assert body.decode() == (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<DescribeStacksResponse xmlns="http://cloudformation.amazonaws.com/'
+        'doc/2010-05-15/"><DescribeStacksResult><Stacks><member>'
+        '<StackId>arn:openstack:heat::t:stacks/web/1</StackId>'
+        '<StackName>web</StackName><Parameters><member>'
+        '<ParameterKey>K</ParameterKey><ParameterValue>a&lt;b'
+        '</ParameterValue></member></Parameters>'
+        '<CreationTime>2026-11-23T19:00:00.123Z</CreationTime>'
+        '<StackStatus>CREATE_COMPLETE</StackStatus>'
+        '<DisableRollback>false</DisableRollback><Outputs></Outputs>'
+        '</member></Stacks></DescribeStacksResult><ResponseMetadata>'
+        '<RequestId>r-9</RequestId></ResponseMetadata>'
+        '</DescribeStacksResponse>')
+
+
+def test_naive_and_offset_times_are_utc():
+    offset = datetime.timezone(datetime.timedelta(hours=2))
+    assert serializer.format_timestamp(
+        datetime.datetime(2026, 1, 2, 3, 4, 5)) == '2026-01-02T03:04:05.000Z'
+    assert serializer.format_timestamp(
+        datetime.datetime(2026, 1, 2, 5, 4, 5, 999999, tzinfo=offset)) \
+        == '2026-01-02T03:04:05.999Z'
+
+
+def test_members_set_to_none_are_left_out():
+    body, _ = serializer.serialize('CreateStack', {'StackId': None}, 'r')
+    assert parse_xml('CreateStack', body)[0] == {}
+
+
+def test_characters_xml_cannot_carry_are_dropped():
+    result = {'TemplateBody': 'a\x00b\x1bc'}
+    body, _ = serializer.serialize('GetTemplate', result, 'r')
+    assert parse_xml('GetTemplate', body)[0] == {'TemplateBody': 'abc'}
+
+
+def test_json_form_is_what_boto2_reads():
+    detail = {'StackName': 'web', 'LogicalResourceId': 'Server',
+              'ResourceType': 'AWS::EC2::Instance',
+              'LastUpdatedTimestamp': WHEN,
+              'ResourceStatus': 'CREATE_COMPLETE',
+              'Metadata': '{"AWS::CloudFormation::Init": {}}'}
+    body, content_type = serializer.serialize(
+        'DescribeStackResource', {'StackResourceDetail': detail}, 'r-3',
+        'json')
+    assert content_type == 'application/json'
+    document = json.loads(body)
+    response = document['DescribeStackResourceResponse']
+    got = response['DescribeStackResourceResult']['StackResourceDetail']
+    assert got == dict(detail,
+                       LastUpdatedTimestamp='2026-11-23T19:00:00.123Z')
+    assert response['ResponseMetadata'] == {'RequestId': 'r-3'}
+    body, _ = serializer.serialize('CreateStack', {'StackId': 'arn:s'},
+                                   'r', 'json')
+    assert json.loads(body)['CreateStackResponse']['CreateStackResult'] \
+        == {'StackId': 'arn:s'}
+
+
+def test_json_keeps_lists_numbers_and_booleans():
+    result = {'Stacks': [{'StackName': 'w', 'CreationTime': WHEN,
+                          'StackStatus': 'CREATE_COMPLETE',
+                          'TimeoutInMinutes': 5, 'DisableRollback': True,
+                          'Capabilities': ['CAPABILITY_IAM']}]}
+    body, _ = serializer.serialize('DescribeStacks', result, 'r', 'json')
+    stack = json.loads(body)['DescribeStacksResponse'][
+        'DescribeStacksResult']['Stacks'][0]
+    assert stack['TimeoutInMinutes'] == 5
+    assert stack['DisableRollback'] is True
+    assert stack['Capabilities'] == ['CAPABILITY_IAM']
+
+
+def _paths(shape, value, path=()):
+    """Yield (path, shape, value) of every member in a nested value."""
+    yield path, shape, value
+    if shape.type_name == 'structure':
+        for name, member_value in value.items():
+            yield from _paths(shape.members[name], member_value,
+                              path + (name,))
+    elif shape.type_name == 'list':
+        yield from _paths(shape.member, value[0], path + (0,))
+
+
+def _without(value, path):
+    if not path:
+        return None
+    head, rest = path[0], path[1:]
+    if isinstance(value, list):
+        return [_without(value[0], rest)] + value[1:]
+    changed = dict(value)
+    if rest:
+        changed[head] = _without(value[head], rest)
+    else:
+        del changed[head]
+    return changed
+
+
+def _replaced(value, path, new):
+    if not path:
+        return new
+    head, rest = path[0], path[1:]
+    changed = list(value) if isinstance(value, list) else dict(value)
+    changed[head] = _replaced(value[head], rest, new)
+    return changed
+
+
+WRONG_TYPES = {'string': 7, 'integer': '7', 'long': True, 'boolean': 'true',
+               'timestamp': '2026-11-23', 'list': 'x', 'structure': ['x'],
+               'double': 'x', 'float': None, 'map': []}
+
+
+def required_paths(action):
+    shape = output_shape(action)
+    return [path + (name,)
+            for path, member_shape, _ in _paths(shape, example(shape))
+            if member_shape.type_name == 'structure'
+            for name in member_shape.required_members]
+
+
+# The outputs of CreateStack, GetTemplate ... have no required members.
+@pytest.mark.parametrize('action', [a for a in ACTIONS_WITH_OUTPUT
+                                    if required_paths(a)])
+def test_every_required_member_is_enforced(action):
+    result = example(output_shape(action))
+    for path in required_paths(action):
+        with pytest.raises(serializer.InvalidResult, match=path[-1]):
+            serializer.serialize(action, _without(result, path), 'r')
+
+
+@pytest.mark.parametrize('action', ACTIONS_WITH_OUTPUT)
+def test_every_wrong_type_is_refused(action):
+    shape = output_shape(action)
+    result = example(shape)
+    checked = 0
+    for path, member_shape, _ in _paths(shape, result):
+        wrong = WRONG_TYPES[member_shape.type_name]
+        if not path or wrong is None:
+            continue
+        with pytest.raises(serializer.InvalidResult):
+            serializer.serialize(action, _replaced(result, path, wrong), 'r')
+        checked += 1
+    assert checked > 0
+
+
+@pytest.mark.parametrize('action', ACTIONS_WITH_OUTPUT)
+def test_unknown_members_are_refused(action):
+    with pytest.raises(serializer.InvalidResult, match='Bogus'):
+        serializer.serialize(action, {'Bogus': 'x'}, 'r')
+
+
+@pytest.mark.parametrize('err', [
+    exception.StackNotFound(stack='web'),
+    exception.SignatureDoesNotMatch(),
+    exception.ServiceUnavailable(),
+])
+def test_errors_parse_as_botocore_errors(err):
+    body, content_type = serializer.serialize_error(err, 'req-e')
+    assert content_type == 'text/xml'
+    parsed, metadata = parse_xml('DescribeStacks', body, err.http_status)
+    assert parsed['Error'] == {
+        'Type': 'Sender' if err.sender_fault else 'Receiver',
+        'Code': err.code, 'Message': str(err)}
+    assert metadata['RequestId'] == 'req-e'
+
+
+def test_error_json_form():
+    err = exception.StackNotFound(stack='web')
+    body, content_type = serializer.serialize_error(err, 'req-j', 'json')
+    assert content_type == 'application/json'
+    assert json.loads(body) == {
+        'Error': {'Type': 'Sender', 'Code': 'ValidationError',
+                  'Message': 'Stack with id web does not exist'},
+        'RequestId': 'req-j'}
+
+
+def test_error_json_is_what_boto2_reads():
+    from boto import exception as boto_exception
+    body, _ = serializer.serialize_error(
+        exception.StackNotFound(stack='web'), 'req-b', 'json')
+    err = boto_exception.BotoServerError(400, 'Bad Request', body)
+    assert (err.error_code, err.request_id) == ('ValidationError', 'req-b')
+    assert err.message == 'Stack with id web does not exist'
