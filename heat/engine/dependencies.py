@@ -18,7 +18,7 @@ class Dependencies:
     """A directed graph of nodes and the nodes each one requires."""
 
     def __init__(self, requirements=None):
-        """Build from an optional mapping ``{node: iterable of required nodes}``.
+        """Build from a mapping ``{node: iterable of required nodes}``.
 
         Every required node must itself be a key of the mapping.
         """
