@@ -203,13 +203,13 @@ class _GraphRun:
         finally:
             # Only reached with tasks left if a callback raised.
             for node in list(self._tasks):
-                self._tasks.pop(node).close()
+                self._close(node, self._tasks.pop(node))
         return GraphResult(self._outcome, self._results, self._root_cause)
 
     def _idle(self):
         """True when every running task waits on a call or a timer."""
-        return (self._tasks and not self._due and not self._ready
-                and self._outcome is RunOutcome.COMPLETE)
+        return bool(self._tasks and not self._due and not self._ready
+                    and self._outcome is RunOutcome.COMPLETE)
 
     def _start_due_nodes(self):
         while self._due:
@@ -352,8 +352,6 @@ class _GraphRun:
     def _complete(self, node):
         del self._tasks[node]
         self._finish(node, NodeResult(NodeState.COMPLETE))
-        if self._outcome is not RunOutcome.COMPLETE:
-            return
         for later in self._after(node):
             self._unmet[later] -= 1
             if self._unmet[later] == 0:
