@@ -14,7 +14,9 @@ POLL_INTERVAL = 1.5
 # How each operation can end badly; '<ACTION>_COMPLETE' is its success.
 # Any other status is an operation still running, or one not yet started.
 _FAILURES = {
-    'CREATE': ('CREATE_FAILED', 'ROLLBACK_COMPLETE', 'ROLLBACK_FAILED'),
+    # DELETE_*: a failed create with OnFailure=DELETE.
+    'CREATE': ('CREATE_FAILED', 'ROLLBACK_COMPLETE', 'ROLLBACK_FAILED',
+               'DELETE_COMPLETE', 'DELETE_FAILED'),
     'UPDATE': ('UPDATE_FAILED', 'UPDATE_ROLLBACK_COMPLETE',
                'UPDATE_ROLLBACK_FAILED'),
     'DELETE': ('DELETE_FAILED',),

@@ -16,7 +16,8 @@ from heat.cfnclient import wait
 
 STACK_ID = 'arn:openstack:heat::t1:stacks/web/1c9a7e9c'
 UTC = datetime.timezone.utc
-TEMPLATE = '{"Resources": {"H": {"Type": "AWS::CloudFormation::WaitConditionHandle"}}}'
+TEMPLATE = ('{"Resources": {"H": '
+            '{"Type": "AWS::CloudFormation::WaitConditionHandle"}}}')
 
 
 def at(second):
@@ -35,6 +36,12 @@ def stack(status, reason='', **extra):
     return {'Stacks': [dict(StackName='web', StackId=STACK_ID,
                             CreationTime=at(0), StackStatus=status,
                             StackStatusReason=reason, **extra)]}
+
+
+def gone():
+    return {'service_error_code': 'ValidationError',
+            'service_message': 'Stack with id %s does not exist' % STACK_ID,
+            'http_status_code': 400}
 
 
 @pytest.fixture(scope='module')
@@ -270,7 +277,7 @@ def test_template_prints_a_json_body_as_json(client, stubber, capsys):
 
 
 def test_template_prints_a_yaml_body_verbatim(client, stubber, capsys):
-    body = 'Resources:\n  H: {Type: "AWS::CloudFormation::WaitConditionHandle"}'
+    body = 'Resources:\n  H: {Type: AWS::CloudFormation::WaitConditionHandle}'
     stubber.add_response('get_template', {'TemplateBody': body},
                          {'StackName': 'web'})
     assert run(client, 'template', 'web') == 0
@@ -367,6 +374,28 @@ def test_create_wait_fails_on_rollback_with_the_stacks_reason(
                             'Resource CREATE failed: H: quota\n')
 
 
+def test_create_wait_fails_when_the_failed_stack_is_deleted(
+        client, stubber, template_file, capsys):
+    stubber.add_response('create_stack', {'StackId': STACK_ID})
+    stubber.add_response('describe_stacks', stack('DELETE_COMPLETE', 'quota'))
+    stubber.add_response('describe_stack_events', {'StackEvents': []})
+    assert run(client, 'create', 'web', '--template-file', template_file,
+               '--on-failure', 'DELETE', '--wait') == 1
+    assert capsys.readouterr().err == \
+        'ERROR: Stack web DELETE_COMPLETE: quota\n'
+
+
+def test_create_wait_fails_when_the_stack_is_gone(
+        client, stubber, template_file, capsys):
+    stubber.add_response('create_stack', {'StackId': STACK_ID})
+    stubber.add_client_error('describe_stacks', **gone())
+    stubber.add_client_error('describe_stack_events', **gone())
+    assert run(client, 'create', 'web', '--template-file', template_file,
+               '--wait') == 1
+    assert capsys.readouterr().err == \
+        'ERROR: Stack web DELETE_COMPLETE: the stack was deleted\n'
+
+
 def test_update_wait_skips_earlier_events(client, stubber, capsys):
     stubber.add_response('describe_stacks', stack('CREATE_COMPLETE'),
                          {'StackName': 'web'})
@@ -395,12 +424,6 @@ def test_update_wait_fails_on_update_rollback(client, stubber, capsys):
                '--wait') == 1
     assert capsys.readouterr().err == \
         'ERROR: Stack web UPDATE_ROLLBACK_COMPLETE: bad property\n'
-
-
-def gone():
-    return {'service_error_code': 'ValidationError',
-            'service_message': 'Stack with id %s does not exist' % STACK_ID,
-            'http_status_code': 400}
 
 
 def test_delete_wait_succeeds_when_the_stack_disappears(
