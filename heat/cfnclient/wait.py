@@ -52,7 +52,7 @@ def event_line(event):
         output.timestamp(event.get('Timestamp')),
         event.get('LogicalResourceId', ''),
         event.get('ResourceStatus', ''),
-        event.get('ResourceStatusReason') or '')
+        event.get('ResourceStatusReason') or '').rstrip()
 
 
 def chronological(events):
