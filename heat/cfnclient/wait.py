@@ -48,11 +48,12 @@ def stack_missing(error):
 
 
 def event_line(event):
-    return '%s  %-24s  %-20s  %s' % (
+    line = '%s  %-24s  %-20s  %s' % (
         output.timestamp(event.get('Timestamp')),
         event.get('LogicalResourceId', ''),
         event.get('ResourceStatus', ''),
-        event.get('ResourceStatusReason') or '').rstrip()
+        event.get('ResourceStatusReason') or '')
+    return line.rstrip()
 
 
 def chronological(events):

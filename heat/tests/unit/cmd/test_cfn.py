@@ -356,6 +356,8 @@ def test_create_wait_prints_each_new_event_once_then_succeeds(
     assert [line.split()[1:3] for line in lines[1:4]] == [
         ['H', 'CREATE_IN_PROGRESS'], ['H', 'CREATE_COMPLETE'],
         ['web', 'CREATE_COMPLETE']]
+    assert lines[1] == '2012-06-01T12:00:01Z  H' + ' ' * 25 + \
+        'CREATE_IN_PROGRESS'
     assert lines[4:] == ['Stack web CREATE_COMPLETE']
 
 
