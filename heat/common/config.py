@@ -39,6 +39,10 @@ default_opts = [
     cfg.IntOpt('max_resources_per_stack',
                default=1000, min=1,
                help='Most resources a stack may hold.'),
+    cfg.ListOpt('plugin_dirs',
+                default=[],
+                help='Directories whose Python modules add resource types '
+                     '(each module defines resource_mapping()).'),
 ]
 
 database_opts = [

@@ -1,0 +1,24 @@
+"""AWS::CloudFormation::WaitConditionHandle: the URL a server signals."""
+
+from heat.engine import resource
+
+
+class WaitConditionHandle(resource.Resource):
+    """A URL for cfn-signal; creating one needs no cloud.
+
+    Stacks hold hundreds of these, so the hooks run in the stack's thread
+    and complete at once.
+    """
+
+    cloud_calls = False
+
+    def get_reference_id(self):
+        # The pre-signed credentials are added to this URL by the wait
+        # condition work.
+        return '%s/waitcondition/%s/resources/%s' % (
+            self.stack.public_endpoint, self.stack.identifier.arn(),
+            self.name)
+
+
+def resource_mapping():
+    return {'AWS::CloudFormation::WaitConditionHandle': WaitConditionHandle}
