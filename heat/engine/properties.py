@@ -150,14 +150,14 @@ class Properties(collections.abc.Mapping):
     """The values a template gives a resource, read through their schema.
 
     ``path`` names the properties in error messages, e.g.
-    ``Resources.Web.Properties``.  A property set to None counts as not
+    ``Resources.Web.Properties``; ``resolve`` turns one property's template
+    value into plain data (on first read, then kept).  A property set to None counts as not
     given: its default applies, except while validating, where it is
     taken for a function whose value is not known yet.
     """
 
     def __init__(self, schema, data, path,
-                 resolve: typing.Callable[[typing.Any], typing.Any] = _identity,
-                 validating=False):
+                 resolve=_identity, validating=False):
         self.schema = schema
         self.data = data or {}
         self.path = path

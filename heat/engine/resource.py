@@ -345,12 +345,13 @@ class Resource:
         self._set_state(action, Status.COMPLETE, reason or '')
 
     def _call(self, hook, *args):
+        """Run a hook in the call pool, or inline if it does no I/O."""
         if not self.cloud_calls:
             return hook(*args)
         return (yield scheduler.Blocking(hook, *args))
 
     def _poll(self, check, token):
-        """Poll ``check(token)`` until True; at once first, then backing off."""
+        """Poll ``check(token)`` until True: at once, then backing off."""
         delay = FIRST_POLL_SECONDS
         while not (yield from self._call(check, token)):
             yield scheduler.Sleep(delay)

@@ -286,7 +286,8 @@ def test_object_already_gone_counts_as_deleted():
     res = created()
     res.fail_with['delete'] = exception.CloudNotFound(reason='No server')
     run(res.delete())
-    assert res.stack.events[-1] == 'DELETE_COMPLETE Already gone from the cloud'
+    assert res.stack.events[-1] == (
+        'DELETE_COMPLETE Already gone from the cloud')
 
 
 def test_delete_failure():
