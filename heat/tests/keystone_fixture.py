@@ -1,0 +1,323 @@
+"""A real keystone on loopback, for tests of keystone signature auth.
+
+Keystone comes from PyPI (pinned in tools/keystone-requirements.txt) and is
+installed once per machine into a virtualenv of its own, beside a
+ready-made database (migrated, bootstrapped, with its keys) that each run
+copies.  A run then costs a few seconds: copy that state to a temporary
+directory, serve it with gunicorn on a free loopback port, and create the
+accounts the tests use.  Use the ``keystone`` fixture; when keystone cannot
+be installed or started its tests skip, or fail under
+HEAT_TEST_REQUIRE_SERVICES=1.
+"""
+
+import contextlib
+import dataclasses
+import fcntl
+import grp
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+from keystoneauth1 import exceptions as ks_exceptions
+from keystoneauth1.identity import v3
+from keystoneauth1 import session as ks_session
+import platformdirs
+import pytest
+
+from heat.tests import services
+
+REQUIREMENTS = os.path.join(
+    os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(
+        __file__)))), 'tools', 'keystone-requirements.txt')
+VENV = os.environ.get('HEAT_TEST_KEYSTONE_VENV') or os.path.join(
+    platformdirs.user_cache_dir('heat'), 'keystone-venv')
+INSTALL_TIMEOUT_SECONDS = 900
+MANAGE_TIMEOUT_SECONDS = 120
+START_TIMEOUT_SECONDS = 60
+STOP_TIMEOUT_SECONDS = 10
+
+ADMIN_PASSWORD = 'admin'
+SERVICE_USER = 'heat'
+SERVICE_PASSWORD = 'heat-service'
+SERVICE_PROJECT = 'service'
+TEST_USERS = ('demo', 'alt')
+
+# keystone builds its app with oslo.config, which parses sys.argv; under
+# gunicorn that argv is gunicorn's own, so clear it before keystone loads.
+WSGI_MODULE = 'heat_test_keystone'
+WSGI_SOURCE = """import sys
+sys.argv = sys.argv[:1]
+from keystone.wsgi.api import application  # noqa: E402,F401
+"""
+
+CONFIG = """[DEFAULT]
+use_stderr = true
+
+[database]
+connection = sqlite:///{state}/keystone.db
+
+[token]
+provider = fernet
+
+[fernet_tokens]
+key_repository = {state}/fernet-keys
+
+[fernet_receipts]
+key_repository = {state}/fernet-keys
+
+[credential]
+key_repository = {state}/credential-keys
+
+[identity]
+# Cheap password hashes: every test run creates users.
+password_hash_rounds = 4
+
+[cache]
+# Each gunicorn worker would cache on its own and serve stale answers.
+enabled = false
+"""
+
+
+class KeystoneUnavailable(Exception):
+    """Keystone could not be installed or started; the text says why."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Account:
+    """A keystone user with a role on one project, and its EC2 keys."""
+
+    user: str
+    password: str
+    user_id: str
+    project: str
+    project_id: str
+    access: str | None = None
+    secret: str | None = None
+
+
+def _run(command, log_path, timeout, env=None):
+    """Run a setup command; its output goes to log_path."""
+    with open(log_path, 'ab') as log:
+        try:
+            subprocess.run(command, stdout=log, stderr=subprocess.STDOUT,
+                           env=env, timeout=timeout, check=True)
+        except (OSError, subprocess.SubprocessError) as exc:
+            raise KeystoneUnavailable('%s failed: %s\n%s' % (
+                os.path.basename(command[0]), exc, _tail(log_path))) from exc
+
+
+def _tail(path, lines=30):
+    with open(path, errors='replace') as f:
+        return ''.join(f.readlines()[-lines:])
+
+
+@contextlib.contextmanager
+def _install_lock():
+    # Parallel test workers share one virtualenv: one installs, the rest wait.
+    os.makedirs(os.path.dirname(VENV), exist_ok=True)
+    with open(VENV + '.lock', 'w') as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def _installed_requirements():
+    try:
+        with open(os.path.join(VENV, 'heat-requirements.txt')) as f:
+            return f.read()
+    except OSError:
+        return None
+
+
+def ensure_installed():
+    """Install keystone and its seed state unless the pins are unchanged."""
+    with open(REQUIREMENTS) as f:
+        wanted = f.read()
+    with _install_lock():
+        if _installed_requirements() != wanted:
+            _install(wanted)
+    return VENV
+
+
+def _install(requirements):
+    shutil.rmtree(VENV, ignore_errors=True)
+    os.makedirs(VENV)
+    log_path = os.path.join(VENV, 'install.log')
+    _run([sys.executable, '-m', 'venv', VENV], log_path, 60)
+    _run([os.path.join(VENV, 'bin', 'python'), '-m', 'pip', 'install',
+          '-q', '-r', REQUIREMENTS], log_path, INSTALL_TIMEOUT_SECONDS)
+    _make_seed(os.path.join(VENV, 'seed'), log_path)
+    # Written last: a half-done install is redone next time.
+    with open(os.path.join(VENV, 'heat-requirements.txt'), 'w') as f:
+        f.write(requirements)
+
+
+def _make_seed(seed, log_path):
+    """Migrate the database, make the keys and bootstrap the admin once."""
+    os.makedirs(seed)
+    config_file = _write_config(seed)
+    manage = [os.path.join(VENV, 'bin', 'keystone-manage'),
+              '--config-file', config_file]
+    owner = ['--keystone-user', pwd.getpwuid(os.getuid()).pw_name,
+             '--keystone-group', grp.getgrgid(os.getgid()).gr_name]
+    for command in (['db_sync'], ['fernet_setup'] + owner,
+                    ['credential_setup'] + owner,
+                    ['bootstrap', '--bootstrap-password', ADMIN_PASSWORD]):
+        _run(manage + command, log_path, MANAGE_TIMEOUT_SECONDS)
+
+
+def _write_config(state):
+    config_file = os.path.join(state, 'keystone.conf')
+    with open(config_file, 'w') as f:
+        f.write(CONFIG.format(state=state))
+    return config_file
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+class KeystoneServer:
+    """One keystone process with its own state, and the test accounts."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.url = 'http://127.0.0.1:%d/v3' % self.port
+        self.state = None
+        self.service = None
+        self.users = {}
+        self._process = None
+
+    def start(self):
+        venv = ensure_installed()
+        self.state = tempfile.mkdtemp(prefix='heat-test-keystone-')
+        for name in os.listdir(os.path.join(venv, 'seed')):
+            source = os.path.join(venv, 'seed', name)
+            copy = shutil.copytree if os.path.isdir(source) else shutil.copy2
+            copy(source, os.path.join(self.state, name))
+        self._serve(venv)
+        self._create_accounts()
+        return self
+
+    def _serve(self, venv):
+        config_file = _write_config(self.state)
+        with open(os.path.join(self.state, WSGI_MODULE + '.py'), 'w') as f:
+            f.write(WSGI_SOURCE)
+        env = dict(os.environ,
+                   OS_KEYSTONE_CONFIG_DIR=self.state,
+                   OS_KEYSTONE_CONFIG_FILES=os.path.basename(config_file))
+        with open(self.log_path, 'wb') as log:
+            self._process = subprocess.Popen(
+                [os.path.join(venv, 'bin', 'gunicorn'),
+                 '--bind', '127.0.0.1:%d' % self.port, '--workers', '2',
+                 # gunicorn's control socket is one path per user.
+                 '--no-control-socket',
+                 '--pythonpath', self.state, WSGI_MODULE + ':application'],
+                stdout=log, stderr=subprocess.STDOUT, env=env)
+        self._wait_until_answering()
+
+    @property
+    def log_path(self):
+        return os.path.join(self.state, 'keystone.log')
+
+    def _wait_until_answering(self):
+        deadline = time.monotonic() + START_TIMEOUT_SECONDS
+        while time.monotonic() < deadline:
+            if self._process.poll() is not None:
+                raise KeystoneUnavailable(
+                    'keystone exited at start:\n' + _tail(self.log_path))
+            try:
+                # Bounded: gunicorn accepts connections even while its
+                # workers fail to load keystone.
+                with urllib.request.urlopen(self.url, timeout=5):
+                    return
+            except OSError:
+                time.sleep(0.2)
+        raise KeystoneUnavailable('keystone did not answer within %ds:\n%s'
+                                  % (START_TIMEOUT_SECONDS,
+                                     _tail(self.log_path)))
+
+    def _create_accounts(self):
+        admin = KeystoneAdmin(self.url)
+        self.service = admin.create_account(
+            SERVICE_USER, SERVICE_PASSWORD, SERVICE_PROJECT, 'service')
+        for name in TEST_USERS:
+            account = admin.create_account(name, name + '-password', name,
+                                           'member')
+            self.users[name] = admin.add_ec2_credentials(account)
+
+    def auth_options(self):
+        """[auth] options that make Heat check signatures with this keystone."""
+        return {'backend': 'keystone',
+                'keystone_url': self.url,
+                'service_username': self.service.user,
+                'service_password': self.service.password,
+                'service_project_name': self.service.project,
+                'service_user_domain_name': 'Default',
+                'service_project_domain_name': 'Default'}
+
+    def stop(self):
+        if self._process is not None:
+            self._process.terminate()  # gunicorn stops its own workers
+            try:
+                self._process.wait(STOP_TIMEOUT_SECONDS)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+        if self.state:
+            shutil.rmtree(self.state, ignore_errors=True)
+
+
+class KeystoneAdmin:
+    """The few identity admin calls that set up test accounts."""
+
+    def __init__(self, url):
+        self.url = url
+        auth = v3.Password(auth_url=url, username='admin',
+                           password=ADMIN_PASSWORD, project_name='admin',
+                           user_domain_id='default',
+                           project_domain_id='default')
+        self._session = ks_session.Session(auth=auth, timeout=30)
+
+    def _call(self, method, path, body=None):
+        response = self._session.request(self.url + path, method, json=body)
+        return response.json() if response.content else None
+
+    def create_account(self, user, password, project, role):
+        project_id = self._call('POST', '/projects', {'project': {
+            'name': project, 'domain_id': 'default'}})['project']['id']
+        user_id = self._call('POST', '/users', {'user': {
+            'name': user, 'password': password, 'domain_id': 'default',
+            'default_project_id': project_id}})['user']['id']
+        role_id = self._call('GET', '/roles?name=' + role)['roles'][0]['id']
+        self._call('PUT', '/projects/%s/users/%s/roles/%s'
+                   % (project_id, user_id, role_id))
+        return Account(user, password, user_id, project, project_id)
+
+    def add_ec2_credentials(self, account):
+        credential = self._call(
+            'POST', '/users/%s/credentials/OS-EC2' % account.user_id,
+            {'tenant_id': account.project_id})['credential']
+        return dataclasses.replace(account, access=credential['access'],
+                                   secret=credential['secret'])
+
+
+@pytest.fixture(scope='session')
+def keystone():
+    """A running keystone (a KeystoneServer) for the whole test session."""
+    server = KeystoneServer()
+    try:
+        server.start()
+    except (KeystoneUnavailable, ks_exceptions.ClientException,
+            OSError) as exc:
+        server.stop()
+        services.unavailable('keystone', str(exc))
+    yield server
+    server.stop()
