@@ -1,4 +1,4 @@
-"""The Conditions section: each named condition evaluated once to True or False."""
+"""The Conditions section: each named condition evaluated once to a bool."""
 
 from heat.common import exception
 from heat.engine import functions

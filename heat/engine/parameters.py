@@ -1,4 +1,4 @@
-"""Template parameters: their declared schema, the caller's values, pseudo parameters.
+"""Template parameters: declared schemas, caller's values, pseudo parameters.
 
 A parameter's value is a string (String, Number and the AWS-specific single
 types: CloudFormation hands even numbers to Ref as strings) or a list of
@@ -154,7 +154,8 @@ class ParameterSchema:
             name=name,
             type=definition['Type'],
             default=None if default is None else _default_text(default),
-            no_echo=_as_text(definition.get('NoEcho', False)).lower() == 'true',
+            no_echo=_as_text(
+                definition.get('NoEcho', False)).lower() == 'true',
             description=definition.get('Description', ''),
             allowed_values=(None if allowed is None
                             else tuple(_as_text(v) for v in allowed)),
@@ -165,6 +166,13 @@ class ParameterSchema:
             max_value=_number(definition, 'MaxValue', path),
             constraint_description=definition.get('ConstraintDescription'),
         )
+
+    @property
+    def display_default(self):
+        """The default as ValidateTemplate shows it: NoEcho is '****'."""
+        if self.no_echo and self.default is not None:
+            return MASK
+        return self.default
 
     @property
     def is_list(self):
@@ -280,7 +288,7 @@ class Parameters(collections.abc.Mapping):
 
     @staticmethod
     def merge_previous(new_values, previous_values, use_previous):
-        """Caller values plus the previous stack's values for UsePreviousValue keys."""
+        """Caller values plus the previous values of UsePreviousValue keys."""
         merged = dict(new_values)
         for name in use_previous:
             if name not in previous_values:

@@ -52,8 +52,8 @@ def _add_resolver(tag, pattern, first_chars):
                                          list(first_chars))
 
 
-_add_resolver('tag:yaml.org,2002:bool', r'^(?:true|True|TRUE|false|False|FALSE)$',
-              'tTfF')
+_add_resolver('tag:yaml.org,2002:bool',
+              r'^(?:true|True|TRUE|false|False|FALSE)$', 'tTfF')
 _add_resolver('tag:yaml.org,2002:int', r'^[-+]?(?:0|[1-9][0-9]*)$',
               '-+0123456789')
 _add_resolver('tag:yaml.org,2002:float',

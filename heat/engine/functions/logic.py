@@ -1,4 +1,4 @@
-"""Condition functions (Fn::Equals, Fn::And, Fn::Or, Fn::Not, Condition) and Fn::If."""
+"""Condition functions (Fn::Equals, And, Or, Not, Condition) and Fn::If."""
 
 from heat.engine.functions import base
 

@@ -1,4 +1,4 @@
-"""Functions that name things: parameters, resources, attributes, zones, exports."""
+"""Functions that name things: parameters, resources, attributes, exports."""
 
 import re
 
@@ -34,7 +34,7 @@ def _resolver(function):
 
 
 class Ref(base.Function):
-    """Ref: a parameter's value, a pseudo parameter, or a resource's reference."""
+    """Ref: a parameter's (or pseudo parameter's) value, or a resource's."""
 
     def __init__(self, ctx, fn_name, args, path):
         super().__init__(ctx, fn_name, args, path)

@@ -1,4 +1,4 @@
-"""Ref, Fn::GetAtt, Fn::GetAZs, Fn::Sub, Fn::ImportValue and the tree helpers."""
+"""Ref, Fn::GetAtt, GetAZs, Sub, ImportValue and the tree helpers."""
 
 import pytest
 
@@ -24,7 +24,7 @@ BODY = {
 
 
 class FakeResolver:
-    """Resources of the template, with predictable references and attributes."""
+    """The template's resources, with predictable references and attributes."""
 
     attributes = {'PublicIp', 'AvailabilityZone', 'Endpoint.Address'}
 

@@ -1,4 +1,5 @@
-"""Fn::Join, Base64, Select, Split, FindInMap, Cidr, If, Replace, MemberListToMap."""
+"""Fn::Join, Base64, Select, Split, FindInMap, Cidr, If, Replace and
+MemberListToMap."""
 
 import base64
 

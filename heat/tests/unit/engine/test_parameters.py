@@ -176,6 +176,13 @@ def test_no_echo_values_are_masked_everywhere_they_are_shown():
     assert params.stored_values() == {'Pw': 's3cret', 'User': 'bob'}
 
 
+def test_no_echo_defaults_are_masked_for_display():
+    section = schemas(Pw={'Type': 'String', 'NoEcho': 'true', 'Default': 'd'},
+                      User={'Type': 'String', 'Default': 'bob'})
+    assert section['Pw'].display_default == '****'
+    assert section['User'].display_default == 'bob'
+
+
 def test_no_echo_accepts_a_boolean():
     params = values({'Pw': {'Type': 'String', 'NoEcho': True}}, {'Pw': 'x'})
     assert params.is_no_echo('Pw')

@@ -101,6 +101,9 @@ def test_short_tags_become_the_long_form(text, expected):
     assert template_format.parse('V: ' + text + '\n') == {'V': expected}
 
 
+USER_DATA = '#!/bin/bash\necho ${AWS::StackName} ${Web2.PublicIp}\n'
+
+
 def test_short_tag_yaml_round_trips_to_the_json_equivalent():
     yaml_body = '''
 Parameters:
@@ -128,8 +131,7 @@ Outputs:
         'Conditions': {'IsProd': {'Fn::Equals': [{'Ref': 'Env'}, 'prod']}},
         'Resources': {
             'Web': {'Type': 'AWS::EC2::Instance', 'Properties': {
-                'UserData': {'Fn::Base64': {'Fn::Sub':
-                    '#!/bin/bash\necho ${AWS::StackName} ${Web2.PublicIp}\n'}},
+                'UserData': {'Fn::Base64': {'Fn::Sub': USER_DATA}},
                 'Zone': {'Fn::Select': [0, {'Fn::GetAZs': ''}]},
                 'Size': {'Fn::If': ['IsProd', 'large',
                                     {'Ref': 'AWS::NoValue'}]}}},
