@@ -217,3 +217,19 @@ def test_outputs_section_is_named_in_unresolved_errors():
     with pytest.raises(exception.InvalidTemplate,
                        match='in the Outputs block'):
         functions.validate(tree)
+
+
+def test_get_azs_bad_argument():
+    fails({'Fn::GetAZs': ['RegionOne']}, 'Fn::GetAZs requires a region')
+
+
+def test_get_azs_needs_the_stack_resources():
+    tmpl = template.Template(BODY)
+    ctx = tmpl.context(tmpl.parameters({}, STACK))
+    with pytest.raises(exception.InvalidTemplate,
+                       match='cannot refer to resources'):
+        functions.resolve(parse({'Fn::GetAZs': ''}, ctx))
+
+
+def test_import_value_bad_argument():
+    fails({'Fn::ImportValue': ['a']}, 'Fn::ImportValue requires')
