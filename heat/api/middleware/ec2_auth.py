@@ -1,0 +1,179 @@
+"""AWS signature authentication: signature material in, Identity out.
+
+Reads the signature from a SigV4 ``Authorization`` header, SigV4 query
+parameters (``X-Amz-Signature``), or SigV2 query or form parameters
+(``Signature``, ``AWSAccessKeyId``), builds keystone's ec2tokens
+credentials dict from it, checks the request time and hands the
+credentials to the configured backend.  The backend's Identity is left in
+``environ['heat.identity']`` for the context filter.
+
+A SigV2 query-signed request may carry any body with any method: that is
+how wait condition handles' pre-signed URLs are signalled (cfn-signal PUTs
+JSON to them).
+"""
+
+import datetime
+import hashlib
+import re
+import urllib.parse
+
+import webob.dec
+
+from heat.common import config
+from heat.common import ec2signature
+from heat.common import exception
+
+CONF = config.CONF
+
+IDENTITY_KEY = 'heat.identity'
+# Served without a signature (the application answers it).
+HEALTHCHECK_PATH = '/healthcheck'
+FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded'
+
+_SIGV4_QUERY_NAMES = ('X-Amz-Algorithm', 'X-Amz-Credential',
+                      'X-Amz-SignedHeaders', 'X-Amz-Signature', 'X-Amz-Date')
+_HEX_SIGNATURE = re.compile(r'[0-9a-f]{64}\Z')
+
+
+class Ec2Auth:
+
+    def __init__(self, app, authenticator):
+        self.app = app
+        self._authenticator = authenticator
+
+    @webob.dec.wsgify
+    def __call__(self, req):
+        if req.path_info == HEALTHCHECK_PATH:
+            return req.get_response(self.app)
+        credentials = credentials_from_request(req)
+        ec2signature.check_freshness(
+            credentials, datetime.datetime.now(datetime.timezone.utc),
+            CONF.auth.sigv4_window_seconds)
+        req.environ[IDENTITY_KEY] = self._authenticator.authenticate(
+            credentials)
+        return req.get_response(self.app)
+
+
+def credentials_from_request(req):
+    """The ec2tokens credentials dict of a signed request.
+
+    Raises MissingAuthenticationToken when nothing is signed and
+    IncompleteSignature when the signature material is malformed.
+    """
+    body = req.body
+    credentials = {
+        'host': req.host,
+        'verb': req.method,
+        'path': signed_path(req),
+        'headers': dict(req.headers),
+        'body_hash': hashlib.sha256(body).hexdigest(),
+    }
+    query = dict(req.GET)
+    if 'Authorization' in req.headers:
+        credentials.update(_sigv4_header(req.headers['Authorization'],
+                                         query))
+    elif any(name in query for name in _SIGV4_QUERY_NAMES):
+        credentials.update(_sigv4_query(query))
+    elif 'Signature' in query or 'AWSAccessKeyId' in query:
+        credentials.update(_sigv2(query))
+    elif _is_form(req) and ('Signature' in req.POST or
+                            'AWSAccessKeyId' in req.POST):
+        credentials.update(_sigv2(dict(req.POST)))
+    else:
+        raise exception.MissingAuthenticationToken()
+    return credentials
+
+
+def signed_path(req):
+    """The path as the client sent (and signed) it, before decoding."""
+    raw_uri = req.environ.get('REQUEST_URI')
+    if raw_uri:
+        return urllib.parse.urlsplit(raw_uri).path
+    return req.path
+
+
+def _is_form(req):
+    return req.method == 'POST' and req.content_type == FORM_CONTENT_TYPE
+
+
+def _incomplete(why):
+    return exception.IncompleteSignature(
+        'The request signature does not conform to AWS standards: %s' % why)
+
+
+def _access_from_scope(credential):
+    """The access key of ``AK/<date>/<region>/<service>/aws4_request``."""
+    parts = credential.split('/')
+    if len(parts) != 5 or not all(parts) or parts[4] != 'aws4_request':
+        raise _incomplete('bad credential scope %r' % credential)
+    return parts[0]
+
+
+def _sigv4_header(authorization, query):
+    algorithm, _, rest = authorization.partition(' ')
+    if algorithm != ec2signature.SIGV4_ALGORITHM:
+        raise _incomplete('unsupported Authorization %r' % algorithm)
+    fields = {}
+    for field in rest.split(','):
+        name, equals, value = field.strip().partition('=')
+        if not equals:
+            raise _incomplete('malformed Authorization header')
+        fields[name] = value
+    missing = {'Credential', 'SignedHeaders', 'Signature'} - set(fields)
+    if missing:
+        raise _incomplete('Authorization lacks %s' % ', '.join(
+            sorted(missing)))
+    return {'access': _access_from_scope(fields['Credential']),
+            'signature': _hex_signature(fields['Signature']),
+            'params': query}
+
+
+def _sigv4_query(query):
+    missing = [name for name in _SIGV4_QUERY_NAMES if name not in query]
+    if missing:
+        raise _incomplete('the query lacks %s' % ', '.join(missing))
+    if query['X-Amz-Algorithm'] != ec2signature.SIGV4_ALGORITHM:
+        raise _incomplete('unsupported X-Amz-Algorithm')
+    params = dict(query)
+    signature = params.pop('X-Amz-Signature')
+    return {'access': _access_from_scope(query['X-Amz-Credential']),
+            'signature': _hex_signature(signature),
+            'params': params}
+
+
+def _hex_signature(signature):
+    if not _HEX_SIGNATURE.match(signature):
+        raise _incomplete('a SigV4 signature is 64 hex digits')
+    return signature
+
+
+def _sigv2(params):
+    params = dict(params)
+    signature = params.pop('Signature', None)
+    if not signature or not params.get('AWSAccessKeyId'):
+        raise _incomplete('SigV2 needs both Signature and AWSAccessKeyId')
+    if params.get('SignatureVersion') != '2':
+        raise _incomplete('only SignatureVersion 2 is accepted')
+    if params.get('SignatureMethod') not in ec2signature.SIGV2_METHODS:
+        raise _incomplete('SignatureMethod must be one of %s'
+                          % ', '.join(ec2signature.SIGV2_METHODS))
+    return {'access': params['AWSAccessKeyId'], 'signature': signature,
+            'params': params}
+
+
+def make_authenticator(backend):
+    """The authenticator of [auth] backend: 'local' or 'keystone'."""
+    if backend == 'keystone':
+        from heat.api.middleware import ec2_keystone
+        return ec2_keystone.KeystoneEc2Authenticator()
+    # Imported here: the RPC client pulls in oslo.messaging's transport,
+    # which the keystone backend does not need.
+    from heat.api.middleware import ec2_local
+    from heat.rpc import client
+    return ec2_local.LocalEc2Authenticator(client.EngineClient())
+
+
+def filter_factory(global_conf, **local_conf):
+    def make_filter(app):
+        return Ec2Auth(app, make_authenticator(CONF.auth.backend))
+    return make_filter
