@@ -1,0 +1,168 @@
+"""heat-manage: administer Heat's database and its EC2 credentials.
+
+    heat-manage [--config-file F] db_sync
+    heat-manage [--config-file F] db_version
+    heat-manage [--config-file F] credentials create --tenant T [--user U]
+    heat-manage [--config-file F] credentials list [--tenant T]
+    heat-manage [--config-file F] credentials delete ACCESS
+    heat-manage [--config-file F] purge_deleted AGE [--granularity days]
+    heat-manage config-sample [--output-file F]
+
+Output meant for scripts goes to stdout (JSON lines for credentials);
+errors are one line on stderr and exit status 1.
+"""
+
+import heat.cmd  # noqa: F401  (first: silences eventlet's import warning)
+
+import datetime
+import json
+import sys
+
+from oslo_config import cfg
+from oslo_config import generator
+import sqlalchemy as sa
+
+from heat.common import config
+from heat.common import exception
+from heat.db import api as db_api
+from heat.db import migration
+
+CONF = config.CONF
+
+# Options oslo.config accepts only before the sub-command; moved there.
+_GLOBAL_OPTIONS = ('--config-file', '--config-dir')
+
+
+def db_sync():
+    migration.upgrade()
+
+
+def db_version():
+    print(migration.version() or 'base')
+
+
+def credentials_create():
+    access, secret = db_api.ec2_credential_create(
+        CONF.command.tenant, user=CONF.command.user)
+    print(json.dumps({'access': access, 'secret': secret,
+                      'tenant': CONF.command.tenant,
+                      'user': CONF.command.user}))
+
+
+def credentials_list():
+    for keypair in db_api.ec2_credential_list(tenant=CONF.command.tenant):
+        print(json.dumps({'access': keypair.access,
+                          'tenant': keypair.tenant,
+                          'user': keypair.user,
+                          'stack_id': keypair.stack_id,
+                          'created_at': keypair.created_at.isoformat()}))
+
+
+def credentials_delete():
+    if not db_api.ec2_credential_delete(CONF.command.access):
+        raise exception.HeatError('No credential with access key %s.'
+                                  % CONF.command.access)
+
+
+def purge_deleted():
+    age = datetime.timedelta(
+        **{CONF.command.granularity: CONF.command.age})
+    count = db_api.purge_deleted(age)
+    print('Purged %d deleted stack(s).' % count, file=sys.stderr)
+
+
+def config_sample():
+    conf = cfg.ConfigOpts()
+    generator.register_cli_opts(conf)
+    args = ['--namespace', 'heat']
+    if CONF.command.output_file:
+        args += ['--output-file', CONF.command.output_file]
+    conf(args)
+    generator.generate(conf)
+
+
+def add_command_parsers(subparsers):
+    subparsers.add_parser(
+        'db_sync', help='Create or upgrade the schema (idempotent).'
+    ).set_defaults(func=db_sync)
+    subparsers.add_parser(
+        'db_version', help='Print the schema revision.'
+    ).set_defaults(func=db_version)
+    _add_credentials_parsers(subparsers.add_parser(
+        'credentials', help='EC2 key pairs for local signature auth.'))
+
+    parser = subparsers.add_parser(
+        'purge_deleted', help='Remove stacks deleted longer ago than AGE.')
+    parser.add_argument('age', type=int, metavar='AGE')
+    parser.add_argument('--granularity', default='days',
+                        choices=['days', 'hours', 'minutes', 'seconds'])
+    parser.set_defaults(func=purge_deleted)
+
+    parser = subparsers.add_parser(
+        'config-sample', help='Write a sample heat.conf.')
+    parser.add_argument('--output-file',
+                        help='Write here instead of stdout.')
+    parser.set_defaults(func=config_sample)
+
+
+def _add_credentials_parsers(parser):
+    actions = parser.add_subparsers(dest='action', metavar='ACTION')
+    actions.required = True
+
+    create = actions.add_parser('create', help='Make a new key pair and '
+                                'print it as one JSON line.')
+    create.add_argument('--tenant', required=True)
+    create.add_argument('--user')
+    create.set_defaults(func=credentials_create)
+
+    listing = actions.add_parser('list', help='Print key pairs as JSON '
+                                 'lines, without secrets.')
+    listing.add_argument('--tenant')
+    listing.set_defaults(func=credentials_list)
+
+    delete = actions.add_parser('delete', help='Delete a key pair.')
+    delete.add_argument('access', metavar='ACCESS')
+    delete.set_defaults(func=credentials_delete)
+
+
+def global_options_first(argv):
+    """argv with --config-file/--config-dir (and values) moved to the front.
+
+    So that `heat-manage db_sync --config-file F` works as well.
+    """
+    front, rest = [], []
+    args = iter(argv)
+    for arg in args:
+        if arg in _GLOBAL_OPTIONS:
+            front += [arg, next(args, '')]
+        elif arg.startswith(tuple(o + '=' for o in _GLOBAL_OPTIONS)):
+            front.append(arg)
+        else:
+            rest.append(arg)
+    return front + rest
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    CONF.register_cli_opt(cfg.SubCommandOpt(
+        'command', title='Commands', handler=add_command_parsers))
+    try:
+        config.parse_args(global_options_first(argv), prog='heat-manage')
+        CONF.command.func()
+    except exception.HeatError as exc:
+        return _fail(str(exc))
+    except sa.exc.SQLAlchemyError as exc:
+        reason = str(getattr(exc, 'orig', None) or exc).splitlines()[0]
+        return _fail('Database error: %s' % reason)
+    except (cfg.Error, OSError) as exc:
+        return _fail(str(exc))
+    return 0
+
+
+def _fail(message):
+    print('heat-manage: error: %s' % message, file=sys.stderr)
+    return 1
+
+
+if __name__ == '__main__':
+    sys.exit(main())
