@@ -46,12 +46,15 @@ class Ec2Auth:
         if req.path_info == HEALTHCHECK_PATH:
             return req.get_response(self.app)
         credentials = credentials_from_request(req)
-        ec2signature.check_freshness(
-            credentials, datetime.datetime.now(datetime.timezone.utc),
-            CONF.auth.sigv4_window_seconds)
+        ec2signature.check_freshness(credentials, utcnow(),
+                                     CONF.auth.sigv4_window_seconds)
         req.environ[IDENTITY_KEY] = self._authenticator.authenticate(
             credentials)
         return req.get_response(self.app)
+
+
+def utcnow():
+    return datetime.datetime.now(datetime.timezone.utc)
 
 
 def credentials_from_request(req):

@@ -4,6 +4,7 @@ import webob
 
 from heat.api.cfn import faults
 from heat.api.middleware import request_id
+from heat.common import context
 
 FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded'
 
@@ -28,12 +29,14 @@ class FaultWrapper:
         self.app = app
 
     def __call__(self, environ, start_response):
+        # Normally set by the request_id filter, which comes first.
+        environ.setdefault(request_id.ENVIRON_KEY, context.new_request_id())
         try:
             return self.app(environ, start_response)
         except Exception as exc:
             req = webob.Request(environ)
             response = faults.error_response(
-                exc, environ.get(request_id.ENVIRON_KEY),
+                exc, environ[request_id.ENVIRON_KEY],
                 response_format(req))
             return response(environ, start_response)
 

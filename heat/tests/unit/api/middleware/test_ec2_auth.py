@@ -1,0 +1,135 @@
+"""Extracting signature material and calling the backend."""
+
+import datetime
+from unittest import mock
+
+import pytest
+import webob
+
+from heat.api.middleware import ec2_auth
+from heat.api.middleware import ec2_local
+from heat.api.middleware import fault
+from heat.common import ec2signature
+from heat.common import exception
+from heat.tests.unit.api.middleware import conftest
+
+
+@pytest.fixture
+def authenticator():
+    return conftest.SecretAuthenticator()
+
+
+@pytest.fixture
+def app(authenticator):
+    return fault.FaultWrapper(ec2_auth.Ec2Auth(conftest.echo_app,
+                                               authenticator))
+
+
+def code_of(response):
+    return response.body.split(b'<Code>')[1].split(b'</Code>')[0].decode()
+
+
+@pytest.mark.parametrize('method', ['GET', 'POST'])
+@pytest.mark.parametrize('sigv', [2, 4])
+def test_signed_requests_pass(app, authenticator, method, sigv):
+    response = conftest.signed(method, sigv=sigv).get_response(app)
+    assert response.status_code == 200
+    credentials = authenticator.seen[0]
+    assert credentials['access'] == conftest.ACCESS
+    assert set(credentials) == {'access', 'signature', 'host', 'verb',
+                                'path', 'params', 'headers', 'body_hash'}
+    assert 'Signature' not in credentials['params']
+
+
+def test_sigv4_header_credentials(authenticator, app):
+    conftest.signed('POST', sigv=4).get_response(app)
+    credentials = authenticator.seen[0]
+    assert len(credentials['signature']) == 64
+    assert credentials['headers']['Authorization'].startswith(
+        'AWS4-HMAC-SHA256 ')
+    assert credentials['host'] == '127.0.0.1:8000'
+    assert credentials['verb'] == 'POST'
+    assert credentials['path'] == '/v1/'
+
+
+@pytest.mark.parametrize('query, headers, code', [
+    ('Action=DescribeStacks', {}, 'MissingAuthenticationToken'),
+    ('', {'Authorization': 'AWS4-HMAC-SHA256 garbage'},
+     'IncompleteSignature'),
+    ('', {'Authorization': 'AWS4-HMAC-SHA256 Credential=AK/d/r/s/'
+                           'aws4_request, SignedHeaders=host'},
+     'IncompleteSignature'),
+    ('', {'Authorization': 'AWS4-HMAC-SHA256 Credential=AK/d, '
+                           'SignedHeaders=host, Signature=' + 'a' * 64},
+     'IncompleteSignature'),
+    ('', {'Authorization': 'AWS4-HMAC-SHA256 Credential=AK/d/r/s/'
+                           'aws4_request, SignedHeaders=host, '
+                           'Signature=nothex'}, 'IncompleteSignature'),
+    ('', {'Authorization': 'Basic dTpw'}, 'IncompleteSignature'),
+    ('X-Amz-Signature=' + 'a' * 64, {}, 'IncompleteSignature'),
+    ('Signature=abc', {}, 'IncompleteSignature'),
+    ('AWSAccessKeyId=AK', {}, 'IncompleteSignature'),
+    ('Signature=abc&AWSAccessKeyId=AK&SignatureVersion=1'
+     '&SignatureMethod=HmacSHA256', {}, 'IncompleteSignature'),
+    ('Signature=abc&AWSAccessKeyId=AK&SignatureVersion=2'
+     '&SignatureMethod=HmacMD5', {}, 'IncompleteSignature'),
+])
+def test_malformed_or_missing_signatures(app, authenticator, query,
+                                         headers, code):
+    req = webob.Request.blank('/v1/?' + query, headers=headers)
+    response = req.get_response(app)
+    assert response.status_code == 403
+    assert code_of(response) == code
+    assert authenticator.seen == []
+
+
+def test_expired_request_is_refused(app, authenticator, monkeypatch):
+    later = ec2_auth.utcnow() + datetime.timedelta(hours=1)
+    monkeypatch.setattr(ec2_auth, 'utcnow', lambda: later)
+    response = conftest.signed().get_response(app)
+    assert code_of(response) == 'RequestExpired'
+    assert authenticator.seen == []
+
+
+def test_tampered_request_is_refused(app):
+    req = conftest.signed('POST')
+    req.body = req.body.replace(b'DescribeStacks', b'DeleteStack')
+    assert code_of(req.get_response(app)) == 'SignatureDoesNotMatch'
+
+
+def test_backend_outage_is_503():
+    backend = mock.Mock()
+    backend.authenticate.side_effect = exception.ServiceUnavailable()
+    app = fault.FaultWrapper(ec2_auth.Ec2Auth(conftest.echo_app, backend))
+    response = conftest.signed().get_response(app)
+    assert response.status_code == 503
+
+
+def test_healthcheck_skips_auth(app, authenticator):
+    response = webob.Request.blank('/healthcheck').get_response(app)
+    assert response.status_code == 200
+    assert authenticator.seen == []
+
+
+def test_keystone_backend_is_chosen_by_name(conf):
+    conf.set_override('keystone_url', 'http://keystone:5000/v3',
+                      group='auth')
+    from heat.api.middleware import ec2_keystone
+    authenticator = ec2_auth.make_authenticator('keystone')
+    assert isinstance(authenticator, ec2_keystone.KeystoneEc2Authenticator)
+
+
+def test_local_backend_asks_the_engine():
+    engine = mock.Mock()
+    engine.authenticate_ec2.return_value = {
+        'tenant': 't', 'user': 'u', 'roles': ['r'], 'auth_token': None,
+        'scoped_stack_id': 's'}
+    with mock.patch('heat.rpc.client.EngineClient', return_value=engine):
+        authenticator = ec2_auth.make_authenticator('local')
+    assert isinstance(authenticator, ec2_local.LocalEc2Authenticator)
+    identity = authenticator.authenticate({'access': 'AK'})
+    assert identity == ec2signature.Identity('t', 'u', ['r'], None, 's')
+    ctxt, = engine.authenticate_ec2.call_args.args
+    assert ctxt.tenant == ''
+    assert engine.authenticate_ec2.call_args.kwargs == {
+        'credentials': {'access': 'AK'}}
