@@ -25,4 +25,5 @@ CALLS = (
     'get_template_summary',
     'signal_resource',
     'ping',
+    'cancel_stack_operation',
 )

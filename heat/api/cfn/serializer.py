@@ -159,9 +159,15 @@ def _check_map(shape, value, path):
             for k, v in value.items()}
 
 
+_ISO_UTC = re.compile(r'\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z\Z')
+
+
 def _check_timestamp(shape, value, path):
+    # The engine sends ISO 8601 UTC text, which crosses RPC unchanged.
+    if isinstance(value, str) and _ISO_UTC.match(value):
+        value = datetime.datetime.fromisoformat(value)
     return format_timestamp(_expect(value, datetime.datetime, path,
-                                    'a datetime'))
+                                    'a datetime or ISO 8601 text'))
 
 
 _CHECKS = {

@@ -1,0 +1,22 @@
+"""What every long-running Heat process does at start and at stop."""
+
+import signal
+import sys
+import threading
+
+from heat.common import config
+from heat.common import log
+
+
+def start(prog, argv):
+    config.parse_args(argv if argv is not None else sys.argv[1:], prog=prog)
+    log.setup()
+
+
+def wait_for_stop_signal():
+    """Block until SIGTERM or SIGINT."""
+    stopped = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stopped.set())
+    while not stopped.wait(3600):
+        continue

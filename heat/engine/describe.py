@@ -1,0 +1,129 @@
+"""Stacks, resources and events as the CloudFormation API shows them.
+
+Each function returns a dict keyed by the member names of botocore's
+output shape of the same name (Stack, StackSummary, StackEvent ...), so
+the API renders it without knowing what the members mean.  Timestamps are
+ISO 8601 UTC strings, which cross RPC unchanged.
+"""
+
+import json
+
+from heat.common import identifier
+
+
+def timestamp(value):
+    if value is None:
+        return None
+    return value.strftime('%Y-%m-%dT%H:%M:%S.%f')[:-3] + 'Z'
+
+
+def stack_identifier(row):
+    return identifier.StackIdentifier(row.tenant, row.name, row.id)
+
+
+def _without_none(values):
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def stack(row, parameters, outputs):
+    """A Stack: `parameters` shown as the API must show them (NoEcho
+    masked), `outputs` as a list of {OutputKey, OutputValue, Description}."""
+    return _without_none({
+        'StackId': stack_identifier(row).arn(),
+        'StackName': row.name,
+        'Description': row.description or None,
+        'Parameters': [{'ParameterKey': k, 'ParameterValue': v}
+                       for k, v in sorted(parameters.items())],
+        'CreationTime': timestamp(row.created_at),
+        'LastUpdatedTime': timestamp(row.updated_at),
+        'DeletionTime': timestamp(row.deleted_at),
+        'StackStatus': '%s_%s' % (row.action, row.status),
+        'StackStatusReason': row.status_reason,
+        'DisableRollback': row.disable_rollback,
+        'NotificationARNs': list(row.notification_arns or []),
+        'TimeoutInMinutes': row.timeout,
+        'Capabilities': list(row.capabilities or []),
+        'Outputs': outputs,
+        'Tags': list(row.tags or []),
+    })
+
+
+def stack_summary(row):
+    return _without_none({
+        'StackId': stack_identifier(row).arn(),
+        'StackName': row.name,
+        'TemplateDescription': row.description or None,
+        'CreationTime': timestamp(row.created_at),
+        'LastUpdatedTime': timestamp(row.updated_at),
+        'DeletionTime': timestamp(row.deleted_at),
+        'StackStatus': '%s_%s' % (row.action, row.status),
+        'StackStatusReason': row.status_reason,
+    })
+
+
+def event(stack_row, row):
+    properties = row.resource_properties
+    return _without_none({
+        'StackId': stack_identifier(stack_row).arn(),
+        'EventId': row.uuid,
+        'StackName': stack_row.name,
+        'LogicalResourceId': row.resource_name,
+        'PhysicalResourceId': row.physical_resource_id,
+        'ResourceType': row.resource_type,
+        'Timestamp': timestamp(row.created_at),
+        'ResourceStatus': '%s_%s' % (row.resource_action,
+                                     row.resource_status),
+        'ResourceStatusReason': row.resource_status_reason,
+        'ResourceProperties': (json.dumps(properties)
+                               if properties is not None else None),
+    })
+
+
+def _resource_status(row):
+    return '%s_%s' % (row.action, row.status)
+
+
+def _last_updated(row):
+    return timestamp(row.updated_at or row.created_at)
+
+
+def stack_resource(stack_row, row):
+    """A StackResource (DescribeStackResources)."""
+    return _without_none({
+        'StackName': stack_row.name,
+        'StackId': stack_identifier(stack_row).arn(),
+        'LogicalResourceId': row.name,
+        'PhysicalResourceId': row.physical_resource_id,
+        'ResourceType': row.type,
+        'Timestamp': _last_updated(row),
+        'ResourceStatus': _resource_status(row),
+        'ResourceStatusReason': row.status_reason,
+    })
+
+
+def stack_resource_detail(stack_row, row, metadata):
+    """A StackResourceDetail (DescribeStackResource), with the resolved
+    Metadata that cfn-init reads."""
+    return _without_none({
+        'StackName': stack_row.name,
+        'StackId': stack_identifier(stack_row).arn(),
+        'LogicalResourceId': row.name,
+        'PhysicalResourceId': row.physical_resource_id,
+        'ResourceType': row.type,
+        'LastUpdatedTimestamp': _last_updated(row),
+        'ResourceStatus': _resource_status(row),
+        'ResourceStatusReason': row.status_reason,
+        'Metadata': json.dumps(metadata or {}),
+    })
+
+
+def stack_resource_summary(row):
+    """A StackResourceSummary (ListStackResources)."""
+    return _without_none({
+        'LogicalResourceId': row.name,
+        'PhysicalResourceId': row.physical_resource_id,
+        'ResourceType': row.type,
+        'LastUpdatedTimestamp': _last_updated(row),
+        'ResourceStatus': _resource_status(row),
+        'ResourceStatusReason': row.status_reason,
+    })

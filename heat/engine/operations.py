@@ -1,0 +1,105 @@
+"""What a stack does: create, delete and roll back, as graph runs.
+
+Each operation runs in one engine worker thread while it holds the stack's
+lock.  Resources run as scheduler tasks: every resource starts as soon as
+what it depends on is complete, and cloud calls wait in the shared pool.
+"""
+
+import logging
+
+from heat.engine import scheduler
+
+LOG = logging.getLogger(__name__)
+
+ON_FAILURE_ROLLBACK = 'ROLLBACK'
+ON_FAILURE_DELETE = 'DELETE'
+ON_FAILURE_DO_NOTHING = 'DO_NOTHING'
+
+
+class Operation:
+    """The things every operation of a stack needs besides the stack."""
+
+    def __init__(self, pool, cancel_event):
+        self.pool = pool
+        self.cancel_event = cancel_event
+
+    def run(self, stack, start_task, reverse=False, timeout=None):
+        try:
+            return scheduler.run_graph(
+                stack.dependencies(), start_task, pool=self.pool,
+                reverse=reverse, timeout=timeout,
+                cancel_event=self.cancel_event)
+        finally:
+            stack.recorder.flush()
+
+
+def _timeout_seconds(stack):
+    return stack.row.timeout * 60 if stack.row.timeout else None
+
+
+def _failure_reason(action, result):
+    """Why a graph run did not complete, naming the real failure."""
+    if result.outcome is scheduler.RunOutcome.TIMED_OUT:
+        return '%s timed out' % action.capitalize()
+    if result.outcome is scheduler.RunOutcome.CANCELLED:
+        return '%s cancelled' % action.capitalize()
+    return 'Resource %s failed: %s' % (action, result.error)
+
+
+def create(stack, operation):
+    """Create every resource; on failure act as the stack's OnFailure says."""
+    stack.set_state('CREATE', 'IN_PROGRESS', 'Stack CREATE started')
+    result = operation.run(stack, lambda name: stack.resources[name].create(),
+                           timeout=_timeout_seconds(stack))
+    if result.outcome is scheduler.RunOutcome.COMPLETE:
+        stack.set_state('CREATE', 'COMPLETE',
+                        'Stack CREATE completed successfully')
+        return
+    stack.set_state('CREATE', 'FAILED', _failure_reason('create', result))
+    if result.outcome is scheduler.RunOutcome.CANCELLED:
+        return  # A delete asked for this; it carries on from here.
+    on_failure = stack.row.on_failure or (
+        ON_FAILURE_DO_NOTHING if stack.row.disable_rollback
+        else ON_FAILURE_ROLLBACK)
+    if on_failure == ON_FAILURE_ROLLBACK:
+        rollback(stack, operation)
+    elif on_failure == ON_FAILURE_DELETE:
+        delete(stack, operation)
+
+
+def rollback(stack, operation):
+    """Delete what a failed create made."""
+    stack.set_state('ROLLBACK', 'IN_PROGRESS', 'Rollback requested: %s'
+                    % stack.row.status_reason)
+    result = operation.run(stack, lambda name: stack.resources[name].delete(),
+                           reverse=True)
+    if result.outcome is scheduler.RunOutcome.COMPLETE:
+        stack.set_state('ROLLBACK', 'COMPLETE',
+                        'Rollback completed after: %s'
+                        % _creation_failure(stack))
+    else:
+        stack.set_state('ROLLBACK', 'FAILED',
+                        _failure_reason('rollback', result))
+
+
+def _creation_failure(stack):
+    failed = sorted(name for name, rsrc in stack.resources.items()
+                    if rsrc.action.value == 'CREATE'
+                    and rsrc.status.value == 'FAILED')
+    if failed:
+        return ('The following resource(s) failed to create: [%s].'
+                % ', '.join(failed))
+    return 'the create did not complete.'
+
+
+def delete(stack, operation):
+    """Delete every resource, dependents first; then the stack itself."""
+    stack.set_state('DELETE', 'IN_PROGRESS', 'Stack DELETE started')
+    result = operation.run(stack, lambda name: stack.resources[name].delete(),
+                           reverse=True, timeout=_timeout_seconds(stack))
+    if result.outcome is scheduler.RunOutcome.COMPLETE:
+        stack.set_state('DELETE', 'COMPLETE',
+                        'Stack DELETE completed successfully')
+        stack.mark_deleted()
+    else:
+        stack.set_state('DELETE', 'FAILED', _failure_reason('delete', result))

@@ -1,0 +1,301 @@
+"""The engine's RPC endpoint: what heat.rpc.api lists, served over RPC.
+
+Methods that change a stack validate synchronously (so errors reach the
+caller as ValidationError), take the stack's lock and hand the long work to
+a worker thread; describes read the database.  Every lookup is scoped by
+the caller's tenant.
+"""
+
+import json
+import logging
+import re
+
+import oslo_messaging
+
+from heat.common import config
+from heat.common import ec2signature
+from heat.common import exception
+from heat.common import identifier
+from heat.db import api as db_api
+from heat.engine import describe
+from heat.engine import operations
+from heat.engine import stack as stack_mod
+from heat.engine import template as template_mod
+from heat.engine import template_summary
+from heat.rpc import api as rpc_api
+
+CONF = config.CONF
+LOG = logging.getLogger(__name__)
+
+# Errors meant for the caller: oslo.messaging returns them without logging
+# a traceback as it does for unexpected ones.
+expected_errors = oslo_messaging.expected_exceptions(exception.HeatError)
+
+PAGE_SIZE = 100
+STACK_NAME_PATTERN = re.compile(r'[a-zA-Z][-a-zA-Z0-9]{0,127}\Z')
+
+
+def _check_stack_name(name):
+    if not STACK_NAME_PATTERN.match(name):
+        raise exception.ValidationError(
+            "1 validation error detected: Value '%s' at 'stackName' failed "
+            "to satisfy constraint: Member must satisfy regular expression "
+            "pattern: [a-zA-Z][-a-zA-Z0-9]* and have at most 128 characters"
+            % name)
+
+
+def _parameters(args):
+    """{key: value} from the request's Parameters members."""
+    given = {}
+    for member in args.get('Parameters') or []:
+        key = member.get('ParameterKey')
+        if not key:
+            raise exception.ValidationError(
+                'Every parameter needs a ParameterKey.')
+        if member.get('UsePreviousValue'):
+            raise exception.ValidationError(
+                'UsePreviousValue may only be used when updating a stack '
+                '(parameter %s).' % key)
+        given[key] = member.get('ParameterValue', '')
+    return given
+
+
+def _stack_options(args):
+    """The stack columns a CreateStack request sets."""
+    if args.get('DisableRollback') is not None \
+            and args.get('OnFailure') is not None:
+        raise exception.ValidationError(
+            'You cannot specify both DisableRollback and OnFailure.')
+    options = {
+        'timeout': args.get('TimeoutInMinutes'),
+        'disable_rollback': bool(args.get('DisableRollback')),
+        'on_failure': args.get('OnFailure'),
+        'tags': [{'Key': t['Key'], 'Value': t.get('Value', '')}
+                 for t in args.get('Tags') or []],
+        'notification_arns': list(args.get('NotificationARNs') or []),
+        'capabilities': list(args.get('Capabilities') or []),
+    }
+    if options['timeout'] is not None and options['timeout'] < 1:
+        raise exception.ValidationError(
+            'TimeoutInMinutes must be at least 1.')
+    return options
+
+
+def parse_template(args):
+    body = args.get('TemplateBody')
+    if body is None:
+        raise exception.ValidationError(
+            'Either TemplateBody or TemplateURL must be specified.')
+    return template_mod.Template.parse(body)
+
+
+class EngineService:
+    """The RPC endpoint.  Its public methods are exactly heat.rpc.api's."""
+
+    target = oslo_messaging.Target(version=rpc_api.RPC_API_VERSION)
+
+    def __init__(self, engine):
+        self._engine = engine
+
+    # -- identity ----------------------------------------------------------
+
+    @expected_errors
+    def authenticate_ec2(self, ctxt, credentials):
+        """Check a signature against the local credential store."""
+        keypair = db_api.ec2_credential_get(credentials.get('access', ''))
+        if keypair is None:
+            raise exception.InvalidClientTokenId()
+        ec2signature.verify(credentials, keypair.secret)
+        return {'tenant': keypair.tenant, 'user': keypair.user,
+                'roles': [], 'scoped_stack_id': keypair.stack_id}
+
+    def ping(self, ctxt):
+        return self._engine.engine_id
+
+    def cancel_stack_operation(self, ctxt, stack_id):
+        """Ask this engine's running operation on the stack to stop."""
+        return self._engine.cancel(stack_id)
+
+    # -- stacks ------------------------------------------------------------
+
+    @expected_errors
+    def create_stack(self, ctxt, args):
+        _only_unscoped(ctxt)
+        name = args['StackName']
+        _check_stack_name(name)
+        template = parse_template(args)
+        options = _stack_options(args)
+        if db_api.stack_get_by_name(ctxt.tenant, name) is not None:
+            raise exception.AlreadyExists(name=name)
+        stack = stack_mod.Stack.new(ctxt, name, template, _parameters(args),
+                                    options)
+        stack.validate()
+        stack.store()
+        self._engine.run_locked(stack, operations.create)
+        return {'StackId': stack.identifier.arn()}
+
+    @expected_errors
+    def delete_stack(self, ctxt, args):
+        """Delete the stack, first stopping whatever it is doing.
+
+        As in CloudFormation, deleting a stack that does not exist (or is
+        deleted already) succeeds and does nothing.
+        """
+        _only_unscoped(ctxt)
+        try:
+            row = self._find(ctxt, args['StackName'])
+        except exception.StackNotFound:
+            return {}
+        if (row.action, row.status) == ('DELETE', 'COMPLETE'):
+            return {}
+        stack = stack_mod.Stack.load(ctxt, row)
+        self._engine.delete_when_free(stack)
+        return {}
+
+    @expected_errors
+    def describe_stacks(self, ctxt, args):
+        _only_unscoped(ctxt)
+        name = args.get('StackName')
+        if name:
+            rows = [self._find(ctxt, name, show_deleted=True)]
+        else:
+            rows = db_api.stack_list(ctxt.tenant)
+        return {'Stacks': [stack_mod.Stack.load(ctxt, row).describe()
+                           for row in rows]}
+
+    @expected_errors
+    def list_stacks(self, ctxt, args):
+        _only_unscoped(ctxt)
+        statuses = args.get('StackStatusFilter') or None
+        rows = db_api.stack_list(ctxt.tenant, statuses=statuses,
+                                 show_deleted=True, limit=PAGE_SIZE + 1,
+                                 marker=args.get('NextToken'))
+        return _page('StackSummaries',
+                     [describe.stack_summary(row) for row in rows],
+                     lambda summary: summary['StackId'].rsplit('/', 1)[1])
+
+    @expected_errors
+    def describe_stack_events(self, ctxt, args):
+        _only_unscoped(ctxt)
+        row = self._find(ctxt, args['StackName'], show_deleted=True)
+        events = db_api.event_list(row.id, limit=PAGE_SIZE + 1,
+                                   marker=args.get('NextToken'))
+        return _page('StackEvents',
+                     [describe.event(row, event) for event in events],
+                     lambda event: event['EventId'])
+
+    @expected_errors
+    def get_template(self, ctxt, args):
+        _only_unscoped(ctxt)
+        row = self._find(ctxt, args['StackName'], show_deleted=True)
+        template = db_api.raw_template_get(row.raw_template_id)
+        return {'TemplateBody': json.dumps(template, indent=2)}
+
+    @expected_errors
+    def validate_template(self, ctxt, args):
+        _only_unscoped(ctxt)
+        return template_summary.validate(parse_template(args))
+
+    @expected_errors
+    def get_template_summary(self, ctxt, args):
+        _only_unscoped(ctxt)
+        if args.get('StackName'):
+            row = self._find(ctxt, args['StackName'], show_deleted=True)
+            template = template_mod.Template(
+                db_api.raw_template_get(row.raw_template_id))
+        else:
+            template = parse_template(args)
+        return template_summary.summary(template)
+
+    # -- resources ---------------------------------------------------------
+
+    @expected_errors
+    def describe_stack_resource(self, ctxt, args):
+        row = self._find(ctxt, args['StackName'], show_deleted=True)
+        _check_scope(ctxt, row)
+        stack = stack_mod.Stack.load(ctxt, row)
+        name = args['LogicalResourceId']
+        resource_row = db_api.resource_get(row.id, name)
+        if resource_row is None or name not in stack.resources:
+            raise exception.ResourceNotFound(resource=name,
+                                             stack=row.name)
+        return {'StackResourceDetail': describe.stack_resource_detail(
+            row, resource_row, stack.resource_metadata(name))}
+
+    @expected_errors
+    def describe_stack_resources(self, ctxt, args):
+        name, physical_id = args.get('StackName'), args.get(
+            'PhysicalResourceId')
+        if bool(name) == bool(physical_id):
+            raise exception.ValidationError(
+                'Specify exactly one of StackName and PhysicalResourceId.')
+        if physical_id:
+            found = db_api.resource_get_by_physical_id(ctxt.tenant,
+                                                       physical_id)
+            if found is None:
+                raise exception.ValidationError(
+                    'Stack for PhysicalResourceId %s does not exist'
+                    % physical_id)
+            row = db_api.stack_get(found.stack_id, tenant=ctxt.tenant)
+        else:
+            row = self._find(ctxt, name, show_deleted=True)
+        _check_scope(ctxt, row)
+        logical_id = args.get('LogicalResourceId')
+        return {'StackResources': [
+            describe.stack_resource(row, resource_row)
+            for resource_row in _started_resources(row)
+            if logical_id in (None, resource_row.name)]}
+
+    @expected_errors
+    def list_stack_resources(self, ctxt, args):
+        _only_unscoped(ctxt)
+        row = self._find(ctxt, args['StackName'], show_deleted=True)
+        return {'StackResourceSummaries': [
+            describe.stack_resource_summary(resource_row)
+            for resource_row in _started_resources(row)]}
+
+    # -- lookups -----------------------------------------------------------
+
+    @staticmethod
+    def _find(ctxt, name_or_arn, show_deleted=False):
+        """The tenant's stack by name (live ones) or ARN (any).
+
+        Another tenant's stack is not found, exactly like a missing one.
+        """
+        if identifier.StackIdentifier.is_arn(name_or_arn):
+            try:
+                ident = identifier.StackIdentifier.from_arn(name_or_arn)
+            except ValueError:
+                raise exception.StackNotFound(stack=name_or_arn)
+            row = db_api.stack_get(ident.stack_id, tenant=ctxt.tenant,
+                                   show_deleted=True)
+            if row is not None and row.name != ident.stack_name:
+                row = None
+        else:
+            row = db_api.stack_get_by_name(ctxt.tenant, name_or_arn)
+        if row is None or (row.deleted_at is not None and not show_deleted):
+            raise exception.StackNotFound(stack=name_or_arn)
+        return row
+
+
+def _started_resources(row):
+    return [r for r in db_api.resource_get_all(row.id) if r.action != 'INIT']
+
+
+def _page(key, items, token_of):
+    """The first PAGE_SIZE items, and a NextToken when there are more."""
+    result = {key: items[:PAGE_SIZE]}
+    if len(items) > PAGE_SIZE:
+        result['NextToken'] = token_of(items[PAGE_SIZE - 1])
+    return result
+
+
+def _only_unscoped(ctxt):
+    """Keys made for one stack (cfn-tools, handles) may only read it."""
+    if ctxt.scoped_stack_id is not None:
+        raise exception.AccessDenied()
+
+
+def _check_scope(ctxt, row):
+    if ctxt.scoped_stack_id not in (None, row.id):
+        raise exception.AccessDenied()

@@ -1,0 +1,265 @@
+"""A stack: a template with parameter values, its resources and their state.
+
+The Stack is what template functions resolve resources through (the
+ResourceResolver of heat.engine.functions) and what resources see of their
+stack (the StackView of heat.engine.resource).  It persists itself through
+the data API; what the stack *does* (create, delete, rollback) lives in
+heat.engine.operations.
+"""
+
+import json
+import logging
+import uuid
+
+from heat.common import config
+from heat.common import exception
+from heat.db import api as db_api
+from heat.db import models
+from heat.db.types import utcnow
+from heat.engine import attributes
+from heat.engine import dependencies
+from heat.engine import describe
+from heat.engine import functions
+from heat.engine import parameters as parameters_mod
+from heat.engine import recorder
+from heat.engine import resource as resource_mod
+from heat.engine import resources
+from heat.engine import template as template_mod
+
+CONF = config.CONF
+LOG = logging.getLogger(__name__)
+
+STACK_RESOURCE_TYPE = 'AWS::CloudFormation::Stack'
+
+
+def public_endpoint():
+    """The API's URL as servers see it, without a trailing slash."""
+    if CONF.heat_api.public_endpoint:
+        return CONF.heat_api.public_endpoint.rstrip('/')
+    host = CONF.heat_api.bind_host
+    if ':' in host:
+        host = '[%s]' % host
+    return 'http://%s:%d/v1' % (host, CONF.heat_api.bind_port)
+
+
+def _resource_definition(definition):
+    """The resource's view of a parsed template resource."""
+    return resource_mod.ResourceDefinition(
+        type=definition.type,
+        properties=definition.properties,
+        metadata=definition.metadata,
+        depends_on=tuple(definition.depends_on),
+        deletion_policy=resource_mod.DeletionPolicy(
+            definition.deletion_policy),
+        update_replace_policy=resource_mod.DeletionPolicy(
+            definition.update_replace_policy),
+        creation_policy=definition.creation_policy)
+
+
+class Stack:
+
+    def __init__(self, ctxt, row, template, resource_rows=()):
+        self.context = ctxt
+        self.row = row
+        self.identifier = describe.stack_identifier(row)
+        self.template = template
+        self.clients = None
+        self.public_endpoint = public_endpoint()
+        self.parameters = template.parameters(row.parameters,
+                                              self._stack_info())
+        self._functions = template.context(self.parameters, resolver=self)
+        self.definitions = template.resource_definitions(self._functions)
+        self.resources = {
+            name: resources.get_class(definition.type)(
+                name, _resource_definition(definition), self)
+            for name, definition in self.definitions.items()}
+        self._row_ids = {}
+        for resource_row in resource_rows:
+            self._restore(resource_row)
+        self.recorder = recorder.StateRecorder(row.id)
+
+    def __str__(self):
+        return 'Stack %s (%s)' % (self.row.name, self.row.id)
+
+    @classmethod
+    def new(cls, ctxt, name, template, params, options):
+        """A stack not stored yet; raises the validation errors of its
+        parameters.  ``options`` holds the stack columns the request set."""
+        row = models.Stack(
+            id=str(uuid.uuid4()), name=name, tenant=ctxt.tenant,
+            user=ctxt.user, action='CREATE', status='IN_PROGRESS',
+            status_reason='Stack CREATE started', parameters=params,
+            description=template.description, created_at=utcnow(),
+            disable_rollback=False, tags=[], notification_arns=[],
+            capabilities=[], timeout=None, on_failure=None,
+            owner_id=None, updated_at=None, deleted_at=None,
+            prev_raw_template_id=None)
+        for column, value in options.items():
+            setattr(row, column, value)
+        return cls(ctxt, row, template)
+
+    @classmethod
+    def load(cls, ctxt, row):
+        template = template_mod.Template(
+            db_api.raw_template_get(row.raw_template_id))
+        return cls(ctxt, row, template, db_api.resource_get_all(row.id))
+
+    def _stack_info(self):
+        return parameters_mod.StackInfo(
+            stack_name=self.row.name, stack_id=self.identifier.arn(),
+            account_id=self.row.tenant, region=CONF.clients.region_name,
+            notification_arns=tuple(self.row.notification_arns or ()))
+
+    def _restore(self, row):
+        rsrc = self.resources.get(row.name)
+        if rsrc is None:
+            return
+        self._row_ids[row.name] = row.id
+        rsrc.action = resource_mod.Action(row.action)
+        rsrc.status = resource_mod.Status(row.status)
+        rsrc.status_reason = row.status_reason or ''
+        rsrc.resource_id = row.physical_resource_id
+        rsrc.data = dict(row.data or {})
+        rsrc.metadata = row.rsrc_metadata or {}
+
+    # -- validation ------------------------------------------------------
+
+    def validate(self):
+        """Raise the first problem of the template as this stack uses it."""
+        self.template.validate(resolver=self)
+        if len(self.resources) > CONF.max_resources_per_stack:
+            raise exception.LimitExceeded(
+                'Stacks may hold at most %d resources; this template has '
+                '%d.' % (CONF.max_resources_per_stack, len(self.resources)))
+        for rsrc in self.resources.values():
+            rsrc.validate()
+        self.dependencies().check_cycles()
+
+    def dependencies(self):
+        """The graph of the stack's resources: Ref, GetAtt, Sub, DependsOn."""
+        graph = dependencies.Dependencies()
+        for name in self.resources:
+            graph.add_node(name)
+        for name, definition in self.definitions.items():
+            for required in sorted(definition.dependencies()):
+                if required in self.resources:
+                    graph.add_requirement(name, required)
+        return graph
+
+    # -- persistence -----------------------------------------------------
+
+    def store(self):
+        """Insert the stack, its template and a row for every resource."""
+        row = self.row
+        row.raw_template_id = db_api.raw_template_create(self.template.data)
+        columns = [c.key for c in models.Stack.__table__.columns]
+        db_api.stack_create({c: getattr(row, c) for c in columns})
+        self._store_resources(list(self.resources.values()))
+
+    def _store_resources(self, new_resources):
+        rows = db_api.resources_create([
+            {'stack_id': self.row.id, 'name': rsrc.name,
+             'type': rsrc.definition.type, 'action': rsrc.action.value,
+             'status': rsrc.status.value} for rsrc in new_resources])
+        for row in rows:
+            self._row_ids[row.name] = row.id
+
+    def set_state(self, action, status, reason):
+        """Record the stack's own state, after every resource state so far."""
+        self.recorder.flush()
+        values = {'action': action, 'status': status,
+                  'status_reason': reason}
+        db_api.stack_update(self.row.id, values)
+        for column, value in values.items():
+            setattr(self.row, column, value)
+        db_api.event_create({
+            'stack_id': self.row.id, 'resource_name': self.row.name,
+            'physical_resource_id': self.identifier.arn(),
+            'resource_type': STACK_RESOURCE_TYPE,
+            'resource_action': action, 'resource_status': status,
+            'resource_status_reason': reason, 'created_at': utcnow()})
+        LOG.info('%s: %s_%s: %s', self, action, status, reason)
+
+    def mark_deleted(self):
+        """Hide the deleted stack from name lookups; keep its history."""
+        db_api.stack_soft_delete(self.row.id)
+        for keypair in db_api.ec2_credential_list(stack_id=self.row.id):
+            db_api.ec2_credential_delete(keypair.access)
+
+    # -- what resources see (resource.StackView) --------------------------
+
+    def resolve(self, snippet):
+        return functions.resolve(snippet)
+
+    def state_changed(self, rsrc):
+        event = {
+            'stack_id': self.row.id, 'resource_name': rsrc.name,
+            'physical_resource_id': rsrc.resource_id,
+            'resource_type': rsrc.definition.type,
+            'resource_action': rsrc.action.value,
+            'resource_status': rsrc.status.value,
+            'resource_status_reason': rsrc.status_reason,
+            'created_at': utcnow(), 'uuid': str(uuid.uuid4())}
+        self.recorder.resource_changed(self._row_ids[rsrc.name], rsrc, event)
+
+    def data_changed(self, rsrc):
+        db_api.resource_update(self._row_ids[rsrc.name],
+                               recorder.resource_values(rsrc))
+
+    # -- what template functions see (functions.ResourceResolver) ---------
+
+    def has_resource(self, name):
+        return name in self.template.resources
+
+    def resource_type(self, name):
+        return self.template.resources[name]['Type']
+
+    def reference(self, name):
+        rsrc = self.resources.get(name)
+        return rsrc.get_reference_id() if rsrc is not None else None
+
+    def attribute(self, name, attr):
+        rsrc = self.resources.get(name)
+        return rsrc.get_attribute(attr) if rsrc is not None else None
+
+    def check_attribute(self, name, attr):
+        cls = resources.get_class(self.resource_type(name))
+        attributes.check(cls.attributes_schema, name, attr)
+
+    def availability_zones(self):
+        return ['nova']
+
+    # -- what describes show ---------------------------------------------
+
+    def outputs(self):
+        """[{OutputKey, OutputValue, Description}], once the stack is up."""
+        if self.row.status != 'COMPLETE' or self.row.action == 'DELETE':
+            return []
+        shown = []
+        for name, output in sorted(
+                self.template.output_definitions(self._functions).items()):
+            shown.append({'OutputKey': name,
+                          'OutputValue': self._output_value(name, output),
+                          'Description': output.description or None})
+        return shown
+
+    def _output_value(self, name, output):
+        try:
+            value = output.resolved_value()
+        except exception.HeatError as err:
+            LOG.warning('%s: output %s cannot be resolved: %s',
+                        self, name, err)
+            return None
+        if value is None or isinstance(value, str):
+            return value
+        if isinstance(value, list):
+            return ','.join(str(v) for v in value)
+        return json.dumps(value)
+
+    def resource_metadata(self, name):
+        """The resource's Metadata, resolved as the stack stands now."""
+        return functions.resolve(self.definitions[name].metadata) or {}
+
+    def describe(self):
+        return describe.stack(self.row, self.parameters.display_values(),
+                              self.outputs())

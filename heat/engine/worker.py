@@ -1,0 +1,165 @@
+"""One engine process: its RPC server, its workers and its call pool.
+
+Stack operations run in worker threads, one per running operation; inside
+each, resources are cooperative tasks whose blocking cloud calls share one
+bounded pool.  The RPC server answers at once and never waits for them.
+"""
+
+import concurrent.futures
+import logging
+import threading
+import time
+import uuid
+
+import oslo_messaging
+
+from heat.common import config
+from heat.common import context
+from heat.common import exception
+from heat.db import api as db_api
+from heat.engine import operations
+from heat.engine import resources
+from heat.engine import scheduler
+from heat.engine import service
+from heat.engine import stack as stack_mod
+from heat.engine import stack_lock
+from heat.rpc import client
+from heat.rpc import transport
+
+CONF = config.CONF
+LOG = logging.getLogger(__name__)
+
+# How long a DeleteStack waits for the stack's running operation to stop.
+DELETE_WAIT_SECONDS = 60
+DELETE_RETRY_SECONDS = 0.1
+
+
+class Engine:
+
+    def __init__(self):
+        self.engine_id = '%s:%s' % (CONF.host, uuid.uuid4().hex[:12])
+        self._workers = concurrent.futures.ThreadPoolExecutor(
+            CONF.engine.workers, thread_name_prefix='heat-stack')
+        self._pool = scheduler.CallPool(CONF.clients.max_concurrent_calls)
+        self._running = {}   # stack id -> the Event that cancels its work
+        self._running_lock = threading.Lock()
+        self._server = None
+        self._rpc = None
+
+    def start(self):
+        db_api.configure()
+        resources.load()
+        self._rpc = client.EngineClient()
+        target = oslo_messaging.Target(topic=CONF.engine.topic,
+                                       server=self.engine_id)
+        self._server = oslo_messaging.get_rpc_server(
+            transport.get_transport(), target,
+            [service.EngineService(self)],
+            serializer=transport.ContextSerializer(),
+            access_policy=oslo_messaging.DefaultRPCAccessPolicy)
+        self._server.start()
+        LOG.info('Engine %s serving topic %s', self.engine_id,
+                 CONF.engine.topic)
+
+    def stop(self):
+        """Stop taking calls; running operations stop as cancelled."""
+        self._server.stop()
+        with self._running_lock:
+            for cancel in self._running.values():
+                cancel.set()
+        self._workers.shutdown(wait=True)
+        self._server.wait()
+        self._pool.shutdown(wait=False)
+
+    # -- locks -----------------------------------------------------------
+
+    def is_engine_alive(self, engine_id):
+        if engine_id == self.engine_id:
+            return True
+        try:
+            self._rpc.call(context.RequestContext(tenant=''), 'ping',
+                           server=engine_id,
+                           timeout=CONF.engine.lock_probe_timeout)
+        except exception.EngineTimeout:
+            return False
+        return True
+
+    def lock(self, stack):
+        return stack_lock.StackLock(stack.row.id, self.engine_id,
+                                    self.is_engine_alive)
+
+    # -- running operations ------------------------------------------------
+
+    def run_locked(self, stack, operation):
+        """Lock the stack (or raise StackInProgress), then run operation
+        (a function of heat.engine.operations) in a worker."""
+        lock = self.lock(stack)
+        lock.acquire(stack.row.name)
+        self._workers.submit(self._run, stack, lock, operation,
+                             self._register(stack.row.id))
+
+    def _register(self, stack_id):
+        cancel = threading.Event()
+        with self._running_lock:
+            self._running[stack_id] = cancel
+        return cancel
+
+    def _run(self, stack, lock, operation, cancel):
+        try:
+            operation(stack, operations.Operation(self._pool, cancel))
+        except Exception as exc:
+            LOG.exception('%s: %s failed', stack, operation.__name__)
+            stack.set_state(stack.row.action, 'FAILED',
+                            'Internal error: %s' % exc)
+        finally:
+            with self._running_lock:
+                if self._running.get(stack.row.id) is cancel:
+                    del self._running[stack.row.id]
+            lock.release()
+
+    def cancel(self, stack_id):
+        """Cancel this engine's operation on the stack, if it runs one."""
+        with self._running_lock:
+            cancel = self._running.get(stack_id)
+        if cancel is None:
+            return False
+        cancel.set()
+        return True
+
+    def delete_when_free(self, stack):
+        """Stop the stack's running operation, wherever it runs, then
+        delete the stack; all in a worker, so the caller returns at once."""
+        self._workers.submit(self._delete_when_free, stack)
+
+    def _delete_when_free(self, stack):
+        lock = self.lock(stack)
+        deadline = time.monotonic() + DELETE_WAIT_SECONDS
+        while True:
+            outcome, holder = lock.try_acquire(stack.row.name)
+            if outcome is not None:
+                break
+            if time.monotonic() > deadline:
+                LOG.error('%s: not deleted: its operation on engine %s did '
+                          'not stop within %ds', stack, holder,
+                          DELETE_WAIT_SECONDS)
+                return
+            self._ask_to_cancel(holder, stack.row.id)
+            time.sleep(DELETE_RETRY_SECONDS)
+        # The cancelled operation changed resources since the stack loaded.
+        row = db_api.stack_get(stack.row.id, show_deleted=True)
+        current = stack_mod.Stack.load(stack.context, row)
+        self._run(current, lock, operations.delete,
+                  self._register(row.id))
+
+    def _ask_to_cancel(self, holder, stack_id):
+        if holder == self.engine_id:
+            self.cancel(stack_id)
+            return
+        try:
+            self._rpc.call(context.RequestContext(tenant=''),
+                           'cancel_stack_operation', server=holder,
+                           timeout=CONF.engine.lock_probe_timeout,
+                           stack_id=stack_id)
+        except exception.EngineTimeout:
+            LOG.warning('Engine %s did not answer a cancel of stack %s',
+                        holder, stack_id)

@@ -1,0 +1,87 @@
+"""A real heat-all process on loopback, for tests that drive it with clients."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+BIN_DIR = os.path.dirname(sys.executable)
+START_TIMEOUT_SECONDS = 60
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+class HeatServer:
+    """heat-all with its own state directory, config file and credentials."""
+
+    def __init__(self, extra_config=''):
+        self.state_path = tempfile.mkdtemp(prefix='heat-test-')
+        self.port = free_port()
+        self.endpoint = 'http://127.0.0.1:%d/v1/' % self.port
+        self.bin_dir = BIN_DIR
+        self.config_file = os.path.join(self.state_path, 'heat.conf')
+        with open(self.config_file, 'w') as f:
+            f.write('[DEFAULT]\nstate_path = %s\n'
+                    '[heat_api]\nbind_host = 127.0.0.1\nbind_port = %d\n%s'
+                    % (self.state_path, self.port, extra_config))
+        self.log_path = os.path.join(self.state_path, 'heat-all.log')
+        self._process = None
+        self.tenant = 'tenant-a'
+        self.access = self.secret = None
+
+    def start(self):
+        log = open(self.log_path, 'wb')
+        self._process = subprocess.Popen(
+            [os.path.join(BIN_DIR, 'heat-all'),
+             '--config-file', self.config_file],
+            stdout=log, stderr=subprocess.STDOUT)
+        self._wait_until_healthy()
+        self.access, self.secret = self.new_credentials(self.tenant)
+        return self
+
+    def _wait_until_healthy(self):
+        deadline = time.monotonic() + START_TIMEOUT_SECONDS
+        url = 'http://127.0.0.1:%d/healthcheck' % self.port
+        while time.monotonic() < deadline:
+            if self._process.poll() is not None:
+                raise RuntimeError('heat-all exited at start:\n' + self.log())
+            try:
+                with urllib.request.urlopen(url, timeout=1):
+                    return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError('heat-all did not answer within %ds:\n%s'
+                           % (START_TIMEOUT_SECONDS, self.log()))
+
+    def manage(self, *args):
+        output = subprocess.run(
+            [os.path.join(BIN_DIR, 'heat-manage'), '--config-file',
+             self.config_file] + list(args),
+            check=True, capture_output=True, text=True).stdout
+        return output
+
+    def new_credentials(self, tenant):
+        creds = json.loads(self.manage('credentials', 'create',
+                                       '--tenant', tenant))
+        return creds['access'], creds['secret']
+
+    def log(self):
+        with open(self.log_path, errors='replace') as f:
+            return f.read()
+
+    def stop(self):
+        if self._process is not None and self._process.poll() is None:
+            self._process.terminate()
+            try:
+                self._process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
