@@ -138,7 +138,8 @@ def resources_create(values_list: list[dict]) -> list[Resource]:
         return []
     with connection.writing() as session:
         rows = session.scalars(
-            sa.insert(Resource).returning(Resource, sort_by_parameter_order=True),
+            sa.insert(Resource).returning(Resource,
+                                          sort_by_parameter_order=True),
             values_list).all()
     return rows
 
@@ -265,7 +266,9 @@ def stack_lock_acquire(stack_id, engine_id) -> str | None:
             if stack_get(stack_id, show_deleted=True) is None:
                 raise exception.StackNotFound(stack=stack_id)
             # The holder released it between our insert and our read.
-    return _lock_holder(stack_id)
+    raise exception.ServiceUnavailable(
+        'The lock of stack %s changed hands too often to take; try again.'
+        % stack_id)
 
 
 def stack_lock_steal(stack_id, old_engine_id, new_engine_id) -> bool:

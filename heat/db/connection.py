@@ -46,7 +46,7 @@ def make_engine(url=None):
 
 def _sqlite_engine(url):
     engine = sa.create_engine(
-        url, echo=CONF.database.echo,
+        url, echo=CONF.database.echo, pool_size=CONF.database.pool_size,
         connect_args={'check_same_thread': False,
                       'timeout': SQLITE_BUSY_TIMEOUT_MS / 1000})
 

@@ -5,7 +5,6 @@ import threading
 
 from alembic import autogenerate
 from alembic import migration as alembic_migration
-import pytest
 import sqlalchemy as sa
 
 from heat.db import api

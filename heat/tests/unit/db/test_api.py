@@ -171,8 +171,9 @@ def test_resources_update_rows_with_different_columns():
     api.resources_update([(a.id, {'status': 'FAILED'}),
                           (b.id, {'physical_resource_id': 'i-1'})])
     got = {r.name: r for r in api.resource_get_all(stack.id)}
-    assert got['A'].status == 'FAILED' and got['A'].physical_resource_id is None
-    assert got['B'].status == 'COMPLETE' and got['B'].physical_resource_id == 'i-1'
+    assert (got['A'].status, got['A'].physical_resource_id) == ('FAILED', None)
+    assert (got['B'].status, got['B'].physical_resource_id) == (
+        'COMPLETE', 'i-1')
 
 
 def test_resource_get_by_physical_id_is_scoped_by_tenant():
@@ -205,7 +206,8 @@ def test_event_list_newest_first_with_marker():
     assert [e.resource_name for e in page] == ['B']
     assert api.event_list(stack.id, marker='no-such-event') == []
     # An event of another stack is no marker here.
-    assert api.event_list(stack.id, marker=api.event_list(other.id)[0].uuid) == []
+    foreign_marker = api.event_list(other.id)[0].uuid
+    assert api.event_list(stack.id, marker=foreign_marker) == []
 
 
 def test_event_timestamps_keep_microseconds():
@@ -293,6 +295,30 @@ def test_only_one_of_many_threads_gets_the_lock():
     winners = [e for e in ('e%d' % i for i in range(8)) if holder(e)]
     assert len(winners) == 1
     assert set(results) == {None, winners[0]}
+
+
+def test_concurrent_writers_queue_instead_of_failing():
+    stacks = [make_stack(name='s%d' % i) for i in range(8)]
+    errors = []
+
+    def write(stack):
+        try:
+            for i in range(15):
+                row = api.resource_create(
+                    resource_values(stack.id, 'r%d' % i))
+                api.write_batch([(row.id, {'status': 'FAILED'})],
+                                [event_values(stack.id, 'r%d' % i)])
+                api.stack_update(stack.id, {'status_reason': str(i)})
+        except Exception as exc:  # reported below, with the thread's error
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(s,)) for s in stacks]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert all(len(api.event_list(s.id)) == 15 for s in stacks)
 
 
 # -- credentials -------------------------------------------------------------
