@@ -29,18 +29,7 @@ while [ $# -gt 0 ]; do
 done
 
 if [ "$use_venv" = 1 ]; then
-    stamp=.venv/.installed
-    if [ ! -x .venv/bin/python ]; then
-        python3 -m venv .venv
-    fi
-    # Reinstall when the requirements changed since the last install.
-    if [ ! -f "$stamp" ] || [ setup.py -nt "$stamp" ] \
-            || [ requirements.txt -nt "$stamp" ] \
-            || [ test-requirements.txt -nt "$stamp" ]; then
-        .venv/bin/pip install -q -U pip setuptools wheel
-        .venv/bin/pip install -q -e '.[test]'
-        touch "$stamp"
-    fi
+    tools/install_venv.sh
     PATH="$PWD/.venv/bin:$PATH"
     export PATH
 fi

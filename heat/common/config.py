@@ -168,9 +168,6 @@ def _messaging_opts():
 def register_opts(conf=CONF):
     for group, opts in GROUPS:
         conf.register_opts(opts, group=group)
-    # The same option objects oslo.messaging registers later, so that they
-    # can be read (and defaulted by heat-all) before the transport exists.
-    conf.register_opts(_messaging_opts())
 
 
 def list_opts():
@@ -182,6 +179,10 @@ def list_opts():
 
 def parse_args(argv, prog=None, default_config_files=None):
     """Parse the command line and config files into CONF."""
+    # Options equal to those oslo.messaging registers when a transport is
+    # made, so that they can be read (and defaulted by heat-all) before.
+    # Registered here, not on import: oslo.messaging is slow to import.
+    CONF.register_opts(_messaging_opts())
     CONF(argv, project='heat', prog=prog, version='0.1.0',
          default_config_files=default_config_files)
     os.makedirs(CONF.state_path, exist_ok=True)
