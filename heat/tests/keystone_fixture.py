@@ -17,6 +17,7 @@ import grp
 import os
 import pwd
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -245,7 +246,7 @@ class KeystoneServer:
                                      _tail(self.log_path)))
 
     def _create_accounts(self):
-        admin = KeystoneAdmin(self.url)
+        admin = self.admin()
         self.service = admin.create_account(
             SERVICE_USER, SERVICE_PASSWORD, SERVICE_PROJECT, 'service')
         for name in TEST_USERS:
@@ -253,8 +254,12 @@ class KeystoneServer:
                                            'member')
             self.users[name] = admin.add_ec2_credentials(account)
 
+    def admin(self):
+        """An admin client, for tests that change keystone's state."""
+        return KeystoneAdmin(self.url)
+
     def auth_options(self):
-        """[auth] options that make Heat check signatures with this keystone."""
+        """[auth] options that make Heat use this keystone for signatures."""
         return {'backend': 'keystone',
                 'keystone_url': self.url,
                 'service_username': self.service.user,
@@ -265,7 +270,9 @@ class KeystoneServer:
 
     def stop(self):
         if self._process is not None:
-            self._process.terminate()  # gunicorn stops its own workers
+            # SIGINT: gunicorn's quick shutdown, workers included; the
+            # graceful one (SIGTERM) waits seconds for idle connections.
+            self._process.send_signal(signal.SIGINT)
             try:
                 self._process.wait(STOP_TIMEOUT_SECONDS)
             except subprocess.TimeoutExpired:
@@ -307,6 +314,15 @@ class KeystoneAdmin:
             {'tenant_id': account.project_id})['credential']
         return dataclasses.replace(account, access=credential['access'],
                                    secret=credential['secret'])
+
+    def validate_token(self, token):
+        """The token's body, as keystone answers a validation."""
+        return self._session.get(self.url + '/auth/tokens',
+                                 headers={'X-Subject-Token': token}).json()
+
+    def revoke_token(self, token):
+        self._session.delete(self.url + '/auth/tokens',
+                             headers={'X-Subject-Token': token})
 
 
 @pytest.fixture(scope='session')
