@@ -2,7 +2,6 @@
 
 import datetime
 import threading
-import time
 
 import pytest
 import sqlalchemy as sa
@@ -230,9 +229,9 @@ def test_write_batch_is_one_transaction():
     assert api.event_list(stack.id)[0].resource_status == 'FAILED'
 
 
-def test_bulk_hot_path_is_fast():
+def test_bulk_writes_keep_order_and_values():
+    # How fast these are is measured by tools/bench, not asserted here.
     stack = make_stack()
-    start = time.perf_counter()
     rows = api.resources_create(
         [resource_values(stack.id, 'r%d' % i, properties_data={'x': i})
          for i in range(500)])
@@ -241,10 +240,11 @@ def test_bulk_hot_path_is_fast():
     api.resources_update([(r.id, {'status': 'COMPLETE',
                                   'physical_resource_id': 'p%d' % r.id})
                           for r in rows])
-    elapsed = time.perf_counter() - start
-    # Measured ~0.08 s; the bound leaves room for a loaded machine.
-    assert elapsed < 0.5, elapsed
+    assert [r.name for r in rows] == ['r%d' % i for i in range(500)]
     assert len(api.event_list(stack.id)) == 1000
+    updated = api.resource_get(stack.id, 'r7')
+    assert updated.status == 'COMPLETE'
+    assert updated.physical_resource_id == 'p%d' % rows[7].id
 
 
 # -- stack locks -------------------------------------------------------------
