@@ -69,14 +69,15 @@ def create(stack, operation):
 
 def rollback(stack, operation):
     """Delete what a failed create made."""
+    # Named now: the rollback turns the failed resources DELETE_COMPLETE.
+    failure = _creation_failure(stack)
     stack.set_state('ROLLBACK', 'IN_PROGRESS', 'Rollback requested: %s'
                     % stack.row.status_reason)
     result = operation.run(stack, lambda name: stack.resources[name].delete(),
                            reverse=True)
     if result.outcome is scheduler.RunOutcome.COMPLETE:
         stack.set_state('ROLLBACK', 'COMPLETE',
-                        'Rollback completed after: %s'
-                        % _creation_failure(stack))
+                        'Rollback completed after: %s' % failure)
     else:
         stack.set_state('ROLLBACK', 'FAILED',
                         _failure_reason('rollback', result))
