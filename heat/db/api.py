@@ -299,6 +299,13 @@ def stack_locks_held_by(engine_id) -> list[str]:
         return list(session.scalars(query))
 
 
+def stack_locks_holders() -> dict[str, str]:
+    """{stack id: engine id} of every lock held."""
+    query = sa.select(StackLock.stack_id, StackLock.engine_id)
+    with connection.reading() as session:
+        return dict(session.execute(query).all())
+
+
 def _lock_holder(stack_id):
     with connection.reading() as session:
         return session.scalar(sa.select(StackLock.engine_id)

@@ -60,6 +60,30 @@ class Engine:
         self._server.start()
         LOG.info('Engine %s serving topic %s', self.engine_id,
                  CONF.engine.topic)
+        self._recover_stale_locks()
+
+    def _recover_stale_locks(self):
+        """Fail the operations that an engine of this host left behind.
+
+        Engine ids start with the host name, so a restarted engine knows
+        its previous selves; one that does not answer is gone, and the
+        stacks it was changing would otherwise stay IN_PROGRESS forever.
+        """
+        prefix = CONF.host + ':'
+        for stack_id, holder in db_api.stack_locks_holders().items():
+            if not holder.startswith(prefix) or holder == self.engine_id \
+                    or self.is_engine_alive(holder):
+                continue
+            if not db_api.stack_lock_steal(stack_id, holder, self.engine_id):
+                continue
+            row = db_api.stack_get(stack_id, show_deleted=True)
+            if row is not None and row.status == 'IN_PROGRESS':
+                stack = stack_mod.Stack.load(
+                    context.RequestContext(tenant=row.tenant), row)
+                stack.set_state(row.action, 'FAILED',
+                                'Engine %s stopped before the %s finished'
+                                % (holder, row.action.lower()))
+            db_api.stack_lock_release(stack_id, self.engine_id)
 
     def stop(self):
         """Stop taking calls; running operations stop as cancelled."""
