@@ -20,9 +20,11 @@ def free_port():
 
 
 class HeatServer:
-    """heat-all with its own state directory, config file and credentials."""
+    """heat-all (or another Heat service) with its own state directory,
+    config file and credentials."""
 
-    def __init__(self, extra_config=''):
+    def __init__(self, extra_config='', command='heat-all'):
+        self.command = command
         self.state_path = tempfile.mkdtemp(prefix='heat-test-')
         self.port = free_port()
         self.endpoint = 'http://127.0.0.1:%d/v1/' % self.port
@@ -37,14 +39,15 @@ class HeatServer:
         self.tenant = 'tenant-a'
         self.access = self.secret = None
 
-    def start(self):
+    def start(self, with_credentials=True):
         log = open(self.log_path, 'wb')
         self._process = subprocess.Popen(
-            [os.path.join(BIN_DIR, 'heat-all'),
+            [os.path.join(BIN_DIR, self.command),
              '--config-file', self.config_file],
             stdout=log, stderr=subprocess.STDOUT)
         self._wait_until_healthy()
-        self.access, self.secret = self.new_credentials(self.tenant)
+        if with_credentials:
+            self.access, self.secret = self.new_credentials(self.tenant)
         return self
 
     def _wait_until_healthy(self):
@@ -52,14 +55,16 @@ class HeatServer:
         url = 'http://127.0.0.1:%d/healthcheck' % self.port
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
-                raise RuntimeError('heat-all exited at start:\n' + self.log())
+                raise RuntimeError('%s exited at start:\n%s'
+                                   % (self.command, self.log()))
             try:
                 with urllib.request.urlopen(url, timeout=1):
                     return
             except OSError:
                 time.sleep(0.1)
-        raise RuntimeError('heat-all did not answer within %ds:\n%s'
-                           % (START_TIMEOUT_SECONDS, self.log()))
+        raise RuntimeError('%s did not answer within %ds:\n%s'
+                           % (self.command, START_TIMEOUT_SECONDS,
+                              self.log()))
 
     def manage(self, *args):
         output = subprocess.run(
