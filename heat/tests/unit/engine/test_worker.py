@@ -1,0 +1,206 @@
+"""Engines in this process on the in-process transport and a SQLite file:
+locks, cancelling by delete, and stopping cleanly.
+
+The ``engines`` fixture here is also what test_service.py drives.
+"""
+
+import json
+import threading
+import time
+
+import pytest
+
+from heat.common import config
+from heat.common import context
+from heat.common import exception
+from heat.db import api as db_api
+from heat.engine import operations
+from heat.engine import resources
+from heat.engine import stack as stack_mod
+from heat.engine import worker
+from heat.rpc import client
+from heat.rpc import transport
+from heat.tests.dbfixtures import heat_db  # noqa: F401 (fixture)
+from heat.tests.resources import test_types
+
+CONF = config.CONF
+CTXT = context.RequestContext(tenant='t1', user='u1')
+WAIT_SECONDS = 15
+
+
+class Engines:
+    """Engines started on demand; all stopped when the test ends."""
+
+    def __init__(self):
+        self._started = []
+        self.client = None
+
+    def start(self):
+        engine = worker.Engine()
+        engine.start()
+        self._started.append(engine)
+        if self.client is None:
+            self.client = client.EngineClient()
+        return engine
+
+    def stop_all(self):
+        for engine in self._started:
+            engine.stop()
+        self._started = []
+
+
+@pytest.fixture
+def engines(heat_db):
+    CONF.set_override('lock_probe_timeout', 1, group='engine')
+    config.parse_args([], default_config_files=[])
+    config.use_embedded_transport_by_default()
+    for type_name, cls in test_types.resource_mapping().items():
+        resources.register(type_name, cls)
+    running = Engines()
+    try:
+        yield running
+    finally:
+        running.stop_all()
+        transport.cleanup()
+        CONF.clear_override('transport_url')
+        CONF.clear_override('lock_probe_timeout', group='engine')
+    assert_no_engine_threads()
+
+
+def assert_no_engine_threads():
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        left = [t.name for t in threading.enumerate()
+                if t.name.startswith(('heat-stack', 'heat-call'))]
+        if not left:
+            return
+        time.sleep(0.05)
+    pytest.fail('engine threads still running: %s' % left)
+
+
+def template(**resource_properties):
+    """One Test::Resource::Controlled per keyword, with those properties."""
+    return json.dumps({'Resources': {
+        name: {'Type': 'Test::Resource::Controlled', 'Properties': props}
+        for name, props in resource_properties.items()}})
+
+
+def create(engines, name, body, ctxt=CTXT, **args):
+    return engines.client.create_stack(
+        ctxt, args={'StackName': name, 'TemplateBody': body, **args})
+
+
+def describe(engines, name, ctxt=CTXT):
+    return engines.client.describe_stacks(
+        ctxt, args={'StackName': name})['Stacks'][0]
+
+
+def wait_until_settled(engines, name, ctxt=CTXT):
+    """The stack's description once it is no longer IN_PROGRESS."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        shown = describe(engines, name, ctxt)
+        if not shown['StackStatus'].endswith('_IN_PROGRESS'):
+            return shown
+        time.sleep(0.05)
+    pytest.fail('stack %s still %s' % (name, shown['StackStatus']))
+
+
+def wait_for_resource(stack_id, name, status):
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        row = db_api.resource_get(stack_id, name)
+        if '%s_%s' % (row.action, row.status) == status:
+            return
+        time.sleep(0.02)
+    pytest.fail('resource %s never reached %s' % (name, status))
+
+
+def stored_stack(arn):
+    return db_api.stack_get(arn.rsplit('/', 1)[1], show_deleted=True)
+
+
+def resource_states(arn):
+    return {row.name: '%s_%s' % (row.action, row.status)
+            for row in db_api.resource_get_all(stored_stack(arn).id)}
+
+
+def test_operation_on_a_stack_another_live_engine_holds_is_refused(engines):
+    first, second = engines.start(), engines.start()
+    arn = create(engines, 'locked', template(A={}))['StackId']
+    wait_until_settled(engines, 'locked')
+    row = stored_stack(arn)
+    assert db_api.stack_lock_acquire(row.id, second.engine_id) is None
+    stack = stack_mod.Stack.load(CTXT, row)
+    with pytest.raises(exception.StackInProgress) as caught:
+        first.run_locked(stack, operations.delete)
+    assert 'locked' in str(caught.value)
+    assert db_api.stack_locks_held_by(second.engine_id) == [row.id]
+
+
+def test_a_dead_engines_lock_is_taken_over(engines):
+    engine = engines.start()
+    arn = create(engines, 'orphan', template(A={}))['StackId']
+    wait_until_settled(engines, 'orphan')
+    row = stored_stack(arn)
+    assert db_api.stack_lock_acquire(row.id, 'gone-host:0123456789ab') is None
+    engine.run_locked(stack_mod.Stack.load(CTXT, row), operations.delete)
+    assert wait_until_deleted(engines, arn) == 'DELETE_COMPLETE'
+    assert db_api.stack_locks_held_by('gone-host:0123456789ab') == []
+
+
+def wait_until_deleted(engines, arn):
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        status = describe(engines, arn)['StackStatus']
+        if status in ('DELETE_COMPLETE', 'DELETE_FAILED'):
+            return status
+        time.sleep(0.05)
+    pytest.fail('stack %s not deleted: %s' % (arn, status))
+
+
+def test_delete_cancels_a_create_in_progress(engines):
+    engine = engines.start()
+    arn = create(engines, 'stuck', template(Stuck={'Stall': True},
+                                           Quick={}))['StackId']
+    wait_for_resource(stored_stack(arn).id, 'Stuck', 'CREATE_IN_PROGRESS')
+    assert describe(engines, 'stuck')['StackStatus'] == 'CREATE_IN_PROGRESS'
+    engines.client.delete_stack(CTXT, args={'StackName': 'stuck'})
+    assert wait_until_deleted(engines, arn) == 'DELETE_COMPLETE'
+    assert resource_states(arn) == {'Stuck': 'DELETE_COMPLETE',
+                                    'Quick': 'DELETE_COMPLETE'}
+    assert db_api.stack_locks_held_by(engine.engine_id) == []
+
+
+def test_delete_cancels_a_create_running_on_another_engine(engines):
+    first = engines.start()
+    arn = create(engines, 'elsewhere', template(Stuck={'Stall': True}))[
+        'StackId']
+    row = stored_stack(arn)
+    wait_for_resource(row.id, 'Stuck', 'CREATE_IN_PROGRESS')
+    second = engines.start()
+    assert db_api.stack_locks_held_by(first.engine_id) == [row.id]
+    second.delete_when_free(stack_mod.Stack.load(CTXT, row))
+    assert wait_until_deleted(engines, arn) == 'DELETE_COMPLETE'
+    assert resource_states(arn) == {'Stuck': 'DELETE_COMPLETE'}
+
+
+def test_stop_cancels_running_operations_and_releases_locks(engines):
+    engine = engines.start()
+    arn = create(engines, 'halted', template(Stuck={'Stall': True}))[
+        'StackId']
+    row = stored_stack(arn)
+    wait_for_resource(row.id, 'Stuck', 'CREATE_IN_PROGRESS')
+    engines.stop_all()
+    assert_no_engine_threads()
+    stopped = db_api.stack_get(row.id)
+    assert (stopped.action, stopped.status) == ('CREATE', 'FAILED')
+    assert stopped.status_reason == 'Create cancelled'
+    assert db_api.stack_locks_held_by(engine.engine_id) == []
+
+
+def test_ping_answers_with_the_engine_id(engines):
+    engine = engines.start()
+    assert engines.client.call(CTXT, 'ping', server=engine.engine_id) == (
+        engine.engine_id)
+    assert engine.is_engine_alive('gone-host:0123456789ab') is False
