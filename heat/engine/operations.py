@@ -99,8 +99,10 @@ def delete(stack, operation):
     result = operation.run(stack, lambda name: stack.resources[name].delete(),
                            reverse=True, timeout=_timeout_seconds(stack))
     if result.outcome is scheduler.RunOutcome.COMPLETE:
+        # Deleted first, so no one sees DELETE_COMPLETE on a stack that
+        # its name still finds.
+        stack.mark_deleted()
         stack.set_state('DELETE', 'COMPLETE',
                         'Stack DELETE completed successfully')
-        stack.mark_deleted()
     else:
         stack.set_state('DELETE', 'FAILED', _failure_reason('delete', result))
