@@ -1,0 +1,48 @@
+"""Client plugins for a real OpenStack cloud: nova, cinder, neutron, keystone.
+
+``make_clients(ctxt)`` gives the four services of the client contract (see
+heat.engine.clients.model), each built on first use over one keystoneauth1
+session that acts as the context's caller.
+"""
+
+import functools
+
+from heat.engine.clients.openstack import compute
+from heat.engine.clients.openstack import identity
+from heat.engine.clients.openstack import network
+from heat.engine.clients.openstack import session
+from heat.engine.clients.openstack import volume
+
+
+class OpenStackClients:
+    """compute, volume, network and identity of one caller's cloud."""
+
+    def __init__(self, cloud, project_id):
+        self.cloud = cloud
+        self._project_id = project_id
+
+    @functools.cached_property
+    def compute(self):
+        return compute.Compute(self.cloud)
+
+    @functools.cached_property
+    def volume(self):
+        return volume.BlockStorage(self.cloud)
+
+    @functools.cached_property
+    def network(self):
+        return network.Network(self.cloud)
+
+    @functools.cached_property
+    def identity(self):
+        return identity.Identity(self.cloud, self._project_id)
+
+
+def make_clients(ctxt, endpoints=None):
+    """The OpenStack clients acting as the context's caller.
+
+    ``endpoints`` maps service types ('compute', 'block-storage',
+    'network', 'image', 'identity') to URLs that replace the catalog.
+    """
+    return OpenStackClients(session.make_session(ctxt, endpoints),
+                            ctxt.tenant)
