@@ -6,6 +6,7 @@
     heat-manage [--config-file F] credentials list [--tenant T]
     heat-manage [--config-file F] credentials delete ACCESS
     heat-manage [--config-file F] purge_deleted AGE [--granularity days]
+    heat-manage [--config-file F] sandbox show [--tenant T]
     heat-manage config-sample [--output-file F]
 
 Output meant for scripts goes to stdout (JSON lines for credentials);
@@ -26,6 +27,7 @@ from heat.common import config
 from heat.common import exception
 from heat.db import api as db_api
 from heat.db import migration
+from heat.engine.clients.sandbox import inventory
 
 CONF = config.CONF
 
@@ -71,6 +73,10 @@ def purge_deleted():
     print('Purged %d deleted stack(s).' % count, file=sys.stderr)
 
 
+def sandbox_show():
+    print(json.dumps(inventory.describe(CONF.command.tenant), indent=2))
+
+
 def config_sample():
     conf = cfg.ConfigOpts()
     generator.register_cli_opts(conf)
@@ -97,6 +103,14 @@ def add_command_parsers(subparsers):
     parser.add_argument('--granularity', default='days',
                         choices=['days', 'hours', 'minutes', 'seconds'])
     parser.set_defaults(func=purge_deleted)
+
+    sandbox = subparsers.add_parser(
+        'sandbox', help='The sandbox cloud.').add_subparsers(
+        dest='action', metavar='ACTION', required=True)
+    show = sandbox.add_parser('show', help='Print every sandbox object and '
+                              'the catalog as one JSON object.')
+    show.add_argument('--tenant', help='Only this tenant\'s objects.')
+    show.set_defaults(func=sandbox_show)
 
     parser = subparsers.add_parser(
         'config-sample', help='Write a sample heat.conf.')

@@ -122,6 +122,9 @@ sandbox_opts = [
                help='Range private addresses of sandbox servers come from.'),
     cfg.StrOpt('floating_cidr', default='172.24.4.0/24',
                help='Range sandbox floating IPs come from.'),
+    cfg.ListOpt('error_images', default=[],
+                help='Names of sandbox images whose servers go to ERROR, '
+                     'to exercise failure handling.'),
 ]
 
 engine_opts = [

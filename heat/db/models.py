@@ -178,3 +178,144 @@ class StackLock(Base):
                                           primary_key=True)
     engine_id: Mapped[str] = mapped_column(sa.String(255))
     created_at: Mapped[datetime.datetime] = mapped_column(default=utcnow)
+
+
+# -- the sandbox cloud -------------------------------------------------------
+# Objects of the emulated cloud (heat.engine.clients.sandbox).  A transient
+# status (BUILD, creating) becomes settled_status once settles_at has passed;
+# readers persist the change, so no timer thread is needed.
+
+class SandboxServer(Base):
+    __tablename__ = 'sandbox_server'
+    __table_args__ = (
+        sa.Index('ix_sandbox_server_tenant', 'tenant'),
+    )
+
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True,
+                                    default=_new_uuid)
+    tenant: Mapped[str] = mapped_column(sa.String(255))
+    name: Mapped[str] = mapped_column(sa.String(255))
+    status: Mapped[str] = mapped_column(sa.String(32))
+    settled_status: Mapped[str] = mapped_column(sa.String(32))
+    settles_at: Mapped[datetime.datetime]
+    # Shown once the server is in ERROR.
+    fault: Mapped[str | None] = mapped_column(sa.Text)
+    availability_zone: Mapped[str] = mapped_column(sa.String(255))
+    image_id: Mapped[str] = mapped_column(sa.String(36))
+    flavor_id: Mapped[str] = mapped_column(sa.String(36))
+    key_name: Mapped[str | None] = mapped_column(sa.String(255))
+    user_data: Mapped[str | None] = mapped_column(sa.Text)
+    meta: Mapped[dict[str, Any]] = mapped_column('metadata', default=dict)
+    # Names or ids, as the request gave them.
+    security_groups: Mapped[list[str]] = mapped_column(default=list)
+    private_ip: Mapped[str] = mapped_column(sa.String(45), unique=True)
+    created_at: Mapped[datetime.datetime] = mapped_column(default=utcnow)
+
+
+class SandboxVolume(Base):
+    __tablename__ = 'sandbox_volume'
+    __table_args__ = (
+        sa.Index('ix_sandbox_volume_tenant', 'tenant'),
+        sa.Index('ix_sandbox_volume_server_id', 'server_id'),
+    )
+
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True,
+                                    default=_new_uuid)
+    tenant: Mapped[str] = mapped_column(sa.String(255))
+    name: Mapped[str | None] = mapped_column(sa.String(255))
+    status: Mapped[str] = mapped_column(sa.String(32))
+    settled_status: Mapped[str] = mapped_column(sa.String(32))
+    settles_at: Mapped[datetime.datetime]
+    size_gb: Mapped[int]
+    availability_zone: Mapped[str] = mapped_column(sa.String(255))
+    snapshot_id: Mapped[str | None] = mapped_column(sa.String(36))
+    meta: Mapped[dict[str, Any]] = mapped_column('metadata', default=dict)
+    # The server it is attached to, and as which device.
+    server_id: Mapped[str | None] = mapped_column(
+        sa.ForeignKey('sandbox_server.id'))
+    device: Mapped[str | None] = mapped_column(sa.String(64))
+    created_at: Mapped[datetime.datetime] = mapped_column(default=utcnow)
+
+
+class SandboxSnapshot(Base):
+    __tablename__ = 'sandbox_snapshot'
+    __table_args__ = (
+        sa.Index('ix_sandbox_snapshot_tenant', 'tenant'),
+    )
+
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True,
+                                    default=_new_uuid)
+    tenant: Mapped[str] = mapped_column(sa.String(255))
+    # No foreign key: a snapshot outlives its volume.
+    volume_id: Mapped[str] = mapped_column(sa.String(36))
+    name: Mapped[str | None] = mapped_column(sa.String(255))
+    size_gb: Mapped[int]
+    status: Mapped[str] = mapped_column(sa.String(32))
+    settled_status: Mapped[str] = mapped_column(sa.String(32))
+    settles_at: Mapped[datetime.datetime]
+    created_at: Mapped[datetime.datetime] = mapped_column(default=utcnow)
+
+
+class SandboxFloatingIp(Base):
+    __tablename__ = 'sandbox_floating_ip'
+    __table_args__ = (
+        sa.Index('ix_sandbox_floating_ip_tenant', 'tenant'),
+        sa.Index('ix_sandbox_floating_ip_server_id', 'server_id'),
+    )
+
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True,
+                                    default=_new_uuid)
+    tenant: Mapped[str] = mapped_column(sa.String(255))
+    address: Mapped[str] = mapped_column(sa.String(45), unique=True)
+    server_id: Mapped[str | None] = mapped_column(
+        sa.ForeignKey('sandbox_server.id'))
+    created_at: Mapped[datetime.datetime] = mapped_column(default=utcnow)
+
+
+class SandboxSecurityGroup(Base):
+    __tablename__ = 'sandbox_security_group'
+    __table_args__ = (
+        sa.Index('ix_sandbox_security_group_tenant_name', 'tenant', 'name'),
+    )
+
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True,
+                                    default=_new_uuid)
+    tenant: Mapped[str] = mapped_column(sa.String(255))
+    name: Mapped[str] = mapped_column(sa.String(255))
+    description: Mapped[str] = mapped_column(sa.Text, default='')
+    created_at: Mapped[datetime.datetime] = mapped_column(default=utcnow)
+
+
+class SandboxSecurityGroupRule(Base):
+    __tablename__ = 'sandbox_security_group_rule'
+    __table_args__ = (
+        sa.Index('ix_sandbox_security_group_rule_group_id', 'group_id'),
+    )
+
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True,
+                                    default=_new_uuid)
+    group_id: Mapped[str] = mapped_column(
+        sa.ForeignKey('sandbox_security_group.id'))
+    direction: Mapped[str] = mapped_column(sa.String(16))
+    protocol: Mapped[str | None] = mapped_column(sa.String(16))
+    port_min: Mapped[int | None]
+    port_max: Mapped[int | None]
+    cidr: Mapped[str | None] = mapped_column(sa.String(64))
+    remote_group_id: Mapped[str | None] = mapped_column(
+        sa.ForeignKey('sandbox_security_group.id'))
+
+
+class SandboxUser(Base):
+    """A user the sandbox's identity service made for a stack."""
+
+    __tablename__ = 'sandbox_user'
+    __table_args__ = (
+        sa.Index('ix_sandbox_user_tenant', 'tenant'),
+    )
+
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True,
+                                    default=_new_uuid)
+    tenant: Mapped[str] = mapped_column(sa.String(255))
+    stack_id: Mapped[str] = mapped_column(sa.String(36))
+    name: Mapped[str] = mapped_column(sa.String(255))
+    created_at: Mapped[datetime.datetime] = mapped_column(default=utcnow)
