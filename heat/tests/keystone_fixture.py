@@ -1,23 +1,22 @@
 """A real keystone on loopback, for tests of keystone signature auth.
 
 Keystone comes from PyPI (pinned in tools/keystone-requirements.txt) and is
-installed once per machine into a virtualenv of its own, beside a
-ready-made database (migrated, bootstrapped, with its keys) that each run
-copies.  A run then costs a few seconds: copy that state to a temporary
-directory, serve it with gunicorn on a free loopback port, and create the
-accounts the tests use.  Use the ``keystone`` fixture; when keystone cannot
-be installed or started its tests skip, or fail under
-HEAT_TEST_REQUIRE_SERVICES=1.
+installed once per machine into a virtualenv of its own, beside a seed
+state: a migrated, bootstrapped database with its keys, a service user and
+test users with EC2 keys.  A run then costs a few seconds: copy the seed to
+a temporary directory and serve it with gunicorn on a free loopback port.
+Use the ``keystone`` fixture; when keystone cannot be installed or started
+its tests skip, or fail under HEAT_TEST_REQUIRE_SERVICES=1.
 """
 
 import contextlib
 import dataclasses
 import fcntl
 import grp
+import json
 import os
 import pwd
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -38,6 +37,10 @@ REQUIREMENTS = os.path.join(
         __file__)))), 'tools', 'keystone-requirements.txt')
 VENV = os.environ.get('HEAT_TEST_KEYSTONE_VENV') or os.path.join(
     platformdirs.user_cache_dir('heat'), 'keystone-venv')
+SEED = os.path.join(VENV, 'seed')
+# Bump when _make_seed changes, so that installed seeds are made again.
+SEED_FORMAT = '1'
+ACCOUNTS_FILE = 'accounts.json'
 INSTALL_TIMEOUT_SECONDS = 900
 MANAGE_TIMEOUT_SECONDS = 120
 START_TIMEOUT_SECONDS = 60
@@ -102,12 +105,12 @@ class Account:
     secret: str | None = None
 
 
-def _run(command, log_path, timeout, env=None):
+def _run(command, log_path, timeout):
     """Run a setup command; its output goes to log_path."""
     with open(log_path, 'ab') as log:
         try:
             subprocess.run(command, stdout=log, stderr=subprocess.STDOUT,
-                           env=env, timeout=timeout, check=True)
+                           timeout=timeout, check=True)
         except (OSError, subprocess.SubprocessError) as exc:
             raise KeystoneUnavailable('%s failed: %s\n%s' % (
                 os.path.basename(command[0]), exc, _tail(log_path))) from exc
@@ -127,39 +130,46 @@ def _install_lock():
         yield
 
 
-def _installed_requirements():
+def _stamp(name):
+    """What the install step ``name`` was made from, or None if not done."""
     try:
-        with open(os.path.join(VENV, 'heat-requirements.txt')) as f:
+        with open(os.path.join(VENV, name + '.stamp')) as f:
             return f.read()
     except OSError:
         return None
 
 
+def _write_stamp(name, made_from):
+    with open(os.path.join(VENV, name + '.stamp'), 'w') as f:
+        f.write(made_from)
+
+
 def ensure_installed():
-    """Install keystone and its seed state unless the pins are unchanged."""
+    """Install keystone and make its seed state, unless already done."""
     with open(REQUIREMENTS) as f:
-        wanted = f.read()
+        requirements = f.read()
     with _install_lock():
-        if _installed_requirements() != wanted:
-            _install(wanted)
-    return VENV
+        log_path = os.path.join(VENV, 'install.log')
+        if _stamp('requirements') != requirements:
+            _install(requirements, log_path)
+        if _stamp('seed') != SEED_FORMAT:
+            shutil.rmtree(SEED, ignore_errors=True)
+            _make_seed(SEED, log_path)
+            _write_stamp('seed', SEED_FORMAT)
 
 
-def _install(requirements):
+def _install(requirements, log_path):
     shutil.rmtree(VENV, ignore_errors=True)
     os.makedirs(VENV)
-    log_path = os.path.join(VENV, 'install.log')
     _run([sys.executable, '-m', 'venv', VENV], log_path, 60)
     _run([os.path.join(VENV, 'bin', 'python'), '-m', 'pip', 'install',
           '-q', '-r', REQUIREMENTS], log_path, INSTALL_TIMEOUT_SECONDS)
-    _make_seed(os.path.join(VENV, 'seed'), log_path)
-    # Written last: a half-done install is redone next time.
-    with open(os.path.join(VENV, 'heat-requirements.txt'), 'w') as f:
-        f.write(requirements)
+    # Stamps are written last: a half-done step is redone next time.
+    _write_stamp('requirements', requirements)
 
 
 def _make_seed(seed, log_path):
-    """Migrate the database, make the keys and bootstrap the admin once."""
+    """Make the state every run starts from: database, keys, accounts."""
     os.makedirs(seed)
     config_file = _write_config(seed)
     manage = [os.path.join(VENV, 'bin', 'keystone-manage'),
@@ -170,6 +180,32 @@ def _make_seed(seed, log_path):
                     ['credential_setup'] + owner,
                     ['bootstrap', '--bootstrap-password', ADMIN_PASSWORD]):
         _run(manage + command, log_path, MANAGE_TIMEOUT_SECONDS)
+    process = KeystoneProcess(seed).start()
+    try:
+        _create_accounts(process.url, seed)
+    finally:
+        process.stop()
+        os.remove(process.log_path)
+
+
+def _create_accounts(url, state):
+    admin = KeystoneAdmin(url)
+    service = admin.create_account(SERVICE_USER, SERVICE_PASSWORD,
+                                   SERVICE_PROJECT, 'service')
+    users = {name: admin.add_ec2_credentials(admin.create_account(
+        name, name + '-password', name, 'member')) for name in TEST_USERS}
+    with open(os.path.join(state, ACCOUNTS_FILE), 'w') as f:
+        json.dump({'service': dataclasses.asdict(service),
+                   'users': {name: dataclasses.asdict(account)
+                             for name, account in users.items()}}, f)
+
+
+def _read_accounts(state):
+    with open(os.path.join(state, ACCOUNTS_FILE)) as f:
+        accounts = json.load(f)
+    return (Account(**accounts['service']),
+            {name: Account(**values)
+             for name, values in accounts['users'].items()})
 
 
 def _write_config(state):
@@ -185,29 +221,17 @@ def free_port():
         return sock.getsockname()[1]
 
 
-class KeystoneServer:
-    """One keystone process with its own state, and the test accounts."""
+class KeystoneProcess:
+    """gunicorn serving keystone from one state directory on loopback."""
 
-    def __init__(self):
+    def __init__(self, state):
+        self.state = state
         self.port = free_port()
         self.url = 'http://127.0.0.1:%d/v3' % self.port
-        self.state = None
-        self.service = None
-        self.users = {}
+        self.log_path = os.path.join(state, 'keystone.log')
         self._process = None
 
     def start(self):
-        venv = ensure_installed()
-        self.state = tempfile.mkdtemp(prefix='heat-test-keystone-')
-        for name in os.listdir(os.path.join(venv, 'seed')):
-            source = os.path.join(venv, 'seed', name)
-            copy = shutil.copytree if os.path.isdir(source) else shutil.copy2
-            copy(source, os.path.join(self.state, name))
-        self._serve(venv)
-        self._create_accounts()
-        return self
-
-    def _serve(self, venv):
         config_file = _write_config(self.state)
         with open(os.path.join(self.state, WSGI_MODULE + '.py'), 'w') as f:
             f.write(WSGI_SOURCE)
@@ -216,17 +240,21 @@ class KeystoneServer:
                    OS_KEYSTONE_CONFIG_FILES=os.path.basename(config_file))
         with open(self.log_path, 'wb') as log:
             self._process = subprocess.Popen(
-                [os.path.join(venv, 'bin', 'gunicorn'),
+                [os.path.join(VENV, 'bin', 'gunicorn'),
                  '--bind', '127.0.0.1:%d' % self.port, '--workers', '2',
+                 # Workers take seconds to exit after their last request;
+                 # a test keystone has no request worth waiting for.
+                 '--graceful-timeout', '1',
                  # gunicorn's control socket is one path per user.
                  '--no-control-socket',
                  '--pythonpath', self.state, WSGI_MODULE + ':application'],
                 stdout=log, stderr=subprocess.STDOUT, env=env)
-        self._wait_until_answering()
-
-    @property
-    def log_path(self):
-        return os.path.join(self.state, 'keystone.log')
+        try:
+            self._wait_until_answering()
+        except KeystoneUnavailable:
+            self.stop()
+            raise
+        return self
 
     def _wait_until_answering(self):
         deadline = time.monotonic() + START_TIMEOUT_SECONDS
@@ -245,14 +273,28 @@ class KeystoneServer:
                                   % (START_TIMEOUT_SECONDS,
                                      _tail(self.log_path)))
 
-    def _create_accounts(self):
-        admin = self.admin()
-        self.service = admin.create_account(
-            SERVICE_USER, SERVICE_PASSWORD, SERVICE_PROJECT, 'service')
-        for name in TEST_USERS:
-            account = admin.create_account(name, name + '-password', name,
-                                           'member')
-            self.users[name] = admin.add_ec2_credentials(account)
+    def stop(self):
+        if self._process is None:
+            return
+        self._process.terminate()  # gunicorn stops its workers too
+        try:
+            self._process.wait(STOP_TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+
+
+@dataclasses.dataclass
+class KeystoneServer:
+    """A running keystone with a service user and EC2 users (``users``)."""
+
+    process: KeystoneProcess
+    service: Account
+    users: dict
+
+    @property
+    def url(self):
+        return self.process.url
 
     def admin(self):
         """An admin client, for tests that change keystone's state."""
@@ -269,17 +311,21 @@ class KeystoneServer:
                 'service_project_domain_name': 'Default'}
 
     def stop(self):
-        if self._process is not None:
-            # SIGINT: gunicorn's quick shutdown, workers included; the
-            # graceful one (SIGTERM) waits seconds for idle connections.
-            self._process.send_signal(signal.SIGINT)
-            try:
-                self._process.wait(STOP_TIMEOUT_SECONDS)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
-        if self.state:
-            shutil.rmtree(self.state, ignore_errors=True)
+        self.process.stop()
+        shutil.rmtree(self.process.state, ignore_errors=True)
+
+
+def start_keystone():
+    """Serve a copy of the seed state; stop() removes the copy."""
+    ensure_installed()
+    state = tempfile.mkdtemp(prefix='heat-test-keystone-')
+    try:
+        shutil.copytree(SEED, state, dirs_exist_ok=True)
+        service, users = _read_accounts(state)
+        return KeystoneServer(KeystoneProcess(state).start(), service, users)
+    except BaseException:
+        shutil.rmtree(state, ignore_errors=True)
+        raise
 
 
 class KeystoneAdmin:
@@ -328,12 +374,10 @@ class KeystoneAdmin:
 @pytest.fixture(scope='session')
 def keystone():
     """A running keystone (a KeystoneServer) for the whole test session."""
-    server = KeystoneServer()
     try:
-        server.start()
+        server = start_keystone()
     except (KeystoneUnavailable, ks_exceptions.ClientException,
             OSError) as exc:
-        server.stop()
         services.unavailable('keystone', str(exc))
     yield server
     server.stop()
