@@ -49,6 +49,9 @@ def message_of(error):
     """The service's own words, without the client's decoration."""
     if isinstance(error, sdk_exceptions.HttpException) and error.details:
         return error.details
+    if isinstance(error, ks_exceptions.HttpError):
+        # keystoneauth1 appends the status and request id to the message.
+        return error.message.split(' (HTTP %s)' % error.http_status)[0]
     return getattr(error, 'message', None) or str(error)
 
 

@@ -26,7 +26,11 @@ class Network:
     @functools.cached_property
     def _neutron(self):
         # Making the proxy reads the catalog: the first call to keystone.
-        return errors.call(lambda: self._connection.network)
+        proxy = errors.call(lambda: self._connection.network)
+        # A service missing from the catalog gives a stand-in that raises
+        # on any use: find out now, where errors are translated.
+        errors.call(lambda: proxy.get_endpoint())
+        return proxy
 
     def _list(self, listing, **query):
         # SDK listings are generators: the requests happen while iterating.
