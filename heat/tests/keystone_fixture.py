@@ -57,7 +57,7 @@ TEST_USERS = ('demo', 'alt')
 WSGI_MODULE = 'heat_test_keystone'
 WSGI_SOURCE = """import sys
 sys.argv = sys.argv[:1]
-from keystone.wsgi.api import application  # noqa: E402,F401
+from keystone.wsgi.api import application
 """
 
 CONFIG = """[DEFAULT]
@@ -79,7 +79,7 @@ key_repository = {state}/fernet-keys
 key_repository = {state}/credential-keys
 
 [identity]
-# Cheap password hashes: every test run creates users.
+# Cheap password hashes: the tests log in as the service user often.
 password_hash_rounds = 4
 
 [cache]

@@ -24,6 +24,7 @@ from heat.common import config
 from heat.common import exception
 from heat.tests import keystone_fixture
 
+# The session's keystone, started once for every test that names it.
 keystone = keystone_fixture.keystone
 
 API_HOST = '127.0.0.1'
@@ -79,7 +80,8 @@ def received(method, url, headers, body):
 
 def botocore_signed(signer, method='POST'):
     if method == 'POST':
-        request = AWSRequest(method='POST', url=API_URL, data=dict(LIST_STACKS),
+        request = AWSRequest(method='POST', url=API_URL,
+                             data=dict(LIST_STACKS),
                              headers={'Content-Type': FORM})
     else:
         request = AWSRequest(method='GET', url=API_URL,
