@@ -10,6 +10,7 @@ keyed by the shape's member names, so controllers never see the encoding.
 import datetime
 import functools
 import re
+import urllib.parse
 
 import botocore.session
 
@@ -54,6 +55,29 @@ def parse_request(action_name, params):
     tree = _nest({name: value for name, value in params.items()
                   if not _is_protocol_name(name)})
     return _decode_structure(shape, tree, prefix='', ignore_unknown=True)
+
+
+def check_utf8(query_string, form_body=b''):
+    """Raise MalformedQueryString if a parameter is not UTF-8.
+
+    webob would replace the bad bytes silently, so a name or template
+    would be stored other than it was sent.  query_string is the WSGI
+    QUERY_STRING (bytes as latin-1 text); form_body the raw form bytes.
+    """
+    for raw in (query_string.encode('latin-1'), form_body):
+        for pair in raw.split(b'&'):
+            name, _, value = pair.partition(b'=')
+            try:
+                _unquote(name).decode('utf-8')
+                _unquote(value).decode('utf-8')
+            except UnicodeDecodeError:
+                raise exception.MalformedQueryString(
+                    'The value of parameter %s is not valid UTF-8.'
+                    % _unquote(name).decode('utf-8', 'replace'))
+
+
+def _unquote(raw):
+    return urllib.parse.unquote_to_bytes(raw.replace(b'+', b' '))
 
 
 def _is_protocol_name(name):

@@ -19,6 +19,7 @@ import urllib.parse
 
 import webob.dec
 
+from heat.api.cfn import request as cfn_request
 from heat.common import config
 from heat.common import ec2signature
 from heat.common import exception
@@ -45,6 +46,10 @@ class Ec2Auth:
     def __call__(self, req):
         if req.path_info == HEALTHCHECK_PATH:
             return req.get_response(self.app)
+        # Before anything decodes the parameters: webob replaces bytes that
+        # are not UTF-8 in a form, and fails on them in a query string.
+        cfn_request.check_utf8(req.environ.get('QUERY_STRING', ''),
+                               req.body if _is_form(req) else b'')
         credentials = credentials_from_request(req)
         ec2signature.check_freshness(credentials, utcnow(),
                                      CONF.auth.sigv4_window_seconds)

@@ -15,8 +15,12 @@ def response_format(req):
     A form body is consulted only when a layer below already buffered it,
     so an oversized or unread body is never read here.
     """
-    if req.GET.get('ContentType') == 'JSON':
-        return 'json'
+    try:
+        if req.GET.get('ContentType') == 'JSON':
+            return 'json'
+    except UnicodeDecodeError:
+        # A query string that is not UTF-8 is answered in the default.
+        return 'xml'
     if (req.method == 'POST' and req.content_type == FORM_CONTENT_TYPE and
             req.is_body_seekable and req.POST.get('ContentType') == 'JSON'):
         return 'json'
