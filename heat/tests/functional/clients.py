@@ -247,16 +247,23 @@ def parse_error(response):
 
 # -- waiting ----------------------------------------------------------------
 
-def wait_for_status(client, stack_name, seconds=WAIT_SECONDS):
-    """The boto3 stack description once its status is not IN_PROGRESS."""
+def wait_for_status(client, stack_name, action=None,
+                    seconds=WAIT_SECONDS):
+    """The boto3 stack description once its status is not IN_PROGRESS.
+
+    With action ('DELETE', 'UPDATE' ...), also until that action has
+    started: the engine starts a delete after DeleteStack answers.
+    """
     deadline = time.monotonic() + seconds
     while True:
         stack = client.describe_stacks(StackName=stack_name)['Stacks'][0]
-        if not stack['StackStatus'].endswith('_IN_PROGRESS'):
+        status = stack['StackStatus']
+        if not status.endswith('_IN_PROGRESS') and (
+                action is None or status.startswith(action + '_')):
             return stack
         if time.monotonic() > deadline:
             raise AssertionError('%s still %s after %ds' % (
-                stack_name, stack['StackStatus'], seconds))
+                stack_name, status, seconds))
         time.sleep(0.05)
 
 

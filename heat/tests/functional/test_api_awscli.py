@@ -61,7 +61,7 @@ def answers(tenant, stack, template_file):
         'missing': ('describe-stacks', '--stack-name', 'not-there'),
     })
     deleted = aws.run('delete-stack', '--stack-name', name)
-    clients.wait_for_status(boto3_client, arn)
+    clients.wait_for_status(boto3_client, arn, action='DELETE')
     listed = aws.run('list-stacks', '--stack-status-filter',
                      'DELETE_COMPLETE')
     return dict(reads, delete=deleted, **{'list-deleted': listed})

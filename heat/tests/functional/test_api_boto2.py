@@ -138,6 +138,6 @@ def test_delete_stack_answers_json(tenant):
     clients.wait_for_status(boto3_client, name)
     answer = conn.delete_stack(name)
     assert answer['DeleteStackResponse']['ResponseMetadata']['RequestId']
-    assert clients.wait_for_status(boto3_client, arn)['StackStatus'] == \
-        'DELETE_COMPLETE'
+    gone = clients.wait_for_status(boto3_client, arn, 'DELETE')
+    assert gone['StackStatus'] == 'DELETE_COMPLETE'
     assert arn in [s.stack_id for s in conn.list_stacks(['DELETE_COMPLETE'])]
