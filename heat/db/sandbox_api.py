@@ -62,6 +62,11 @@ def _read_settled(model, tenant, object_id):
     """The row, with a due transition applied and stored."""
     with connection.reading() as session:
         row = _get(session, model, tenant, object_id)
+    return _store_due(model, row)
+
+
+def _store_due(model, row):
+    """Store the detached row's due transition; the row shows it too."""
     if not _due(row):
         return row
     with connection.writing() as session:
@@ -135,13 +140,13 @@ def server_create(tenant, values, private_cidr) -> SandboxServer:
 
 def server_get(tenant, server_id) -> tuple[SandboxServer, list[str]]:
     """The server and the floating addresses associated with it."""
-    server = _read_settled(SandboxServer, tenant, server_id)
     with connection.reading() as session:
+        server = _get(session, SandboxServer, tenant, server_id)
         addresses = list(session.scalars(
             sa.select(SandboxFloatingIp.address)
             .where(SandboxFloatingIp.server_id == server_id)
             .order_by(SandboxFloatingIp.address)))
-    return server, addresses
+    return _store_due(SandboxServer, server), addresses
 
 
 def server_delete(tenant, server_id) -> None:

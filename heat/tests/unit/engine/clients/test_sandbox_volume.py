@@ -1,0 +1,101 @@
+"""The sandbox's cinder: volumes and snapshots."""
+
+import time
+
+import pytest
+
+from heat.common import config
+from heat.common import context
+from heat.common import exception
+from heat.engine.clients import sandbox
+from heat.tests.dbfixtures import heat_db  # noqa: F401 (fixture)
+
+CONF = config.CONF
+
+
+@pytest.fixture
+def cloud(heat_db):
+    CONF.set_override('build_seconds', 0, group='sandbox')
+    yield sandbox.make_clients(context.RequestContext(tenant='demo'))
+    CONF.clear_override('build_seconds', group='sandbox')
+
+
+def test_volume_is_creating_then_available(cloud):
+    volume = cloud.volume.create_volume(2, name='data', metadata={'a': '1'})
+    assert (volume.status, volume.size_gb, volume.name,
+            volume.availability_zone) == ('creating', 2, 'data', 'nova')
+    assert cloud.volume.get_volume(volume.id).status == 'available'
+
+
+def test_volume_stays_creating_for_build_seconds(cloud):
+    CONF.set_override('build_seconds', 0.3, group='sandbox')
+    volume = cloud.volume.create_volume(1)
+    assert cloud.volume.get_volume(volume.id).status == 'creating'
+    time.sleep(0.35)
+    assert cloud.volume.get_volume(volume.id).status == 'available'
+
+
+@pytest.mark.parametrize('size', [0, -1, '1', 1.5])
+def test_bad_size_is_refused(cloud, size):
+    with pytest.raises(exception.CloudError, match='Volume size'):
+        cloud.volume.create_volume(size)
+
+
+def test_unknown_zone_is_refused(cloud):
+    with pytest.raises(exception.CloudError, match='availability zone'):
+        cloud.volume.create_volume(1, availability_zone='mars')
+
+
+def test_delete_then_not_found(cloud):
+    volume = cloud.volume.create_volume(1)
+    cloud.volume.delete_volume(volume.id)
+    with pytest.raises(exception.CloudNotFound, match=volume.id):
+        cloud.volume.get_volume(volume.id)
+    with pytest.raises(exception.CloudNotFound):
+        cloud.volume.delete_volume(volume.id)
+
+
+def test_delete_of_an_in_use_volume_is_refused(cloud):
+    server = cloud.compute.create_server('web', 'cirros', 'm1.tiny')
+    cloud.compute.get_server(server.id)
+    volume = cloud.volume.create_volume(1)
+    cloud.compute.attach_volume(server.id, volume.id)
+    with pytest.raises(exception.CloudError, match='in-use') as caught:
+        cloud.volume.delete_volume(volume.id)
+    assert not isinstance(caught.value, exception.CloudNotFound)
+    assert cloud.volume.get_volume(volume.id).status == 'in-use'
+    cloud.compute.detach_volume(server.id, volume.id)
+    cloud.volume.delete_volume(volume.id)
+
+
+def test_snapshot_is_creating_then_available(cloud):
+    CONF.set_override('build_seconds', 0.2, group='sandbox')
+    volume = cloud.volume.create_volume(3)
+    time.sleep(0.25)
+    snapshot = cloud.volume.create_snapshot(volume.id, name='backup')
+    assert (snapshot.volume_id, snapshot.status) == (volume.id, 'creating')
+    assert cloud.volume.get_snapshot(snapshot.id).status == 'creating'
+    time.sleep(0.25)
+    assert cloud.volume.get_snapshot(snapshot.id).status == 'available'
+
+
+def test_snapshot_outlives_its_volume_and_makes_volumes(cloud):
+    volume = cloud.volume.create_volume(3)
+    snapshot = cloud.volume.create_snapshot(volume.id)
+    cloud.volume.delete_volume(volume.id)
+    assert cloud.volume.get_snapshot(snapshot.id).status == 'available'
+    restored = cloud.volume.create_volume(3, snapshot_id=snapshot.id)
+    assert cloud.volume.get_volume(restored.id).status == 'available'
+
+
+def test_snapshot_errors(cloud):
+    with pytest.raises(exception.CloudNotFound):
+        cloud.volume.create_snapshot('no-such-volume')
+    with pytest.raises(exception.CloudNotFound):
+        cloud.volume.get_snapshot('no-such-snapshot')
+    with pytest.raises(exception.CloudNotFound):
+        cloud.volume.create_volume(1, snapshot_id='no-such-snapshot')
+    CONF.set_override('build_seconds', 60, group='sandbox')
+    creating = cloud.volume.create_volume(1)
+    with pytest.raises(exception.CloudError, match='creating'):
+        cloud.volume.create_snapshot(creating.id)
