@@ -83,7 +83,7 @@ key_repository = {state}/credential-keys
 password_hash_rounds = 4
 
 [cache]
-# Each gunicorn worker would cache on its own and serve stale answers.
+# A cache per gunicorn worker would serve stale answers with more workers.
 enabled = false
 """
 
@@ -241,7 +241,9 @@ class KeystoneProcess:
         with open(self.log_path, 'wb') as log:
             self._process = subprocess.Popen(
                 [os.path.join(VENV, 'bin', 'gunicorn'),
-                 '--bind', '127.0.0.1:%d' % self.port, '--workers', '2',
+                 # One worker: tests call keystone one request at a time,
+                 # and each worker loads all of keystone at start.
+                 '--bind', '127.0.0.1:%d' % self.port, '--workers', '1',
                  # Workers take seconds to exit after their last request;
                  # a test keystone has no request worth waiting for.
                  '--graceful-timeout', '1',
