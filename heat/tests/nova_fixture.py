@@ -215,8 +215,11 @@ def _wait_until_answering(process, stdout_path, ready_path):
         line = os.path.exists(ready_path) and _ready_line(stdout_path)
         if line:
             ready = _parse_ready(line)
-            with urllib.request.urlopen(ready['url'], timeout=5):
-                return ready
+            try:
+                with urllib.request.urlopen(ready['url'], timeout=5):
+                    return ready
+            except OSError:
+                pass
         time.sleep(0.2)
     raise NovaUnavailable('nova did not start within %ds:\n%s'
                           % (START_TIMEOUT_SECONDS, _tail(stdout_path)))

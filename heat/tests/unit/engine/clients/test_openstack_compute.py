@@ -1,4 +1,4 @@
-"""The nova plugin against nova's and glance's JSON, faked at the HTTP level."""
+"""The nova plugin against nova's and glance's JSON, faked over HTTP."""
 
 import base64
 import json

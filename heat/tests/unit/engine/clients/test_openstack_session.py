@@ -1,5 +1,6 @@
 """The shared session: token scoping, the catalog, and error translation."""
 
+from novaclient import exceptions as nova_exceptions
 import pytest
 import requests
 
@@ -173,7 +174,6 @@ class FakeTime:
 
 
 def conflict():
-    from novaclient import exceptions as nova_exceptions
     return nova_exceptions.Conflict(409, 'Instance is in task_state spawning')
 
 
@@ -192,7 +192,7 @@ def test_retry_pauses_grow_and_are_bounded(monkeypatch):
     assert len(calls) == 4
 
 
-def test_success_after_a_retry_returns_the_value(monkeypatch):
+def test_success_after_a_retry_returns_the_value():
     outcomes = [conflict(), 'done']
 
     def busy_once():
