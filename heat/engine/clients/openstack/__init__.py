@@ -17,9 +17,16 @@ from heat.engine.clients.openstack import volume
 class OpenStackClients:
     """compute, volume, network and identity of one caller's cloud."""
 
-    def __init__(self, cloud, project_id):
-        self.cloud = cloud
-        self._project_id = project_id
+    def __init__(self, ctxt, endpoints=None):
+        self._ctxt = ctxt
+        self._endpoints = endpoints
+
+    @functools.cached_property
+    def cloud(self):
+        """The CloudSession every service shares."""
+        # Made on first use: a context that cannot reach the cloud fails
+        # only when it tries to, not when its stack is loaded.
+        return session.make_session(self._ctxt, self._endpoints)
 
     @functools.cached_property
     def compute(self):
@@ -35,7 +42,7 @@ class OpenStackClients:
 
     @functools.cached_property
     def identity(self):
-        return identity.Identity(self.cloud, self._project_id)
+        return identity.Identity(self.cloud, self._ctxt.tenant)
 
 
 def make_clients(ctxt, endpoints=None):
@@ -44,5 +51,4 @@ def make_clients(ctxt, endpoints=None):
     ``endpoints`` maps service types ('compute', 'block-storage',
     'network', 'image', 'identity') to URLs that replace the catalog.
     """
-    return OpenStackClients(session.make_session(ctxt, endpoints),
-                            ctxt.tenant)
+    return OpenStackClients(ctxt, endpoints)

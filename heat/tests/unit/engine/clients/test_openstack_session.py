@@ -155,14 +155,16 @@ def test_unreachable_service_is_a_cloud_error(keystone, clients,
 
 def test_a_context_without_token_cannot_reach_the_cloud():
     ctxt = context.RequestContext(tenant=PROJECT, auth_url=KEYSTONE)
+    clients = openstack.make_clients(ctxt)
     with pytest.raises(exception.CloudError, match='no token'):
-        openstack.make_clients(ctxt)
+        clients.compute.get_server(SERVER_ID)
 
 
 def test_no_keystone_and_no_endpoints_is_an_error():
     ctxt = context.RequestContext(tenant=PROJECT, auth_token='t')
+    clients = openstack.make_clients(ctxt)
     with pytest.raises(exception.CloudError, match='cannot be found'):
-        openstack.make_clients(ctxt)
+        clients.volume.get_volume('v1')
 
 
 class FakeTime:
