@@ -104,16 +104,15 @@ def _free_address(session, column, cidr):
 
 def _insert_with_address(make_row):
     """Add make_row(session) and commit, retrying an address collision."""
-    for attempt in range(_ADDRESS_ATTEMPTS):
+    for attempt in itertools.count(1):
         try:
             with connection.writing() as session:
                 row = make_row(session)
                 session.add(row)
             return row
         except sa.exc.IntegrityError:
-            if attempt == _ADDRESS_ATTEMPTS - 1:
+            if attempt == _ADDRESS_ATTEMPTS:
                 raise
-    raise AssertionError('unreachable')
 
 
 def _list(model, tenant, order=None):

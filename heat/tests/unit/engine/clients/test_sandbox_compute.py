@@ -224,3 +224,15 @@ def test_detach_of_a_volume_not_attached_there_is_not_found(cloud):
     with pytest.raises(exception.CloudNotFound):
         cloud.compute.detach_volume(other.id, volume.id)
     assert cloud.volume.get_volume(volume.id).status == 'in-use'
+
+
+def test_an_address_taken_meanwhile_is_picked_again(cloud, monkeypatch):
+    # What a second engine racing for the same address looks like.
+    taken = boot(cloud).private_ips[0]
+    real = sandbox_api._free_address
+    answers = iter([taken])
+    monkeypatch.setattr(
+        sandbox_api, '_free_address',
+        lambda *args: next(answers, None) or real(*args))
+    assert boot(cloud).private_ips != (taken,)
+    assert len(sandbox_api.server_list()) == 2
