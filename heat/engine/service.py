@@ -22,6 +22,7 @@ from heat.engine import operations
 from heat.engine import stack as stack_mod
 from heat.engine import template as template_mod
 from heat.engine import template_summary
+from heat.engine import update
 from heat.rpc import api as rpc_api
 
 CONF = config.CONF
@@ -133,6 +134,29 @@ class EngineService:
         stack.store()
         self._engine.run_locked(stack, operations.create)
         return {'StackId': stack.identifier.arn()}
+
+    @expected_errors
+    def update_stack(self, ctxt, args):
+        """Validate the update now; run it (or its rollback) in a worker."""
+        _only_unscoped(ctxt)
+        row = self._find(ctxt, args['StackName'])
+        target = update.prepare(ctxt, row, args)
+        self._engine.run_locked(target, update.update)
+        return {'StackId': target.identifier.arn()}
+
+    @expected_errors
+    def cancel_update_stack(self, ctxt, args):
+        """Stop the running update, wherever it runs; it then rolls back."""
+        _only_unscoped(ctxt)
+        row = self._find(ctxt, args['StackName'])
+        if (row.action, row.status) != ('UPDATE', 'IN_PROGRESS'):
+            raise exception.ValidationError(
+                'CancelUpdateStack cannot be called from current stack '
+                'status')
+        holder = db_api.stack_locks_holders().get(row.id)
+        if holder is not None:
+            self._engine._ask_to_cancel(holder, row.id)
+        return {}
 
     @expected_errors
     def delete_stack(self, ctxt, args):

@@ -104,6 +104,16 @@ class Stack:
             db_api.raw_template_get(row.raw_template_id))
         return cls(ctxt, row, template, db_api.resource_get_all(row.id))
 
+    @classmethod
+    def for_update(cls, ctxt, row, template, params):
+        """The stack as ``template`` and ``params`` would make it, holding
+        its resources as they stand; stored by store_template()."""
+        columns = [c.key for c in models.Stack.__table__.columns]
+        new_row = models.Stack(**{c: getattr(row, c) for c in columns})
+        new_row.parameters = params
+        new_row.description = template.description
+        return cls(ctxt, new_row, template, db_api.resource_get_all(row.id))
+
     def _stack_info(self):
         return parameters_mod.StackInfo(
             stack_name=self.row.name, stack_id=self.identifier.arn(),
@@ -163,6 +173,41 @@ class Stack:
              'status': rsrc.status.value} for rsrc in new_resources])
         for row in rows:
             self._row_ids[row.name] = row.id
+
+    def add_resource_rows(self, names):
+        """Rows for the named resources, which an update adds."""
+        self._store_resources([self.resources[name] for name in names])
+
+    def replace_resource(self, name):
+        """A new resource in place of ``name``, with a row of its own; the
+        old resource keeps its row until it is deleted."""
+        definition = self.definitions[name]
+        rsrc = resources.get_class(definition.type)(
+            name, _resource_definition(definition), self)
+        row = db_api.resource_create({
+            'stack_id': self.row.id, 'name': name, 'type': definition.type,
+            'action': rsrc.action.value, 'status': rsrc.status.value,
+            'replaces': self._row_ids[name]})
+        self._row_ids[name] = row.id
+        self.resources[name] = rsrc
+        return rsrc
+
+    def drop_resource_row(self, name):
+        """Forget a resource that is gone; its events stay."""
+        db_api.resource_delete(self._row_ids.pop(name))
+
+    def store_template(self):
+        """Point the stored stack at this template and these parameters,
+        keeping the template they replace as the previous one."""
+        values = {
+            'raw_template_id': db_api.raw_template_create(
+                self.template.data),
+            'prev_raw_template_id': self.row.raw_template_id,
+            'parameters': self.row.parameters,
+            'description': self.template.description}
+        db_api.stack_update(self.row.id, values)
+        for column, value in values.items():
+            setattr(self.row, column, value)
 
     def set_state(self, action, status, reason):
         """Record the stack's own state, after every resource state so far."""
