@@ -158,6 +158,7 @@ class Engine:
     def _delete_when_free(self, stack):
         lock = self.lock(stack)
         deadline = time.monotonic() + DELETE_WAIT_SECONDS
+        waited = False
         while True:
             outcome, holder = lock.try_acquire(stack.row.name)
             if outcome is not None:
@@ -168,12 +169,16 @@ class Engine:
                           DELETE_WAIT_SECONDS)
                 return
             self._ask_to_cancel(holder, stack.row.id)
+            waited = True
             time.sleep(DELETE_RETRY_SECONDS)
-        # The cancelled operation changed resources since the stack loaded.
         row = db_api.stack_get(stack.row.id, show_deleted=True)
-        current = stack_mod.Stack.load(stack.context, row)
-        self._run(current, lock, operations.delete,
-                  self._register(row.id))
+        # Every operation ends by setting the stack's state, so an unchanged
+        # row means no operation ran since the stack loaded: loading a large
+        # stack again would only cost time.
+        if waited or outcome is not stack_lock.LockOutcome.ACQUIRED \
+                or row.updated_at != stack.row.updated_at:
+            stack = stack_mod.Stack.load(stack.context, row)
+        self._run(stack, lock, operations.delete, self._register(row.id))
 
     def _ask_to_cancel(self, holder, stack_id):
         if holder == self.engine_id:
