@@ -4,6 +4,7 @@ import oslo_messaging
 
 from heat.common import config
 from heat.common import context
+from heat.rpc import memory_transport
 
 CONF = config.CONF
 
@@ -18,6 +19,7 @@ def get_transport():
     """The process's one RPC transport (created on first use)."""
     global _transport
     if _transport is None:
+        memory_transport.register()
         _transport = oslo_messaging.get_rpc_transport(
             CONF, allowed_remote_exmods=ALLOWED_EXMODS)
     return _transport
