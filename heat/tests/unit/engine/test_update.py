@@ -406,3 +406,17 @@ def test_timed_out_update_rolls_back(heat_db):
     assert (row.action, row.status) == ('UPDATE_ROLLBACK', 'COMPLETE')
     assert 'Stack UPDATE timed out' in row.status_reason
     assert [r.name for r in db_api.resource_get_all(row.id)] == ['A']
+
+
+def test_replaced_resource_keeps_its_object_by_update_replace_policy(rpc):
+    a = dict(simple(ReplaceMe='1'), UpdateReplacePolicy='Retain')
+    create(rpc, 's', body({'A': a}))
+    shown = update_and_wait(rpc, 's', body({'A': dict(a, Properties={
+        'ReplaceMe': '2'})}))
+    assert shown['StackStatus'] == 'UPDATE_COMPLETE'
+    row = stack_row(rpc, 's')
+    retained = [e.resource_status_reason for e in db_api.event_list(row.id)
+                if e.resource_name == 'A'
+                and e.resource_action == 'DELETE'
+                and e.resource_status == 'COMPLETE']
+    assert retained == ['Retained by its deletion policy']
