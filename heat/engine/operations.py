@@ -11,6 +11,9 @@ from heat.engine import scheduler
 
 LOG = logging.getLogger(__name__)
 
+CREATE_STARTED = 'Stack CREATE started'
+DELETE_STARTED = 'Stack DELETE started'
+
 ON_FAILURE_ROLLBACK = 'ROLLBACK'
 ON_FAILURE_DELETE = 'DELETE'
 ON_FAILURE_DO_NOTHING = 'DO_NOTHING'
@@ -48,7 +51,7 @@ def _failure_reason(action, result):
 
 def create(stack, operation):
     """Create every resource; on failure act as the stack's OnFailure says."""
-    stack.set_state('CREATE', 'IN_PROGRESS', 'Stack CREATE started')
+    stack.begin('CREATE', CREATE_STARTED)
     result = operation.run(stack, lambda name: stack.resources[name].create(),
                            timeout=_timeout_seconds(stack))
     if result.outcome is scheduler.RunOutcome.COMPLETE:
@@ -95,7 +98,7 @@ def _creation_failure(stack):
 
 def delete(stack, operation):
     """Delete every resource, dependents first; then the stack itself."""
-    stack.set_state('DELETE', 'IN_PROGRESS', 'Stack DELETE started')
+    stack.begin('DELETE', DELETE_STARTED)
     result = operation.run(stack, lambda name: stack.resources[name].delete(),
                            reverse=True, timeout=_timeout_seconds(stack))
     if result.outcome is scheduler.RunOutcome.COMPLETE:

@@ -132,7 +132,8 @@ class EngineService:
                                     options)
         stack.validate()
         stack.store()
-        self._engine.run_locked(stack, operations.create)
+        self._engine.run_locked(stack, operations.create, 'CREATE',
+                                operations.CREATE_STARTED)
         return {'StackId': stack.identifier.arn()}
 
     @expected_errors
@@ -141,7 +142,8 @@ class EngineService:
         _only_unscoped(ctxt)
         row = self._find(ctxt, args['StackName'])
         target = update.prepare(ctxt, row, args)
-        self._engine.run_locked(target, update.update)
+        self._engine.run_locked(target, update.update, 'UPDATE',
+                                update.UPDATE_STARTED)
         return {'StackId': target.identifier.arn()}
 
     @expected_errors
@@ -155,7 +157,7 @@ class EngineService:
                 'status')
         holder = db_api.stack_locks_holders().get(row.id)
         if holder is not None:
-            self._engine._ask_to_cancel(holder, row.id)
+            self._engine.ask_to_cancel(holder, row.id)
         return {}
 
     @expected_errors

@@ -30,6 +30,8 @@ CONF = config.CONF
 LOG = logging.getLogger(__name__)
 
 STACK_RESOURCE_TYPE = 'AWS::CloudFormation::Stack'
+# The actions after which a complete stack has its resources, so outputs.
+ACTIONS_WITH_OUTPUTS = ('CREATE', 'UPDATE', 'UPDATE_ROLLBACK')
 
 
 def public_endpoint():
@@ -87,8 +89,8 @@ class Stack:
         parameters.  ``options`` holds the stack columns the request set."""
         row = models.Stack(
             id=str(uuid.uuid4()), name=name, tenant=ctxt.tenant,
-            user=ctxt.user, action='CREATE', status='IN_PROGRESS',
-            status_reason='Stack CREATE started', parameters=params,
+            user=ctxt.user, action='INIT', status='COMPLETE',
+            status_reason='', parameters=params,
             description=template.description, created_at=utcnow(),
             disable_rollback=False, tags=[], notification_arns=[],
             capabilities=[], timeout=None, on_failure=None,
@@ -209,6 +211,12 @@ class Stack:
         for column, value in values.items():
             setattr(self.row, column, value)
 
+    def begin(self, action, reason):
+        """Enter <action>_IN_PROGRESS, unless the stack is there already
+        (the engine enters it before answering the request)."""
+        if (self.row.action, self.row.status) != (action, 'IN_PROGRESS'):
+            self.set_state(action, 'IN_PROGRESS', reason)
+
     def set_state(self, action, status, reason):
         """Record the stack's own state, after every resource state so far."""
         self.recorder.flush()
@@ -278,7 +286,8 @@ class Stack:
 
     def outputs(self):
         """[{OutputKey, OutputValue, Description}], once the stack is up."""
-        if self.row.status != 'COMPLETE' or self.row.action == 'DELETE':
+        if self.row.status != 'COMPLETE' \
+                or self.row.action not in ACTIONS_WITH_OUTPUTS:
             return []
         shown = []
         for name, output in sorted(

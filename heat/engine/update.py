@@ -41,6 +41,8 @@ UPDATABLE = frozenset(['CREATE_COMPLETE', 'UPDATE_COMPLETE',
 
 # -- the request -----------------------------------------------------------
 
+UPDATE_STARTED = 'Stack UPDATE started'
+
 def prepare(ctxt, row, args):
     """The target stack of an UpdateStack request, validated.
 
@@ -140,7 +142,7 @@ class StackUpdate:
 
     def run(self):
         target = self.target
-        target.set_state('UPDATE', 'IN_PROGRESS', 'Stack UPDATE started')
+        target.begin('UPDATE', UPDATE_STARTED)
         target.add_resource_rows(sorted(self.added))
         result = self.operation.run(target, self._update_task,
                                     timeout=_timeout_seconds(target))

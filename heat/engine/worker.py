@@ -77,7 +77,7 @@ class Engine:
             if not db_api.stack_lock_steal(stack_id, holder, self.engine_id):
                 continue
             row = db_api.stack_get(stack_id, show_deleted=True)
-            if row is not None and row.status == 'IN_PROGRESS':
+            if row is not None and row.status.endswith('IN_PROGRESS'):
                 stack = stack_mod.Stack.load(
                     context.RequestContext(tenant=row.tenant), row)
                 stack.set_state(row.action, 'FAILED',
@@ -114,11 +114,17 @@ class Engine:
 
     # -- running operations ------------------------------------------------
 
-    def run_locked(self, stack, operation):
-        """Lock the stack (or raise StackInProgress), then run operation
-        (a function of heat.engine.operations) in a worker."""
+    def run_locked(self, stack, operation, action, reason):
+        """Lock the stack (or raise StackInProgress), enter
+        <action>_IN_PROGRESS, then run operation (a function of
+        heat.engine.operations or update) in a worker.
+
+        The state is entered before the caller hears back, so a describe
+        right after the request never shows the stack's previous state.
+        """
         lock = self.lock(stack)
         lock.acquire(stack.row.name)
+        stack.begin(action, reason)
         self._workers.submit(self._run, stack, lock, operation,
                              self._register(stack.row.id))
 
@@ -151,9 +157,20 @@ class Engine:
         return True
 
     def delete_when_free(self, stack):
-        """Stop the stack's running operation, wherever it runs, then
-        delete the stack; all in a worker, so the caller returns at once."""
-        self._workers.submit(self._delete_when_free, stack)
+        """Delete the stack in a worker, so the caller returns at once.
+
+        A stack nobody is changing shows DELETE_IN_PROGRESS before the
+        caller hears back; one that is busy is deleted once its running
+        operation, wherever it runs, has stopped.
+        """
+        lock = self.lock(stack)
+        outcome, _ = lock.try_acquire(stack.row.name)
+        if outcome is None:
+            self._workers.submit(self._delete_when_free, stack)
+            return
+        stack.begin('DELETE', operations.DELETE_STARTED)
+        self._workers.submit(self._run, stack, lock, operations.delete,
+                             self._register(stack.row.id))
 
     def _delete_when_free(self, stack):
         lock = self.lock(stack)
@@ -168,7 +185,7 @@ class Engine:
                           'not stop within %ds', stack, holder,
                           DELETE_WAIT_SECONDS)
                 return
-            self._ask_to_cancel(holder, stack.row.id)
+            self.ask_to_cancel(holder, stack.row.id)
             waited = True
             time.sleep(DELETE_RETRY_SECONDS)
         row = db_api.stack_get(stack.row.id, show_deleted=True)
@@ -180,7 +197,8 @@ class Engine:
             stack = stack_mod.Stack.load(stack.context, row)
         self._run(stack, lock, operations.delete, self._register(row.id))
 
-    def _ask_to_cancel(self, holder, stack_id):
+    def ask_to_cancel(self, holder, stack_id):
+        """Cancel the stack's operation on engine holder (maybe this one)."""
         if holder == self.engine_id:
             self.cancel(stack_id)
             return

@@ -1,5 +1,6 @@
 """The oslo.messaging transport, and how the request context crosses it."""
 
+from oslo_config import cfg
 import oslo_messaging
 
 from heat.common import config
@@ -13,15 +14,29 @@ CONF = config.CONF
 ALLOWED_EXMODS = ['heat.common.exception']
 
 _transport = None
+_transport_url = None
+
+
+def _configured_url():
+    try:
+        return CONF.transport_url
+    except cfg.NoSuchOptError:
+        return None  # oslo.messaging registers it with the first transport
 
 
 def get_transport():
-    """The process's one RPC transport (created on first use)."""
-    global _transport
-    if _transport is None:
+    """The process's RPC transport for the configured URL.
+
+    Made again when the URL changes, so a transport made before the
+    configuration was complete is never used for the wrong broker.
+    """
+    global _transport, _transport_url
+    if _transport is None or _transport_url != _configured_url():
+        cleanup()
         memory_transport.register()
         _transport = oslo_messaging.get_rpc_transport(
             CONF, allowed_remote_exmods=ALLOWED_EXMODS)
+        _transport_url = _configured_url()
     return _transport
 
 

@@ -131,8 +131,10 @@ def test_noecho_parameter_is_masked_in_describe_but_stored():
 
 def test_describe_shows_the_stack_state():
     stack = new_stack()
+    stack.begin('CREATE', 'Stack CREATE started')
     described = stack.describe()
     assert described['StackStatus'] == 'CREATE_IN_PROGRESS'
+    assert described['StackStatusReason'] == 'Stack CREATE started'
     assert described['StackName'] == 'web'
     assert described['StackId'] == stack.identifier.arn()
 

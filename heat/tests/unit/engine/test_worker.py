@@ -133,7 +133,8 @@ def test_operation_on_a_stack_another_live_engine_holds_is_refused(engines):
     assert db_api.stack_lock_acquire(row.id, second.engine_id) is None
     stack = stack_mod.Stack.load(CTXT, row)
     with pytest.raises(exception.StackInProgress) as caught:
-        first.run_locked(stack, operations.delete)
+        first.run_locked(stack, operations.delete, 'DELETE',
+                         operations.DELETE_STARTED)
     assert 'locked' in str(caught.value)
     assert db_api.stack_locks_held_by(second.engine_id) == [row.id]
 
@@ -144,7 +145,8 @@ def test_a_dead_engines_lock_is_taken_over(engines):
     wait_until_settled(engines, 'orphan')
     row = stored_stack(arn)
     assert db_api.stack_lock_acquire(row.id, 'gone-host:0123456789ab') is None
-    engine.run_locked(stack_mod.Stack.load(CTXT, row), operations.delete)
+    engine.run_locked(stack_mod.Stack.load(CTXT, row), operations.delete,
+                      'DELETE', operations.DELETE_STARTED)
     assert wait_until_deleted(engines, arn) == 'DELETE_COMPLETE'
     assert db_api.stack_locks_held_by('gone-host:0123456789ab') == []
 

@@ -21,6 +21,7 @@ def stored_stack(name):
     template = template_mod.Template({'Resources': {'H': HANDLE}})
     stack = stack_mod.Stack.new(ctxt, name, template, {}, {})
     stack.store()
+    stack.begin('CREATE', 'Stack CREATE started')
     return stack
 
 
