@@ -37,8 +37,9 @@ default_opts = [
                default=524288, min=1,
                help='Largest template body accepted, in bytes.'),
     cfg.IntOpt('max_resources_per_stack',
-               default=1000, min=1,
-               help='Most resources a stack may hold.'),
+               default=500, min=1,
+               help='Most resources a template may declare (500, as in '
+                    'CloudFormation, by default).'),
     cfg.ListOpt('plugin_dirs',
                 default=[],
                 help='Directories whose Python modules add resource types '
@@ -111,8 +112,9 @@ clients_opts = [
                help='Region of the OpenStack services, and AWS::Region.'),
     cfg.StrOpt('interface', default='public',
                help='Endpoint interface to use from the catalog.'),
-    cfg.IntOpt('max_concurrent_calls', default=32, min=1,
-               help='Blocking cloud calls an engine runs at once.'),
+    cfg.IntOpt('max_concurrent_calls', default=64, min=1,
+               help='Blocking cloud calls an engine runs at once (they '
+                    'mostly wait on the network, so threads are cheap).'),
 ]
 
 sandbox_opts = [
@@ -191,10 +193,15 @@ def parse_args(argv, prog=None, default_config_files=None):
     os.makedirs(CONF.state_path, exist_ok=True)
 
 
+# Where a value comes from when the user, not the code, set it.
+_USER_LOCATIONS = (cfg.Locations.user, cfg.Locations.command_line,
+                   cfg.Locations.environment)
+
+
 def use_embedded_transport_by_default(conf=CONF):
-    """Use the in-process transport unless a config file names one."""
+    """Use the in-process transport unless the user names one."""
     location = conf.get_location('transport_url')
-    if location is None or location.location == cfg.Locations.opt_default:
+    if location is None or location.location not in _USER_LOCATIONS:
         conf.set_override('transport_url', EMBEDDED_TRANSPORT_URL)
 
 

@@ -139,10 +139,6 @@ class Stack:
     def validate(self):
         """Raise the first problem of the template as this stack uses it."""
         self.template.validate(resolver=self)
-        if len(self.resources) > CONF.max_resources_per_stack:
-            raise exception.LimitExceeded(
-                'Stacks may hold at most %d resources; this template has '
-                '%d.' % (CONF.max_resources_per_stack, len(self.resources)))
         for rsrc in self.resources.values():
             rsrc.validate()
         self.dependencies().check_cycles()

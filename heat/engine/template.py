@@ -10,6 +10,7 @@ import dataclasses
 import re
 import typing
 
+from heat.common import config
 from heat.common import exception
 from heat.engine import conditions as conditions_mod
 from heat.engine import functions
@@ -24,8 +25,9 @@ SECTIONS = frozenset(list(VERSIONS) + [
     'Transform', 'Resources', 'Outputs'])
 MAPPING_SECTIONS = ('Metadata', 'Parameters', 'Mappings', 'Conditions',
                     'Resources', 'Outputs')
-LIMITS = {'Parameters': 200, 'Outputs': 200, 'Resources': 500,
-          'Mappings': 200}
+# CloudFormation's limits; the resources a stack may hold are configurable
+# ([DEFAULT] max_resources_per_stack, 500 as in AWS by default).
+LIMITS = {'Parameters': 200, 'Outputs': 200, 'Mappings': 200}
 RESOURCE_ATTRIBUTES = frozenset([
     'Type', 'Properties', 'DependsOn', 'Condition', 'Metadata',
     'DeletionPolicy', 'UpdateReplacePolicy', 'CreationPolicy',
@@ -65,7 +67,8 @@ def _check_top_level(data):
     if not data.get('Resources'):
         raise exception.InvalidTemplate(
             reason='At least one Resources member must be defined.')
-    for section, limit in LIMITS.items():
+    limits = dict(LIMITS, Resources=config.CONF.max_resources_per_stack)
+    for section, limit in limits.items():
         count = len(data.get(section, {}))
         if count > limit:
             raise exception.InvalidTemplate(

@@ -78,6 +78,10 @@ class HeatServer:
                                        '--tenant', tenant))
         return creds['access'], creds['secret']
 
+    @property
+    def process_id(self):
+        return self._process.pid
+
     def log(self):
         with open(self.log_path, errors='replace') as f:
             return f.read()

@@ -149,7 +149,8 @@ def test_missing_required_parameter_is_a_validation_error():
 def test_too_many_resources_is_refused():
     stack_mod.CONF.set_override('max_resources_per_stack', 2)
     try:
-        with pytest.raises(exception.LimitExceeded):
+        with pytest.raises(exception.InvalidTemplate) as caught:
             new_stack()
+        assert 'Number of resources' in str(caught.value)
     finally:
         stack_mod.CONF.clear_override('max_resources_per_stack')
