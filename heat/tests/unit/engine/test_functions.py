@@ -6,6 +6,7 @@ from heat.common import exception
 from heat.engine import functions
 from heat.engine import parameters
 from heat.engine import template
+from heat.tests.unit.engine.fakes import FakeResolver
 
 STACK = parameters.StackInfo(
     stack_name='web', account_id='tenant1', region='RegionOne',
@@ -23,40 +24,15 @@ BODY = {
 }
 
 
-class FakeResolver:
-    """The template's resources, with predictable references and attributes."""
-
-    attributes = {'PublicIp', 'AvailabilityZone', 'Endpoint.Address'}
-
-    def __init__(self, tmpl):
-        self.tmpl = tmpl
-
-    def has_resource(self, name):
-        return name in self.tmpl.resources
-
-    def resource_type(self, name):
-        return self.tmpl.resources[name]['Type']
-
-    def reference(self, name):
-        return 'id-' + name
-
-    def attribute(self, name, attr):
-        return '%s.%s' % (name, attr)
-
-    def check_attribute(self, name, attr):
-        if attr not in self.attributes:
-            raise exception.InvalidTemplate(
-                reason='The Referenced Attribute (%s %s) is incorrect.'
-                % (name, attr))
-
-    def availability_zones(self):
-        return ['nova', 'nova2']
+ZONES = ('nova', 'nova2')
+ATTRIBUTES = {'PublicIp', 'AvailabilityZone', 'Endpoint.Address'}
 
 
 def context(body=BODY, values=None):
     tmpl = template.Template(body)
     return tmpl.context(tmpl.parameters(values or {}, STACK),
-                        FakeResolver(tmpl))
+                        FakeResolver(
+                            tmpl, zones=ZONES, attributes=ATTRIBUTES))
 
 
 PATH = 'Resources.Web.Properties.P'

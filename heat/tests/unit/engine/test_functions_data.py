@@ -9,6 +9,7 @@ from heat.common import exception
 from heat.engine import functions
 from heat.engine import parameters
 from heat.engine import template
+from heat.tests.unit.engine.fakes import FakeResolver
 
 STACK = parameters.StackInfo(stack_name='s', stack_id='arn', account_id='t',
                              region='RegionOne')
@@ -36,33 +37,13 @@ BODY = {
 }
 
 
-class FakeResolver:
-    def __init__(self, tmpl):
-        self.tmpl = tmpl
-
-    def has_resource(self, name):
-        return name in self.tmpl.resources
-
-    def resource_type(self, name):
-        return self.tmpl.resources[name]['Type']
-
-    def reference(self, name):
-        return 'id-' + name
-
-    def attribute(self, name, attr):
-        return '%s.%s' % (name, attr)
-
-    def check_attribute(self, name, attr):
-        return None
-
-    def availability_zones(self):
-        return ['az1', 'az2', 'az3']
+ZONES = ('az1', 'az2', 'az3')
 
 
 def context(values=None):
     tmpl = template.Template(BODY)
     return tmpl.context(tmpl.parameters(values or {}, STACK),
-                        FakeResolver(tmpl))
+                        FakeResolver(tmpl, zones=ZONES))
 
 
 def parse(snippet, ctx=None):
@@ -196,7 +177,7 @@ def test_if_dependencies_follow_the_chosen_branch():
 
 def test_if_dependencies_without_conditions_cover_both_branches():
     tmpl = template.Template(BODY)
-    ctx = tmpl.context(resolver=FakeResolver(tmpl))
+    ctx = tmpl.context(resolver=FakeResolver(tmpl, zones=ZONES))
     tree = parse({'Fn::If': ['IsDev', {'Ref': 'Big'}, {'Ref': 'Web'}]}, ctx)
     assert functions.dependencies(tree) == {'Web', 'Big'}
 

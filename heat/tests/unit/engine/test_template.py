@@ -6,6 +6,7 @@ from heat.common import exception
 from heat.engine import functions
 from heat.engine import parameters
 from heat.engine import template
+from heat.tests.unit.engine.fakes import FakeResolver
 
 STACK = parameters.StackInfo(stack_name='s', stack_id='arn', account_id='t')
 
@@ -43,29 +44,6 @@ BODY = {
         'DebugId': {'Value': {'Ref': 'Debug'}, 'Condition': 'IsDev'},
     },
 }
-
-
-class FakeResolver:
-    def __init__(self, tmpl):
-        self.tmpl = tmpl
-
-    def has_resource(self, name):
-        return name in self.tmpl.resources
-
-    def resource_type(self, name):
-        return self.tmpl.resources[name]['Type']
-
-    def reference(self, name):
-        return 'id-' + name
-
-    def attribute(self, name, attr):
-        return '%s.%s' % (name, attr)
-
-    def check_attribute(self, name, attr):
-        return None
-
-    def availability_zones(self):
-        return ['nova']
 
 
 def body(**changes):
