@@ -186,7 +186,7 @@ class EngineService:
             rows = [self._find(ctxt, name, show_deleted=True)]
         else:
             rows = db_api.stack_list(ctxt.tenant)
-        return {'Stacks': [stack_mod.Stack.load(ctxt, row).describe()
+        return {'Stacks': [stack_mod.describe_stored(ctxt, row)
                            for row in rows]}
 
     @expected_errors

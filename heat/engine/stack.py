@@ -44,6 +44,34 @@ def public_endpoint():
     return 'http://%s:%d/v1' % (host, CONF.heat_api.bind_port)
 
 
+def stack_info(row):
+    """What the pseudo parameters say about a stored stack."""
+    return parameters_mod.StackInfo(
+        stack_name=row.name,
+        stack_id=describe.stack_identifier(row).arn(),
+        account_id=row.tenant, region=CONF.clients.region_name,
+        notification_arns=tuple(row.notification_arns or ()))
+
+
+def has_outputs(row):
+    """Whether the stack stands complete, so its outputs can be shown."""
+    return row.status == 'COMPLETE' and row.action in ACTIONS_WITH_OUTPUTS
+
+
+def describe_stored(ctxt, row):
+    """DescribeStacks' view of a stored stack.
+
+    Its resources are built only when outputs need them: a stack being
+    created is described many times a second by clients waiting for it.
+    """
+    if has_outputs(row):
+        return Stack.load(ctxt, row).describe()
+    template = template_mod.Template(db_api.raw_template_get(
+        row.raw_template_id))
+    parameters = template.parameters(row.parameters, stack_info(row))
+    return describe.stack(row, parameters.display_values(), [])
+
+
 def _resource_definition(definition):
     """The resource's view of a parsed template resource."""
     return resource_mod.ResourceDefinition(
@@ -117,10 +145,7 @@ class Stack:
         return cls(ctxt, new_row, template, db_api.resource_get_all(row.id))
 
     def _stack_info(self):
-        return parameters_mod.StackInfo(
-            stack_name=self.row.name, stack_id=self.identifier.arn(),
-            account_id=self.row.tenant, region=CONF.clients.region_name,
-            notification_arns=tuple(self.row.notification_arns or ()))
+        return stack_info(self.row)
 
     def _restore(self, row):
         rsrc = self.resources.get(row.name)
@@ -282,8 +307,7 @@ class Stack:
 
     def outputs(self):
         """[{OutputKey, OutputValue, Description}], once the stack is up."""
-        if self.row.status != 'COMPLETE' \
-                or self.row.action not in ACTIONS_WITH_OUTPUTS:
+        if not has_outputs(self.row):
             return []
         shown = []
         for name, output in sorted(

@@ -154,3 +154,24 @@ def test_too_many_resources_is_refused():
         assert 'Number of resources' in str(caught.value)
     finally:
         stack_mod.CONF.clear_override('max_resources_per_stack')
+
+
+def test_a_stack_in_progress_is_described_without_its_resources():
+    stack = new_stack()
+    stack.begin('CREATE', 'Stack CREATE started')
+    row = db_api.stack_get(stack.row.id)
+    described = stack_mod.describe_stored(CTXT, row)
+    assert described['StackStatus'] == 'CREATE_IN_PROGRESS'
+    assert {p['ParameterKey']: p['ParameterValue']
+            for p in described['Parameters']}['Password'] == '****'
+    assert 'Outputs' not in described or described['Outputs'] == []
+
+
+def test_a_complete_stack_is_described_with_its_outputs():
+    stack = new_stack()
+    create(stack)
+    row = db_api.stack_get(stack.row.id)
+    described = stack_mod.describe_stored(CTXT, row)
+    assert described['StackStatus'] == 'CREATE_COMPLETE'
+    assert {o['OutputKey'] for o in described['Outputs']} == {
+        'DbId', 'AppValue', 'Joined'}
