@@ -233,8 +233,10 @@ def event_list(stack_id, limit=None, marker=None) -> list[Event]:
 
 
 def _insert_events(session, values_list):
+    # A Core insert on the table: one executemany.  The ORM's bulk insert
+    # sends one statement per row for this table.
     if values_list:
-        session.execute(sa.insert(Event), list(values_list))
+        session.execute(Event.__table__.insert(), list(values_list))
 
 
 def write_batch(resource_updates: list[tuple[int, dict]],

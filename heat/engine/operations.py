@@ -50,7 +50,13 @@ def _failure_reason(action, result):
 
 
 def create(stack, operation):
-    """Create every resource; on failure act as the stack's OnFailure says."""
+    """Create every resource; on failure act as the stack's OnFailure says.
+
+    As in CloudFormation, a failed create that rolls back (or deletes) goes
+    straight from CREATE_IN_PROGRESS to ROLLBACK_IN_PROGRESS (or
+    DELETE_IN_PROGRESS): only a create that keeps what it made, or that a
+    delete cancelled, ends CREATE_FAILED.
+    """
     stack.begin('CREATE', CREATE_STARTED)
     result = operation.run(stack, lambda name: stack.resources[name].create(),
                            timeout=_timeout_seconds(stack))
@@ -58,24 +64,26 @@ def create(stack, operation):
         stack.set_state('CREATE', 'COMPLETE',
                         'Stack CREATE completed successfully')
         return
-    stack.set_state('CREATE', 'FAILED', _failure_reason('create', result))
-    if result.outcome is scheduler.RunOutcome.CANCELLED:
-        return  # A delete asked for this; it carries on from here.
+    reason = _failure_reason('create', result)
     on_failure = stack.row.on_failure or (
         ON_FAILURE_DO_NOTHING if stack.row.disable_rollback
         else ON_FAILURE_ROLLBACK)
-    if on_failure == ON_FAILURE_ROLLBACK:
-        rollback(stack, operation)
-    elif on_failure == ON_FAILURE_DELETE:
+    if result.outcome is scheduler.RunOutcome.CANCELLED \
+            or on_failure == ON_FAILURE_DO_NOTHING:
+        # A cancel came from a delete, which carries on from here.
+        stack.set_state('CREATE', 'FAILED', reason)
+    elif on_failure == ON_FAILURE_ROLLBACK:
+        rollback(stack, operation, reason)
+    else:
         delete(stack, operation)
 
 
-def rollback(stack, operation):
-    """Delete what a failed create made."""
+def rollback(stack, operation, reason):
+    """Delete what a failed create made; reason says why it failed."""
     # Named now: the rollback turns the failed resources DELETE_COMPLETE.
     failure = _creation_failure(stack)
-    stack.set_state('ROLLBACK', 'IN_PROGRESS', 'Rollback requested: %s'
-                    % stack.row.status_reason)
+    stack.set_state('ROLLBACK', 'IN_PROGRESS',
+                    'Rollback requested: %s' % reason)
     result = operation.run(stack, lambda name: stack.resources[name].delete(),
                            reverse=True)
     if result.outcome is scheduler.RunOutcome.COMPLETE:

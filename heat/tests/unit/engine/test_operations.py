@@ -117,13 +117,16 @@ def test_failure_rolls_back_and_names_the_failed_resource():
     assert status == 'ROLLBACK_COMPLETE'
     assert reason == ('Rollback completed after: The following '
                       'resource(s) failed to create: [Bad].')
-    assert stack_event_reasons(stack, 'CREATE_FAILED') == [
-        'Resource create failed: Bad: Creation failed on command']
+    # As in CloudFormation: no CREATE_FAILED on the way to the rollback.
+    assert stack_event_reasons(stack, 'ROLLBACK_IN_PROGRESS') == [
+        'Rollback requested: Resource create failed: Bad: Creation failed '
+        'on command']
+    assert stack_event_reasons(stack, 'CREATE_FAILED') == []
     assert resource_states(stack) == {'Good': 'DELETE_COMPLETE',
                                       'Bad': 'DELETE_COMPLETE',
                                       'After': 'INIT_COMPLETE'}
     order = events(stack)
-    assert ('web', 'CREATE_FAILED') in order
+    assert ('Bad', 'CREATE_FAILED') in order
     assert ('After', 'CREATE_IN_PROGRESS') not in order
 
 
@@ -152,8 +155,8 @@ def test_create_times_out_and_rolls_back():
     run(operations.create, stack)
     assert time.monotonic() - started < 5
     assert stack_status(stack)[0] == 'ROLLBACK_COMPLETE'
-    assert stack_event_reasons(stack, 'CREATE_FAILED') == [
-        'Create timed out']
+    assert stack_event_reasons(stack, 'ROLLBACK_IN_PROGRESS') == [
+        'Rollback requested: Create timed out']
     assert set(resource_states(stack).values()) == {'DELETE_COMPLETE'}
 
 
