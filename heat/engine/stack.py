@@ -17,7 +17,6 @@ from heat.db import api as db_api
 from heat.db import models
 from heat.db.types import utcnow
 from heat.engine import attributes
-from heat.engine import dependencies
 from heat.engine import describe
 from heat.engine import functions
 from heat.engine import parameters as parameters_mod
@@ -170,14 +169,7 @@ class Stack:
 
     def dependencies(self):
         """The graph of the stack's resources: Ref, GetAtt, Sub, DependsOn."""
-        graph = dependencies.Dependencies()
-        for name in self.resources:
-            graph.add_node(name)
-        for name, definition in self.definitions.items():
-            for required in sorted(definition.dependencies()):
-                if required in self.resources:
-                    graph.add_requirement(name, required)
-        return graph
+        return template_mod.dependency_graph(self.definitions)
 
     # -- persistence -----------------------------------------------------
 

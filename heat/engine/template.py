@@ -13,6 +13,7 @@ import typing
 from heat.common import config
 from heat.common import exception
 from heat.engine import conditions as conditions_mod
+from heat.engine import dependencies as dependencies_mod
 from heat.engine import functions
 from heat.engine import parameters as parameters_mod
 from heat.engine import template_format
@@ -321,3 +322,16 @@ class Template:
                 description=definition.get('Description', ''))
             for name, definition in self.outputs.items()
             if name not in excluded}
+
+
+def dependency_graph(definitions):
+    """The graph of {name: ResourceDefinition}: DependsOn, Ref, GetAtt and
+    Sub.  References to resources not among them are left out."""
+    graph = dependencies_mod.Dependencies()
+    for name in definitions:
+        graph.add_node(name)
+    for name, definition in definitions.items():
+        for required in sorted(definition.dependencies()):
+            if required in definitions:
+                graph.add_requirement(name, required)
+    return graph

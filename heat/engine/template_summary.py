@@ -4,6 +4,7 @@ import json
 
 from heat.engine import attributes
 from heat.engine import resources
+from heat.engine import template as template_mod
 
 
 class _TemplateOnly:
@@ -37,7 +38,11 @@ def check(template):
     """Raise the first problem a template has without parameter values."""
     for definition in template.resources.values():
         resources.get_class(definition['Type'])
-    template.validate(resolver=_TemplateOnly(template))
+    resolver = _TemplateOnly(template)
+    template.validate(resolver=resolver)
+    definitions = template.resource_definitions(
+        template.context(resolver=resolver))
+    template_mod.dependency_graph(definitions).check_cycles()
 
 
 def _parameter(schema):
