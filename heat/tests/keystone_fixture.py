@@ -9,9 +9,7 @@ Use the ``keystone`` fixture; when keystone cannot be installed or started
 its tests skip, or fail under HEAT_TEST_REQUIRE_SERVICES=1.
 """
 
-import contextlib
 import dataclasses
-import fcntl
 import grp
 import json
 import os
@@ -31,6 +29,7 @@ import platformdirs
 import pytest
 
 from heat.tests import services
+from heat.tests import setup_steps
 
 REQUIREMENTS = os.path.join(
     os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(
@@ -92,6 +91,10 @@ class KeystoneUnavailable(Exception):
     """Keystone could not be installed or started; the text says why."""
 
 
+def _run(command, log_path, timeout):
+    setup_steps.run_logged(command, log_path, timeout, KeystoneUnavailable)
+
+
 @dataclasses.dataclass(frozen=True)
 class Account:
     """A keystone user with a role on one project, and its EC2 keys."""
@@ -105,29 +108,10 @@ class Account:
     secret: str | None = None
 
 
-def _run(command, log_path, timeout):
-    """Run a setup command; its output goes to log_path."""
-    with open(log_path, 'ab') as log:
-        try:
-            subprocess.run(command, stdout=log, stderr=subprocess.STDOUT,
-                           timeout=timeout, check=True)
-        except (OSError, subprocess.SubprocessError) as exc:
-            raise KeystoneUnavailable('%s failed: %s\n%s' % (
-                os.path.basename(command[0]), exc, _tail(log_path))) from exc
 
 
-def _tail(path, lines=30):
-    with open(path, errors='replace') as f:
-        return ''.join(f.readlines()[-lines:])
 
 
-@contextlib.contextmanager
-def _install_lock():
-    # Parallel test workers share one virtualenv: one installs, the rest wait.
-    os.makedirs(os.path.dirname(VENV), exist_ok=True)
-    with open(VENV + '.lock', 'w') as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        yield
 
 
 def _stamp(name):
@@ -148,7 +132,7 @@ def ensure_installed():
     """Install keystone and make its seed state, unless already done."""
     with open(REQUIREMENTS) as f:
         requirements = f.read()
-    with _install_lock():
+    with setup_steps.install_lock(VENV):
         log_path = os.path.join(VENV, 'install.log')
         if _stamp('requirements') != requirements:
             _install(requirements, log_path)
@@ -263,7 +247,7 @@ class KeystoneProcess:
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
                 raise KeystoneUnavailable(
-                    'keystone exited at start:\n' + _tail(self.log_path))
+                    'keystone exited at start:\n' + setup_steps.tail(self.log_path))
             try:
                 # Bounded: gunicorn accepts connections even while its
                 # workers fail to load keystone.
@@ -273,7 +257,7 @@ class KeystoneProcess:
                 time.sleep(0.2)
         raise KeystoneUnavailable('keystone did not answer within %ds:\n%s'
                                   % (START_TIMEOUT_SECONDS,
-                                     _tail(self.log_path)))
+                                     setup_steps.tail(self.log_path)))
 
     def stop(self):
         if self._process is None:

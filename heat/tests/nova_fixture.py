@@ -11,9 +11,7 @@ cannot be installed or started its tests skip, or fail under
 HEAT_TEST_REQUIRE_SERVICES=1.
 """
 
-import contextlib
 import dataclasses
-import fcntl
 import os
 import shutil
 import signal
@@ -27,6 +25,7 @@ import platformdirs
 import pytest
 
 from heat.tests import services
+from heat.tests import setup_steps
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
@@ -47,35 +46,18 @@ class NovaUnavailable(Exception):
     """Nova could not be installed or started; the text says why."""
 
 
+def _run(command, log_path, timeout):
+    setup_steps.run_logged(command, log_path, timeout, NovaUnavailable)
+
+
 def _harness_file(name):
     return os.path.join(HARNESS, name)
 
 
-def _tail(path, lines=30):
-    try:
-        with open(path, errors='replace') as f:
-            return ''.join(f.readlines()[-lines:])
-    except OSError:
-        return ''
 
 
-def _run(command, log_path, timeout):
-    with open(log_path, 'ab') as log:
-        try:
-            subprocess.run(command, stdout=log, stderr=subprocess.STDOUT,
-                           timeout=timeout, check=True)
-        except (OSError, subprocess.SubprocessError) as exc:
-            raise NovaUnavailable('%s failed: %s\n%s' % (
-                os.path.basename(command[0]), exc, _tail(log_path))) from exc
 
 
-@contextlib.contextmanager
-def _install_lock():
-    # Parallel test workers share one virtualenv: one installs, the rest wait.
-    os.makedirs(os.path.dirname(VENV), exist_ok=True)
-    with open(VENV + '.lock', 'w') as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        yield
 
 
 def _wanted():
@@ -99,7 +81,7 @@ def ensure_installed():
     if not os.path.isfile(_harness_file('nova_harness.py')):
         raise NovaUnavailable('no nova harness at %s' % HARNESS)
     wanted = _wanted()
-    with _install_lock():
+    with setup_steps.install_lock(VENV):
         try:
             with open(_stamp_path()) as f:
                 if f.read() == wanted:
@@ -147,7 +129,7 @@ class NovaServer:
         return 'admin:' + PROJECT_ID
 
     def log(self):
-        return _tail(os.path.join(self._state, 'nova.log'), 60)
+        return setup_steps.tail(os.path.join(self._state, 'nova.log'), 60)
 
     def stop(self):
         # SIGTERM: the harness cleans its services up and exits.
@@ -211,7 +193,7 @@ def _wait_until_answering(process, stdout_path, ready_path):
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise NovaUnavailable('nova exited at start:\n'
-                                  + _tail(stdout_path))
+                                  + setup_steps.tail(stdout_path))
         line = os.path.exists(ready_path) and _ready_line(stdout_path)
         if line:
             ready = _parse_ready(line)
@@ -222,7 +204,7 @@ def _wait_until_answering(process, stdout_path, ready_path):
                 pass
         time.sleep(0.2)
     raise NovaUnavailable('nova did not start within %ds:\n%s'
-                          % (START_TIMEOUT_SECONDS, _tail(stdout_path)))
+                          % (START_TIMEOUT_SECONDS, setup_steps.tail(stdout_path)))
 
 
 @pytest.fixture(scope='session')

@@ -1,0 +1,36 @@
+"""Steps the fixtures that install real services (keystone, nova) share."""
+
+import contextlib
+import fcntl
+import os
+import subprocess
+
+
+def tail(path, lines=30):
+    """The last lines of a log, for an error message."""
+    try:
+        with open(path, errors='replace') as f:
+            return ''.join(f.readlines()[-lines:])
+    except OSError:
+        return ''
+
+
+def run_logged(command, log_path, timeout, error):
+    """Run a setup command, its output to log_path; raise error on failure."""
+    with open(log_path, 'ab') as log:
+        try:
+            subprocess.run(command, stdout=log, stderr=subprocess.STDOUT,
+                           timeout=timeout, check=True)
+        except (OSError, subprocess.SubprocessError) as exc:
+            raise error('%s failed: %s\n%s' % (
+                os.path.basename(command[0]), exc, tail(log_path))) from exc
+
+
+@contextlib.contextmanager
+def install_lock(venv):
+    """Parallel test workers share one virtualenv: one installs, the rest
+    wait."""
+    os.makedirs(os.path.dirname(venv), exist_ok=True)
+    with open(venv + '.lock', 'w') as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
