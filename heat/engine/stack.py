@@ -7,6 +7,7 @@ the data API; what the stack *does* (create, delete, rollback) lives in
 heat.engine.operations.
 """
 
+import functools
 import json
 import logging
 import uuid
@@ -17,6 +18,7 @@ from heat.db import api as db_api
 from heat.db import models
 from heat.db.types import utcnow
 from heat.engine import attributes
+from heat.engine import clients as clients_mod
 from heat.engine import describe
 from heat.engine import functions
 from heat.engine import parameters as parameters_mod
@@ -92,7 +94,6 @@ class Stack:
         self.row = row
         self.identifier = describe.stack_identifier(row)
         self.template = template
-        self.clients = None
         self.public_endpoint = public_endpoint()
         self.parameters = template.parameters(row.parameters,
                                               self._stack_info())
@@ -254,6 +255,11 @@ class Stack:
 
     # -- what resources see (resource.StackView) --------------------------
 
+    @functools.cached_property
+    def clients(self):
+        # Built on first use: describes and validation never reach a cloud.
+        return clients_mod.for_context(self.context)
+
     def resolve(self, snippet):
         return functions.resolve(snippet)
 
@@ -293,7 +299,12 @@ class Stack:
         attributes.check(cls.attributes_schema, name, attr)
 
     def availability_zones(self):
-        return ['nova']
+        return self._zones
+
+    @functools.cached_property
+    def _zones(self):
+        # Asked once per stack object: Fn::GetAZs may be resolved often.
+        return tuple(self.clients.compute.availability_zones())
 
     # -- what describes show ---------------------------------------------
 
