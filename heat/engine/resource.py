@@ -112,6 +112,23 @@ class StackView(typing.Protocol):
         Called from the call pool's threads as well as the stack's.
         """
 
+    def signals(self, resource_name: str) -> list:
+        """The signals received for a resource, oldest first.
+
+        Each is a dict with ``unique_id``, ``status`` ('SUCCESS' or
+        'FAILURE'), ``reason`` and ``data``; a UniqueId sent again replaces
+        its earlier signal.  Signals arrive through the API at any engine,
+        so they are read from the database on every call.
+        """
+
+    def handle_url(self, resource_name: str) -> str:
+        """A pre-signed URL that may signal the named resource and nothing
+        else (a wait condition handle's Ref)."""
+
+    def stack_credentials(self) -> tuple[str, str] | None:
+        """(access, secret) of the stack's AWS::IAM::AccessKey, once one
+        is created: what cfn-tools in a server sign their requests with."""
+
 
 class Resource:
     """Base of every resource type; the defaults suit a type that needs
