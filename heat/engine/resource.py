@@ -127,7 +127,16 @@ class StackView(typing.Protocol):
 
     def stack_credentials(self) -> tuple[str, str] | None:
         """(access, secret) of the stack's AWS::IAM::AccessKey, once one
-        is created: what cfn-tools in a server sign their requests with."""
+        is created: what cfn-tools in a server sign their requests with.
+
+        With several, the first by logical name.  A resource that needs the
+        keys when it is created must depend on the AccessKey (a Ref or
+        DependsOn), or they may not exist yet.
+        """
+
+    def resource_by_reference(self, reference: str) -> 'Resource | None':
+        """The stack's resource whose Ref is ``reference``, if any: how an
+        AccessKey finds the User its UserName names."""
 
 
 class Resource:

@@ -19,6 +19,7 @@ from heat.common import identifier
 from heat.db import api as db_api
 from heat.engine import describe
 from heat.engine import operations
+from heat.engine.resources import iam
 from heat.engine import stack as stack_mod
 from heat.engine import template as template_mod
 from heat.engine import template_summary
@@ -33,6 +34,9 @@ LOG = logging.getLogger(__name__)
 expected_errors = oslo_messaging.expected_exceptions(exception.HeatError)
 
 PAGE_SIZE = 100
+# The role the OpenStack identity plugin gives the users it makes for
+# stacks (AWS::IAM::User).
+STACK_USER_ROLE = 'heat_stack_user'
 STACK_NAME_PATTERN = re.compile(r'[a-zA-Z][-a-zA-Z0-9]{0,127}\Z')
 
 
@@ -318,10 +322,29 @@ def _page(key, items, token_of):
 
 def _only_unscoped(ctxt):
     """Keys made for one stack (cfn-tools, handles) may only read it."""
-    if ctxt.scoped_stack_id is not None:
+    if _scoped_stack_id(ctxt) is not None:
         raise exception.AccessDenied()
 
 
 def _check_scope(ctxt, row):
-    if ctxt.scoped_stack_id not in (None, row.id):
+    if _scoped_stack_id(ctxt) not in (None, row.id):
         raise exception.AccessDenied()
+
+
+def _scoped_stack_id(ctxt):
+    """The one stack the caller may act on, or None for any of its tenant's.
+
+    Heat's own keys carry their stack.  Keystone knows no stacks: a caller
+    holding the stack user role is a stack's AWS::IAM::User (whatever other
+    roles it holds), found by its user id; one whose stack is gone may do
+    nothing.
+    """
+    if ctxt.scoped_stack_id is not None:
+        return ctxt.scoped_stack_id
+    if STACK_USER_ROLE not in ctxt.roles:
+        return None
+    row = (db_api.resource_get_by_physical_id(ctxt.tenant, ctxt.user)
+           if ctxt.user else None)
+    if row is None or row.type != iam.USER_TYPE:
+        raise exception.AccessDenied()
+    return row.stack_id

@@ -25,6 +25,7 @@ from heat.engine import parameters as parameters_mod
 from heat.engine import recorder
 from heat.engine import resource as resource_mod
 from heat.engine import resources
+from heat.engine.resources import iam
 from heat.engine import template as template_mod
 
 CONF = config.CONF
@@ -277,6 +278,23 @@ class Stack:
     def data_changed(self, rsrc):
         db_api.resource_update(self._row_ids[rsrc.name],
                                recorder.resource_values(rsrc))
+
+    # -- stack users and their keys (resource.StackView) -------------------
+
+    def resource_by_reference(self, reference):
+        for rsrc in self.resources.values():
+            if rsrc.get_reference_id() == reference:
+                return rsrc
+        return None
+
+    def stack_credentials(self):
+        for name in sorted(self.resources):
+            rsrc = self.resources[name]
+            if isinstance(rsrc, iam.AccessKey):
+                keys = rsrc.credentials()
+                if keys is not None:
+                    return keys
+        return None
 
     # -- what template functions see (functions.ResourceResolver) ---------
 
