@@ -3,8 +3,9 @@
 Static, so every engine agrees without storing it.  The images are the ones
 the published CloudFormation templates for Heat map their distributions to
 (F16, F17, F18, U10, RHEL 6.x, in i386/x86_64, plain, -cfntools and -gold,
-plus the i686 and Ubuntu cloud image names), and cirros.  The flavors are
-nova's default m1.* set plus the EC2 instance types those templates allow.
+plus the bare, i686 and Ubuntu cloud image names), and cirros.  The flavors
+are nova's default m1.* set plus the EC2 instance types those templates
+allow.
 """
 
 import uuid
@@ -22,7 +23,8 @@ _CIRROS = ('cirros', 'cirros-0.6.2-x86_64-disk')
 def _image_names():
     names = []
     for distro in _DISTRIBUTIONS:
-        names.append('%s-i686' % distro)
+        # The bare name is the 32-bit image of the early 2012 templates.
+        names += [distro, '%s-i686' % distro]
         for arch in ('i386', 'x86_64'):
             names += ['%s-%s%s' % (distro, arch, variant)
                       for variant in ('', '-cfntools', '-gold')]
