@@ -6,6 +6,7 @@ sandbox holds for a tenant (``heat-manage sandbox show``).
 """
 
 import concurrent.futures
+import dataclasses
 import json
 import os
 import subprocess
@@ -89,9 +90,21 @@ def url_host(url):
 
 # -- the sandbox and the stack's resources -----------------------------------
 
-def sandbox(server, tenant):
-    """What ``heat-manage sandbox show`` lists for the tenant."""
-    return json.loads(server.manage('sandbox', 'show', '--tenant', tenant))
+def sandbox(server, tenant=None):
+    """What ``heat-manage sandbox show`` lists (for the tenant)."""
+    tenant_args = ('--tenant', tenant) if tenant else ()
+    return json.loads(server.manage('sandbox', 'show', *tenant_args))
+
+
+def of_tenant(inventory, tenant):
+    """The tenant's part of an inventory of every tenant's objects
+    (one ``sandbox show`` serves many stacks)."""
+    mine = {kind: [obj for obj in inventory[kind] if obj['tenant'] == tenant]
+            for kind in CLOUD_OBJECTS if kind != 'attachments'}
+    volume_ids = {volume['id'] for volume in mine['volumes']}
+    mine['attachments'] = [a for a in inventory['attachments']
+                           if a['volume_id'] in volume_ids]
+    return mine
 
 
 def leftovers(inventory):
@@ -125,20 +138,49 @@ def create_all(server, requests, seconds=clients.WAIT_SECONDS):
     """Create stacks at once, each in a tenant of its own; wait for them.
 
     requests maps a key to (stack name, CreateStack keyword arguments).
-    Returns {key: (tenant, boto3 client, final stack description)}; a
-    request that failed raises its error where its result is read, so it
-    fails only the tests that use it.
+    Returns {key: Created}; a request that failed raises its error where
+    its result is read, so it fails only the tests that use it.
     """
     def create(name, kwargs):
         tenant = 'tenant-%s' % name
         cfn = clients.boto3_client(server, *server.new_credentials(tenant))
         cfn.create_stack(StackName=name, **kwargs)
-        return tenant, cfn, clients.wait_for_status(cfn, name,
-                                                    seconds=seconds)
+        stack = clients.wait_for_status(cfn, name, seconds=seconds)
+        return Created(tenant, cfn, stack, physical_ids(cfn, name))
 
-    with concurrent.futures.ThreadPoolExecutor(len(requests)) as pool:
-        futures = {key: pool.submit(create, *request)
-                   for key, request in requests.items()}
+    return run_all(create, requests)
+
+
+def delete_all(created, seconds=clients.WAIT_SECONDS):
+    """Delete the stacks at once; {key: final description} once done."""
+    def delete(key):
+        stack = created[key]
+        stack.cfn.delete_stack(StackName=stack.id)
+        return clients.wait_for_status(stack.cfn, stack.id, action='DELETE',
+                                       seconds=seconds)
+
+    return run_all(delete, {key: (key,) for key in created.keys()})
+
+
+@dataclasses.dataclass
+class Created:
+    """A stack as its create left it, and its tenant's client."""
+
+    tenant: str
+    cfn: object
+    stack: dict
+    ids: dict
+
+    @property
+    def id(self):
+        return self.stack['StackId']
+
+
+def run_all(function, arguments):
+    """function(*args) for every {key: args} at once, as Results."""
+    with concurrent.futures.ThreadPoolExecutor(len(arguments)) as pool:
+        futures = {key: pool.submit(function, *args)
+                   for key, args in arguments.items()}
         concurrent.futures.wait(futures.values())
     return Results(futures)
 
@@ -151,6 +193,9 @@ class Results:
 
     def __getitem__(self, key):
         return self._futures[key].result()
+
+    def keys(self):
+        return list(self._futures)
 
     def values(self):
         return [self[key] for key in self._futures]

@@ -75,22 +75,44 @@ def reasons(events, logical_id, status):
             and e['ResourceStatus'] == status]
 
 
-def delete_and_check_cleanup(heat, tenant, cfn, stack_id):
-    cfn.delete_stack(StackName=stack_id)
-    final = clients.wait_for_status(cfn, stack_id, action='DELETE')
+def delete_and_check_cleanup(heat, created):
+    created.cfn.delete_stack(StackName=created.id)
+    final = clients.wait_for_status(created.cfn, created.id, action='DELETE')
     assert final['StackStatus'] == 'DELETE_COMPLETE', \
         final.get('StackStatusReason')
-    assert corpus.leftovers(corpus.sandbox(heat, tenant)) == {}
+    assert corpus.leftovers(corpus.sandbox(heat, created.tenant)) == {}
 
 
 # -- the WordPress templates -------------------------------------------------
 
 @pytest.fixture(scope='module')
 def wordpress(heat):
-    """Every WordPress template's stack, created side by side."""
-    return corpus.create_all(heat, {
+    """Every WordPress template's stack, created side by side, and the
+    sandbox once they all stand: {template name: (Created, inventory)}."""
+    created = corpus.create_all(heat, {
         name: (stack_name(name), create_request(corpus.load(name)))
         for name in WORDPRESS})
+    inventory = corpus.sandbox(heat)
+    return {name: (created, inventory) for name in WORDPRESS}
+
+
+@pytest.fixture(scope='module')
+def wordpress_deleted(heat, wordpress):
+    """The WordPress stacks deleted side by side, and the sandbox after:
+    {template name: (final description, the sandbox)}."""
+    created = next(iter(wordpress.values()))[0]
+    deleted = corpus.delete_all(created)
+    inventory = corpus.sandbox(heat)
+    return {name: (deleted, inventory) for name in WORDPRESS}
+
+
+def created_wordpress(wordpress, name):
+    """(Created, the tenant's inventory) of the template's stack."""
+    created, inventory = wordpress[name]
+    stack = created[name]
+    assert stack.stack['StackStatus'] == 'CREATE_COMPLETE', \
+        stack.stack.get('StackStatusReason')
+    return stack, corpus.of_tenant(inventory, stack.tenant)
 
 
 def check_cloud_matches_template(template, ids, inventory):
@@ -133,41 +155,46 @@ def check_cloud_matches_template(template, ids, inventory):
 
 
 @pytest.mark.parametrize('name', WORDPRESS)
-def test_wordpress_template_runs_and_cleans_up(heat, wordpress, name):
-    tenant, cfn, stack = wordpress[name]
-    assert stack['StackStatus'] == 'CREATE_COMPLETE', \
-        stack.get('StackStatusReason')
-    template = corpus.load(name)
-    ids = corpus.physical_ids(cfn, stack['StackId'])
-    inventory = corpus.sandbox(heat, tenant)
-    check_cloud_matches_template(template, ids, inventory)
+def test_wordpress_template_makes_its_cloud(wordpress, name):
+    created, inventory = created_wordpress(wordpress, name)
+    check_cloud_matches_template(corpus.load(name), created.ids, inventory)
 
+
+@pytest.mark.parametrize('name', WORDPRESS)
+def test_wordpress_url_is_the_web_servers(wordpress, name):
+    created, inventory = created_wordpress(wordpress, name)
+    template, ids = corpus.load(name), created.ids
     web = corpus.website_server(template)
-    web_id = ids[web]
     eip = corpus.associated_eip(template, web)
     if eip is not None:
         expected = ids[eip]
         assert [f['address'] for f in inventory['floating_ips']
-                if f['server_id'] == web_id] == [expected]
+                if f['server_id'] == ids[web]] == [expected]
     else:
-        expected = corpus.by_id(inventory['servers'])[web_id]['private_ip']
-    outputs = outputs_of(stack)
+        expected = corpus.by_id(inventory['servers'])[ids[web]]['private_ip']
+    outputs = outputs_of(created.stack)
     assert outputs['WebsiteURL'] == 'http://%s/wordpress' % expected
     if 'InstanceIPAddress' in outputs:
         assert outputs['InstanceIPAddress'] == expected
     for other in set(corpus.instances(template)) - {web}:
         assert expected not in corpus.addresses(inventory, ids[other])
 
-    delete_and_check_cleanup(heat, tenant, cfn, stack['StackId'])
+
+def test_wordpress_stacks_do_not_share_addresses(wordpress):
+    hosts = [corpus.url_host(outputs_of(stack.stack)['WebsiteURL'])
+             for stack in next(iter(wordpress.values()))[0].values()]
+    assert len(set(hosts)) == len(WORDPRESS), hosts
 
 
-def test_wordpress_stacks_do_not_share_cloud_objects(heat, wordpress):
-    """Each stack's WebsiteURL is its own server's, not another stack's."""
-    hosts = [corpus.url_host(outputs_of(stack)['WebsiteURL'])
-             for _, _, stack in wordpress.values()
-             if stack['StackStatus'] == 'CREATE_COMPLETE']
-    assert len(hosts) == len(WORDPRESS)
-    assert len(set(hosts)) == len(hosts), hosts
+@pytest.mark.parametrize('name', WORDPRESS)
+def test_wordpress_delete_leaves_nothing(wordpress, wordpress_deleted, name):
+    created, _ = created_wordpress(wordpress, name)
+    deleted, inventory = wordpress_deleted[name]
+    final = deleted[name]
+    assert final['StackStatus'] == 'DELETE_COMPLETE', \
+        final.get('StackStatusReason')
+    assert corpus.leftovers(corpus.of_tenant(inventory,
+                                             created.tenant)) == {}
 
 
 # -- a wait condition signalled by the real cfn-signal -----------------------
@@ -190,10 +217,8 @@ def wait_for_resource(cfn, name, logical_id, status,
 
 
 def start_mysql(heat):
-    """A MySQL stack whose wait condition is waiting.
-
-    Returns (tenant, client, stack name, handle URL, server id).
-    """
+    """A MySQL stack whose wait condition is waiting: (Created, handle
+    URL, server id)."""
     name = stack_name(MYSQL)
     tenant = 'tenant-%s' % name
     cfn = clients.boto3_client(heat, *heat.new_credentials(tenant))
@@ -203,44 +228,51 @@ def start_mysql(heat):
     # signal may complete the wait condition.
     time.sleep(5 * BUILD_SECONDS)
     stack = cfn.describe_stacks(StackName=name)['Stacks'][0]
-    assert stack['StackStatus'] == 'CREATE_IN_PROGRESS'
-    url = resource_of(cfn, name, 'MySqlWaitHandle')['PhysicalResourceId']
-    server_id = resource_of(cfn, name,
-                            'MySqlDatabaseServer')['PhysicalResourceId']
-    return tenant, cfn, name, url, server_id
+    ids = corpus.physical_ids(cfn, name)
+    return (corpus.Created(tenant, cfn, stack, ids),
+            ids['MySqlWaitHandle'], ids['MySqlDatabaseServer'])
 
 
-def test_mysql_completes_when_cfn_signal_reports_success(heat):
-    tenant, cfn, name, url, server_id = start_mysql(heat)
+@pytest.fixture(scope='module')
+def mysql(heat):
+    """Two MySQL stacks waiting for their signal, started side by side."""
+    return corpus.run_all(start_mysql, {'success': (heat,),
+                                        'failure': (heat,)})
+
+
+def test_mysql_completes_when_cfn_signal_reports_success(heat, mysql):
+    created, url, server_id = mysql['success']
+    assert created.stack['StackStatus'] == 'CREATE_IN_PROGRESS'
     assert url.startswith(heat.endpoint + 'waitcondition/'), url
 
     signal = corpus.cfn_signal(url, 0, 'done', server_id)
     assert signal.returncode == 0, signal.stderr
 
-    stack = clients.wait_for_status(cfn, name)
+    stack = clients.wait_for_status(created.cfn, created.id)
     assert stack['StackStatus'] == 'CREATE_COMPLETE', \
         stack.get('StackStatusReason')
-    inventory = corpus.sandbox(heat, tenant)
+    inventory = corpus.sandbox(heat, created.tenant)
     assert outputs_of(stack)['PublicIp'] == \
         corpus.by_id(inventory['servers'])[server_id]['private_ip']
-    delete_and_check_cleanup(heat, tenant, cfn, stack['StackId'])
+    delete_and_check_cleanup(heat, created)
 
 
-def test_mysql_fails_with_the_reason_cfn_signal_reports(heat):
-    tenant, cfn, name, url, server_id = start_mysql(heat)
+def test_mysql_fails_with_the_reason_cfn_signal_reports(heat, mysql):
+    created, url, server_id = mysql['failure']
+    assert created.stack['StackStatus'] == 'CREATE_IN_PROGRESS'
 
     signal = corpus.cfn_signal(url, 1, 'it broke', server_id)
     assert signal.returncode == 0, signal.stderr
 
-    stack = clients.wait_for_status(cfn, name)
+    stack = clients.wait_for_status(created.cfn, created.id)
     assert stack['StackStatus'] == 'ROLLBACK_COMPLETE'
     assert 'MySqlWaitCondition' in stack['StackStatusReason']
-    events = events_of(cfn, name)
+    events = events_of(created.cfn, created.id)
     failed = reasons(events, 'MySqlWaitCondition', 'CREATE_FAILED')
     assert len(failed) == 1 and 'it broke' in failed[0], failed
-    assert any('it broke' in reason
-               for reason in reasons(events, name, 'ROLLBACK_IN_PROGRESS'))
-    assert corpus.leftovers(corpus.sandbox(heat, tenant)) == {}
+    rollback, = reasons(events, stack['StackName'], 'ROLLBACK_IN_PROGRESS')
+    assert 'it broke' in rollback
+    assert corpus.leftovers(corpus.sandbox(heat, created.tenant)) == {}
 
 
 # -- a server that goes to ERROR ---------------------------------------------
@@ -248,32 +280,37 @@ def test_mysql_fails_with_the_reason_cfn_signal_reports(heat):
 @pytest.fixture(scope='module')
 def broken(heat):
     """A WordPress stack whose web server's image fails to build, with
-    and without rollback, created side by side."""
+    and without rollback, created side by side; and the sandbox once both
+    have settled: ({'rollback' or 'kept': Created}, inventory)."""
     template = corpus.load(BROKEN_BASE)
     broken_server = template['Resources'][BROKEN_SERVER]
     broken_server['Properties']['ImageId'] = ERROR_IMAGE
     broken_server['DependsOn'] = BROKEN_AFTER
-    return corpus.create_all(heat, {
+    created = corpus.create_all(heat, {
         'rollback': (stack_name('broken'), create_request(template)),
         'kept': (stack_name('kept'),
                  create_request(template, DisableRollback=True)),
     })
+    return created, corpus.sandbox(heat)
+
+
+# Part of the sandbox nova's fault for a server of an error image.
+FAULT = 'aborted: image %s' % ERROR_IMAGE
 
 
 def check_names_fault(reason):
-    assert BROKEN_SERVER in reason, reason
-    # The sandbox nova's fault for a server of an error image.
-    assert 'aborted: image %s' % ERROR_IMAGE in reason, reason
+    assert BROKEN_SERVER in reason and FAULT in reason, reason
 
 
-def test_server_in_error_rolls_the_stack_back(heat, broken):
-    tenant, cfn, stack = broken['rollback']
+def test_server_in_error_rolls_the_stack_back(broken):
+    created, inventory = broken
+    rolled_back = created['rollback']
+    stack = rolled_back.stack
     assert stack['StackStatus'] == 'ROLLBACK_COMPLETE'
     assert BROKEN_SERVER in stack['StackStatusReason']
-    events = events_of(cfn, stack['StackId'])
+    events = events_of(rolled_back.cfn, rolled_back.id)
     failed = reasons(events, BROKEN_SERVER, 'CREATE_FAILED')
-    assert len(failed) == 1, failed
-    check_names_fault(failed[0])
+    assert len(failed) == 1 and FAULT in failed[0], failed
     rollback, = reasons(events, stack['StackName'], 'ROLLBACK_IN_PROGRESS')
     check_names_fault(rollback)
     # What was made before the failure was made, then rolled back.
@@ -281,18 +318,20 @@ def test_server_in_error_rolls_the_stack_back(heat, broken):
                                       'WikiDatabaseSecurityGroup']:
         assert reasons(events, logical_id, 'CREATE_COMPLETE'), logical_id
         assert reasons(events, logical_id, 'DELETE_COMPLETE'), logical_id
-    assert corpus.leftovers(corpus.sandbox(heat, tenant)) == {}
+    assert corpus.leftovers(corpus.of_tenant(inventory,
+                                             rolled_back.tenant)) == {}
 
 
 def test_server_in_error_without_rollback_keeps_then_deletes(heat, broken):
-    tenant, cfn, stack = broken['kept']
-    assert stack['StackStatus'] == 'CREATE_FAILED'
-    check_names_fault(stack['StackStatusReason'])
-    ids = corpus.physical_ids(cfn, stack['StackId'])
-    inventory = corpus.sandbox(heat, tenant)
+    created, inventory = broken
+    kept = created['kept']
+    assert kept.stack['StackStatus'] == 'CREATE_FAILED'
+    check_names_fault(kept.stack['StackStatusReason'])
+    ids = kept.ids
+    inventory = corpus.of_tenant(inventory, kept.tenant)
     servers = corpus.by_id(inventory['servers'])
     assert servers[ids[BROKEN_SERVER]]['status'] == 'ERROR'
-    assert 'aborted' in servers[ids[BROKEN_SERVER]]['fault']
+    assert FAULT in servers[ids[BROKEN_SERVER]]['fault']
     assert servers[ids['WikiDatabase']]['status'] == 'ACTIVE'
     assert [(a['server_id'], a['volume_id']) for a in
             inventory['attachments']] == [(ids['WikiDatabase'],
@@ -301,6 +340,7 @@ def test_server_in_error_without_rollback_keeps_then_deletes(heat, broken):
                   for f in inventory['floating_ips']) == sorted([
         (ids['DatabaseIPAddress'], ids['WikiDatabase']),
         (ids['WebServerIPAddress'], None)])
-    assert len(inventory['security_groups']) == 1
+    assert [g['name'] for g in inventory['security_groups']] == \
+        [ids['WikiDatabaseSecurityGroup']]
 
-    delete_and_check_cleanup(heat, tenant, cfn, stack['StackId'])
+    delete_and_check_cleanup(heat, kept)
