@@ -52,11 +52,8 @@ class Engine:
         self._rpc = client.EngineClient()
         target = oslo_messaging.Target(topic=CONF.engine.topic,
                                        server=self.engine_id)
-        self._server = oslo_messaging.get_rpc_server(
-            transport.get_transport(), target,
-            [service.EngineService(self)],
-            serializer=transport.ContextSerializer(),
-            access_policy=oslo_messaging.DefaultRPCAccessPolicy)
+        self._server = transport.get_rpc_server(
+            target, service.EngineService(self))
         self._server.start()
         LOG.info('Engine %s serving topic %s', self.engine_id,
                  CONF.engine.topic)

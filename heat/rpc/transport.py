@@ -5,6 +5,7 @@ import oslo_messaging
 
 from heat.common import config
 from heat.common import context
+from heat.rpc import local
 from heat.rpc import memory_transport
 
 CONF = config.CONF
@@ -38,6 +39,27 @@ def get_transport():
             CONF, allowed_remote_exmods=ALLOWED_EXMODS)
         _transport_url = _configured_url()
     return _transport
+
+
+def in_process():
+    """Whether the configured transport is heat-all's in-process one."""
+    url = _configured_url() or ''
+    return url.split(':', 1)[0] in (memory_transport.NAME,
+                                    'kombu+' + memory_transport.NAME)
+
+
+def get_rpc_server(target, endpoint):
+    """The RPC server of target, answering with endpoint's methods.
+
+    On the in-process transport the endpoint also answers this process's
+    topic calls directly (heat.rpc.local).
+    """
+    server = oslo_messaging.get_rpc_server(
+        get_transport(), target, [endpoint], serializer=ContextSerializer(),
+        access_policy=oslo_messaging.DefaultRPCAccessPolicy)
+    if in_process():
+        return local.Server(server, endpoint)
+    return server
 
 
 def cleanup():
