@@ -27,6 +27,7 @@ from heat.engine import resource as resource_mod
 from heat.engine import resources
 from heat.engine.resources import iam
 from heat.engine import template as template_mod
+from heat.engine import template_cache
 
 CONF = config.CONF
 LOG = logging.getLogger(__name__)
@@ -64,12 +65,13 @@ def describe_stored(ctxt, row):
     """DescribeStacks' view of a stored stack.
 
     Its resources are built only when outputs need them: a stack being
-    created is described many times a second by clients waiting for it.
+    created is described many times a second by clients waiting for it,
+    and a complete stack without outputs as often by clients polling it.
     """
-    if has_outputs(row):
-        return Stack.load(ctxt, row).describe()
-    template = template_mod.Template(db_api.raw_template_get(
-        row.raw_template_id))
+    template = template_cache.stored(row)
+    if has_outputs(row) and template.outputs:
+        return Stack(ctxt, row, template,
+                     db_api.resource_get_all(row.id)).describe()
     parameters = template.parameters(row.parameters, stack_info(row))
     return describe.stack(row, parameters.display_values(), [])
 
