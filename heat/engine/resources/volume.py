@@ -2,8 +2,8 @@
 
 A Volume is a cinder volume; its Ref is the volume id.  A VolumeAttachment
 attaches one to a server through nova and waits for cinder to show it in
-use.  Both wait for the volume to settle before acting on it, so that a
-create cancelled half-way can still be deleted.
+use.  Deleting a volume first waits for it to settle (a create cancelled
+half-way leaves it 'creating', which cinder will not delete).
 """
 
 import dataclasses
@@ -48,7 +48,9 @@ class Volume(resource.Resource):
 
     With DeletionPolicy Snapshot, deleting the resource first takes a
     snapshot and waits for it to be available; the snapshot stays in the
-    cloud, and its id is kept in the resource's data.
+    cloud, and its id is kept in the resource's data.  cinder itself
+    refuses to delete a volume that has snapshots, so there the delete
+    fails after the snapshot is taken, naming cinder's reason.
     """
 
     properties_schema = {
