@@ -19,6 +19,9 @@ class RequestContext:
     # Credentials that may only read or signal one stack (cfn-tools, wait
     # condition handles): the stack's id, else None.
     scoped_stack_id: str | None = None
+    # Keys that may only signal one resource of that stack (wait condition
+    # handles): the resource's logical name, else None.
+    scoped_resource: str | None = None
 
     def to_dict(self):
         return dataclasses.asdict(self)

@@ -32,6 +32,9 @@ class Identity:
     auth_token: str | None = None
     # Set when the key may only read or signal one stack.
     scoped_stack_id: str | None = None
+    # Set, with scoped_stack_id, when the key may only signal this resource
+    # of that stack (a wait condition handle's pre-signed URL).
+    scoped_resource: str | None = None
 
 
 def is_sigv4(credentials):
@@ -77,6 +80,17 @@ def _with_host(credentials, host):
                 params=dict(credentials['params']))
 
 
+def sign_v2(secret, verb, host, path, params):
+    """The SigV2 signature of a request, for URLs Heat pre-signs itself.
+
+    ``params`` must hold SignatureVersion and SignatureMethod; the signature
+    is computed exactly as verify() recomputes it.
+    """
+    return _expected_signature(
+        {'params': dict(params), 'verb': verb, 'host': host, 'path': path},
+        secret)
+
+
 def _expected_signature(credentials, secret):
     signer = ec2_utils.Ec2Signer(secret)
     if credentials['params'].get('SignatureMethod') == 'HmacSHA1' and \
@@ -91,19 +105,21 @@ def _expected_signature(credentials, secret):
         return None
 
 
-def check_freshness(credentials, now, sigv4_window):
+def check_freshness(credentials, now, sigv4_window, allow_untimed=False):
     """Raise RequestExpired if the request's time is out of bounds.
 
     SigV4: X-Amz-Date within sigv4_window seconds of now (or, pre-signed,
     before X-Amz-Date + X-Amz-Expires).  SigV2: Expires not past, or
-    Timestamp within the same window.  ``now`` is a UTC datetime.
+    Timestamp within the same window; with allow_untimed, a SigV2 request
+    may carry neither (a wait condition handle's URL, valid as long as its
+    key).  ``now`` is a UTC datetime.
     """
     now = _utc(now)
     window = datetime.timedelta(seconds=sigv4_window)
     if is_sigv4(credentials):
         _check_sigv4_time(credentials, now, window)
     else:
-        _check_sigv2_time(credentials['params'], now, window)
+        _check_sigv2_time(credentials['params'], now, window, allow_untimed)
 
 
 def _check_sigv4_time(credentials, now, window):
@@ -130,12 +146,14 @@ def _check_sigv4_time(credentials, now, window):
         raise exception.RequestExpired()
 
 
-def _check_sigv2_time(params, now, window):
+def _check_sigv2_time(params, now, window, allow_untimed):
     if 'Expires' in params:
         if now > _parse_time(params['Expires'], 'Expires'):
             raise exception.RequestExpired()
         return
     if 'Timestamp' not in params:
+        if allow_untimed:
+            return
         raise exception.IncompleteSignature(
             'The request must contain Timestamp or Expires.')
     if abs(now - _parse_time(params['Timestamp'], 'Timestamp')) > window:

@@ -16,7 +16,7 @@ from heat.common import crypto
 from heat.common import exception
 from heat.db import connection
 from heat.db.models import (Ec2Credential, Event, RawTemplate, Resource,
-                            Stack, StackLock, UserCreds)
+                            ResourceSignal, Stack, StackLock, UserCreds)
 from heat.db.types import utcnow
 
 configure = connection.configure
@@ -338,6 +338,8 @@ class Ec2Keypair:
     stack_id: str | None
     created_at: datetime.datetime
     secret: str | None = dataclasses.field(default=None, repr=False)
+    # Set for a key that may only signal this resource of stack_id.
+    resource_name: str | None = None
 
 
 def user_creds_create(stack_id, tenant, username=None, password=None,
@@ -373,8 +375,13 @@ def user_creds_delete(stack_id) -> bool:
         return result.rowcount > 0
 
 
-def ec2_credential_create(tenant, user=None, stack_id=None) -> tuple[str, str]:
-    """A new random key pair: (access, secret), shaped like AWS's."""
+def ec2_credential_create(tenant, user=None, stack_id=None,
+                          resource_name=None) -> tuple[str, str]:
+    """A new random key pair: (access, secret), shaped like AWS's.
+
+    stack_id limits the key to one stack; resource_name, with it, to
+    signalling that resource of the stack.
+    """
     access = ''.join(secrets.choice(string.ascii_uppercase + string.digits)
                      for _ in range(20))
     secret = ''.join(secrets.choice(string.ascii_letters + string.digits
@@ -383,7 +390,8 @@ def ec2_credential_create(tenant, user=None, stack_id=None) -> tuple[str, str]:
         session.add(Ec2Credential(access=access,
                                   secret=crypto.encrypt(secret),
                                   tenant=tenant, user=user,
-                                  stack_id=stack_id))
+                                  stack_id=stack_id,
+                                  resource_name=resource_name))
     return access, secret
 
 
@@ -414,10 +422,91 @@ def ec2_credential_delete(access) -> bool:
         return result.rowcount > 0
 
 
+def ec2_credential_delete_resource_key(access, stack_id) -> bool:
+    """Delete a key limited to one resource of stack_id; False if there is
+    no such key (another stack's, or an ordinary one, is left alone)."""
+    with connection.writing() as session:
+        result = session.execute(
+            sa.delete(Ec2Credential).where(
+                Ec2Credential.access == access,
+                Ec2Credential.stack_id == stack_id,
+                Ec2Credential.resource_name.is_not(None)))
+        return result.rowcount > 0
+
+
 def _keypair(row, secret=None):
     return Ec2Keypair(access=row.access, tenant=row.tenant, user=row.user,
                       stack_id=row.stack_id, created_at=row.created_at,
-                      secret=secret)
+                      secret=secret, resource_name=row.resource_name)
+
+
+# -- resource signals ------------------------------------------------------
+
+# Bounds the retries of two engines storing the same new UniqueId at once.
+_SIGNAL_ATTEMPTS = 3
+
+
+def resource_signal_store(stack_id, resource_name, unique_id, status,
+                          reason='', data='') -> None:
+    """Store a signal; one with a UniqueId sent before replaces it.
+
+    Refused while the stack is being deleted (ValidationError) or once it
+    is deleted (StackNotFound), checked in the same transaction.
+    """
+    values = {'status': status, 'reason': reason, 'data': data,
+              'created_at': utcnow()}
+    for _ in range(_SIGNAL_ATTEMPTS):
+        try:
+            with connection.writing() as session:
+                _check_stack_takes_signals(session, stack_id)
+                replaced = session.execute(
+                    sa.update(ResourceSignal).where(
+                        ResourceSignal.stack_id == stack_id,
+                        ResourceSignal.resource_name == resource_name,
+                        ResourceSignal.unique_id == unique_id)
+                    .values(values))
+                if replaced.rowcount == 0:
+                    session.add(ResourceSignal(
+                        stack_id=stack_id, resource_name=resource_name,
+                        unique_id=unique_id, **values))
+            return
+        except sa.exc.IntegrityError:
+            # Another engine stored this UniqueId first: replace it.
+            continue
+    raise exception.ServiceUnavailable(
+        'Signal %s of resource %s could not be stored; try again.'
+        % (unique_id, resource_name))
+
+
+def _check_stack_takes_signals(session, stack_id):
+    row = session.execute(
+        sa.select(Stack.name, Stack.action, Stack.deleted_at)
+        .where(Stack.id == stack_id)).first()
+    if row is None or row.deleted_at is not None:
+        raise exception.StackNotFound(stack=stack_id)
+    if row.action == 'DELETE':
+        raise exception.ValidationError(
+            'Stack %s is being deleted: it takes no signals.' % row.name)
+
+
+def resource_signal_list(stack_id, resource_name) -> list[ResourceSignal]:
+    """The resource's signals in the order they first arrived."""
+    query = (sa.select(ResourceSignal)
+             .where(ResourceSignal.stack_id == stack_id,
+                    ResourceSignal.resource_name == resource_name)
+             .order_by(ResourceSignal.id))
+    with connection.reading() as session:
+        return list(session.scalars(query))
+
+
+def resource_signal_delete(stack_id, resource_name) -> int:
+    """Forget the resource's signals; how many there were."""
+    with connection.writing() as session:
+        result = session.execute(
+            sa.delete(ResourceSignal).where(
+                ResourceSignal.stack_id == stack_id,
+                ResourceSignal.resource_name == resource_name))
+        return result.rowcount
 
 
 # -- purge -----------------------------------------------------------------
@@ -437,7 +526,8 @@ def purge_deleted(older_than: datetime.timedelta) -> int:
         if not purged:
             return 0
         stack_ids = [row.id for row in purged]
-        for model in (Resource, Event, StackLock, UserCreds, Ec2Credential):
+        for model in (Resource, Event, StackLock, UserCreds, Ec2Credential,
+                      ResourceSignal):
             session.execute(sa.delete(model)
                             .where(model.stack_id.in_(stack_ids)))
         # A surviving child must not point at a parent that is gone.

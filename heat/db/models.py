@@ -15,6 +15,12 @@ from sqlalchemy.orm import Mapped, mapped_column
 from heat.db.types import Json, UTCDateTime, utcnow
 
 
+# Physical ids hold URLs (a wait condition handle's is pre-signed); 768
+# characters is the most a utf8mb4 column can have and stay indexed whole
+# in MySQL's InnoDB.
+PHYSICAL_ID_LENGTH = 768
+
+
 def _new_uuid():
     return str(uuid.uuid4())
 
@@ -92,7 +98,7 @@ class Resource(Base):
     name: Mapped[str] = mapped_column(sa.String(255), doc='Logical id.')
     type: Mapped[str] = mapped_column(sa.String(255))
     physical_resource_id: Mapped[str | None] = mapped_column(
-        sa.String(255))
+        sa.String(PHYSICAL_ID_LENGTH))
     action: Mapped[str] = mapped_column(sa.String(32), default='INIT')
     status: Mapped[str] = mapped_column(sa.String(32), default='COMPLETE')
     status_reason: Mapped[str | None] = mapped_column(sa.Text)
@@ -122,7 +128,7 @@ class Event(Base):
     # The logical id; the stack's own events carry the stack name.
     resource_name: Mapped[str] = mapped_column(sa.String(255))
     physical_resource_id: Mapped[str | None] = mapped_column(
-        sa.String(255))
+        sa.String(PHYSICAL_ID_LENGTH))
     resource_type: Mapped[str] = mapped_column(sa.String(255))
     resource_action: Mapped[str] = mapped_column(sa.String(32))
     resource_status: Mapped[str] = mapped_column(sa.String(32))
@@ -165,6 +171,29 @@ class Ec2Credential(Base):
     user: Mapped[str | None] = mapped_column(sa.String(255))
     # Set for keys that may act on one stack only (wait condition handles).
     stack_id: Mapped[str | None] = mapped_column(sa.ForeignKey('stack.id'))
+    # Set, with stack_id, for keys that may only signal this resource of
+    # the stack: a wait condition handle's pre-signed URL.
+    resource_name: Mapped[str | None] = mapped_column(sa.String(255))
+    created_at: Mapped[datetime.datetime] = mapped_column(default=utcnow)
+
+
+class ResourceSignal(Base):
+    """A signal sent to a resource: by a wait condition handle's URL, or by
+    SignalResource.  A UniqueId sent again replaces its signal."""
+
+    __tablename__ = 'resource_signal'
+    __table_args__ = (
+        sa.UniqueConstraint('stack_id', 'resource_name', 'unique_id'),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    stack_id: Mapped[str] = mapped_column(sa.ForeignKey('stack.id'))
+    resource_name: Mapped[str] = mapped_column(sa.String(255))
+    unique_id: Mapped[str] = mapped_column(sa.String(255))
+    status: Mapped[str] = mapped_column(sa.String(16),
+                                        doc='SUCCESS or FAILURE.')
+    reason: Mapped[str] = mapped_column(sa.Text, default='')
+    data: Mapped[str] = mapped_column(sa.Text, default='')
     created_at: Mapped[datetime.datetime] = mapped_column(default=utcnow)
 
 

@@ -21,6 +21,7 @@ from heat.common import identifier
 from heat.engine import attributes
 from heat.engine import properties
 from heat.engine import scheduler
+from heat.engine import signals
 
 LOG = logging.getLogger(__name__)
 
@@ -121,9 +122,20 @@ class StackView(typing.Protocol):
         so they are read from the database on every call.
         """
 
+    def forget_signals(self, resource_name: str) -> None:
+        """Drop the signals stored for a resource: a resource created anew
+        starts with none."""
+
     def handle_url(self, resource_name: str) -> str:
         """A pre-signed URL that may signal the named resource and nothing
-        else (a wait condition handle's Ref)."""
+        else (a wait condition handle's Ref).
+
+        Each call makes a new key, so the caller keeps the URL and gives it
+        to revoke_handle_url when the URL must stop working.
+        """
+
+    def revoke_handle_url(self, url: str) -> None:
+        """Delete the key of a URL handle_url made; it no longer signals."""
 
     def stack_credentials(self) -> tuple[str, str] | None:
         """(access, secret) of the stack's AWS::IAM::AccessKey, once one
@@ -264,6 +276,13 @@ class Resource:
                 raise exception.ValidationError(
                     'Resources.%s.%s: %s does not support Snapshot'
                     % (self.name, section, self.definition.type))
+        self._signal_policy(validating=True)
+
+    def expects_signals(self):
+        """Whether signals sent to this resource are for it to count: its
+        CreationPolicy has a ResourceSignal (a wait condition handle's
+        type says so too)."""
+        return self._signal_policy() is not None
 
     def create(self):
         """Task: create the resource."""
@@ -326,8 +345,16 @@ class Resource:
         self.properties = self._properties(self.definition)
         self.properties.validate()
         self.metadata = self._metadata_of(self.definition)
+        policy = self._signal_policy()
+        if policy is not None:
+            # The timeout runs from the start of the create, as in AWS.
+            wait = signals.Wait(policy)
+            yield from self._call(self.stack.forget_signals, self.name)
         token = yield from self._call(self.handle_create)
         yield from self._poll(self.check_create_complete, token)
+        if policy is not None:
+            yield from self._poll(self.signals_complete, wait,
+                                  signals.POLL_SECONDS)
 
     def _update_steps(self, new_definition):
         new_properties = self._properties(new_definition)
@@ -376,12 +403,28 @@ class Resource:
             return hook(*args)
         return (yield scheduler.Blocking(hook, *args))
 
-    def _poll(self, check, token):
-        """Poll ``check(token)`` until True: at once, then backing off."""
+    def _poll(self, check, token, interval=None):
+        """Poll ``check(token)`` until True: at once, then backing off to
+        ``interval`` (default: poll_interval) between polls."""
         delay = FIRST_POLL_SECONDS
         while not (yield from self._call(check, token)):
             yield scheduler.Sleep(delay)
-            delay = min(delay * 2, self.poll_interval)
+            delay = min(delay * 2, interval or self.poll_interval)
+
+    def signals_complete(self, wait: signals.Wait):
+        """Whether ``wait`` has its signals; each new one is recorded in
+        the resource's state reason (and so an event).  Raises
+        SignalFailure or SignalTimeout."""
+        done, new = wait.check(self.stack.signals(wait.policy.resource_name))
+        for signal in new:
+            self._set_state(self.action, self.status,
+                            signals.received(signal))
+        return done
+
+    def _signal_policy(self, validating=False):
+        return signals.creation_policy(
+            self.stack.resolve(self.definition.creation_policy), self.name,
+            validating)
 
     def _failure(self, action, exc):
         """Record the failure; the ResourceFailure to raise for it."""

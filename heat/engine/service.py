@@ -19,6 +19,7 @@ from heat.common import identifier
 from heat.db import api as db_api
 from heat.engine import describe
 from heat.engine import operations
+from heat.engine import signals
 from heat.engine.resources import iam
 from heat.engine import stack as stack_mod
 from heat.engine import template as template_mod
@@ -112,7 +113,8 @@ class EngineService:
             raise exception.InvalidClientTokenId()
         ec2signature.verify(credentials, keypair.secret)
         return {'tenant': keypair.tenant, 'user': keypair.user,
-                'roles': [], 'scoped_stack_id': keypair.stack_id}
+                'roles': [], 'scoped_stack_id': keypair.stack_id,
+                'scoped_resource': keypair.resource_name}
 
     def ping(self, ctxt):
         return self._engine.engine_id
@@ -284,6 +286,35 @@ class EngineService:
             describe.stack_resource_summary(resource_row)
             for resource_row in _started_resources(row)]}
 
+    # -- signals -----------------------------------------------------------
+
+    @expected_errors
+    def signal_resource(self, ctxt, args):
+        """Store a signal for a resource that counts them.
+
+        Called for SignalResource and for a wait condition handle's URL
+        (which adds Reason and Data).  Whatever waits for the signals reads
+        them from the database, so any engine may store them.
+        """
+        row = self._find(ctxt, args['StackName'])
+        name = args['LogicalResourceId']
+        if ctxt.scoped_resource not in (None, name):
+            raise exception.AccessDenied()
+        _check_scope(ctxt, row, signalling=True)
+        signal = signals.from_request(args)
+        rsrc = stack_mod.Stack.load(ctxt, row).resources.get(name)
+        if rsrc is None or db_api.resource_get(row.id, name) is None:
+            raise exception.ResourceNotFound(resource=name, stack=row.name)
+        if not rsrc.expects_signals():
+            raise exception.ValidationError(
+                'Resource %s of stack %s takes no signals: only wait '
+                'condition handles and resources with a CreationPolicy '
+                'ResourceSignal do.' % (name, row.name))
+        db_api.resource_signal_store(row.id, name, **signal)
+        LOG.info('Stack %s resource %s: %s', row.name, name,
+                 signals.received(signal))
+        return {}
+
     # -- lookups -----------------------------------------------------------
 
     @staticmethod
@@ -326,7 +357,11 @@ def _only_unscoped(ctxt):
         raise exception.AccessDenied()
 
 
-def _check_scope(ctxt, row):
+def _check_scope(ctxt, row, signalling=False):
+    """Keys made for one stack may act on that stack only; keys made for
+    one resource (handles) may only signal it."""
+    if ctxt.scoped_resource is not None and not signalling:
+        raise exception.AccessDenied()
     if _scoped_stack_id(ctxt) not in (None, row.id):
         raise exception.AccessDenied()
 

@@ -14,6 +14,7 @@ import uuid
 
 from heat.common import config
 from heat.common import exception
+from heat.common import handle_url
 from heat.db import api as db_api
 from heat.db import models
 from heat.db.types import utcnow
@@ -297,6 +298,38 @@ class Stack:
                 if keys is not None:
                     return keys
         return None
+
+    # -- signals and wait condition handle URLs (resource.StackView) -------
+
+    def signals(self, resource_name):
+        return [{'unique_id': row.unique_id, 'status': row.status,
+                 'reason': row.reason, 'data': row.data}
+                for row in db_api.resource_signal_list(self.row.id,
+                                                       resource_name)]
+
+    def forget_signals(self, resource_name):
+        db_api.resource_signal_delete(self.row.id, resource_name)
+
+    def handle_url(self, resource_name):
+        access, secret = db_api.ec2_credential_create(
+            self.row.tenant, user=self.row.user, stack_id=self.row.id,
+            resource_name=resource_name)
+        url = handle_url.presign(self.public_endpoint, self.identifier.arn(),
+                                 resource_name, access, secret)
+        if len(url) > models.PHYSICAL_ID_LENGTH:
+            db_api.ec2_credential_delete(access)
+            raise exception.ValidationError(
+                'The URL of %s in stack %s would be %d characters, more '
+                'than the %d a physical id may have: shorten the names or '
+                '[heat_api] public_endpoint.' % (
+                    resource_name, self.row.name, len(url),
+                    models.PHYSICAL_ID_LENGTH))
+        return url
+
+    def revoke_handle_url(self, url):
+        access = handle_url.access_key(url)
+        if access is not None:
+            db_api.ec2_credential_delete_resource_key(access, self.row.id)
 
     # -- what template functions see (functions.ResourceResolver) ---------
 

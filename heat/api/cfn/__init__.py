@@ -1,7 +1,8 @@
 """The CloudFormation Query API application (the end of the paste pipeline).
 
 The Query API answers at ``/v1/`` (as Heat always has) and at ``/`` (as
-AWS does).
+AWS does); so does the signal route of wait condition handles,
+``/v1/waitcondition/<stack ARN>/resources/<handle>``.
 """
 
 import routes
@@ -9,6 +10,8 @@ import routes.middleware
 import webob.dec
 
 from heat.api.cfn import stacks
+from heat.api.cfn import waitcondition
+from heat.common import handle_url
 from heat.common import exception
 
 
@@ -23,15 +26,22 @@ def not_found(req):
 
 
 class Router:
-    """Dispatches by path: the Query API and the health check."""
+    """Dispatches by path: the Query API, handles' signals and the health
+    check."""
 
     def __init__(self, rpc_client):
         query_api = stacks.StackController(rpc_client)
+        signal_api = waitcondition.WaitConditionController(rpc_client)
         mapper = routes.Mapper()
         mapper.connect('/healthcheck', app=health_check)
         for prefix in ('/v1', ''):
             mapper.connect(prefix + '/', app=query_api,
                            conditions={'method': ['GET', 'POST']})
+            # A stack ARN holds slashes; a logical name does not.
+            mapper.connect(
+                prefix + '/waitcondition/{arn:.+}/resources/{resource}',
+                app=signal_api,
+                conditions={'method': list(handle_url.SIGNAL_VERBS)})
         mapper.connect('/v1', app=query_api,
                        conditions={'method': ['GET', 'POST']})
         self._app = routes.middleware.RoutesMiddleware(self._dispatch, mapper)

@@ -22,7 +22,10 @@ ACTIONS = frozenset([
     'DescribeStacks', 'ListStacks', 'DescribeStackEvents',
     'DescribeStackResource', 'DescribeStackResources', 'ListStackResources',
     'GetTemplate', 'ValidateTemplate', 'GetTemplateSummary',
+    'SignalResource',
 ])
+# All a key made for one resource (a wait condition handle's) may do.
+_RESOURCE_KEY_ACTIONS = ('SignalResource',)
 # Actions whose request may name a template by URL instead of a body.
 _TEMPLATE_ACTIONS = ('CreateStack', 'UpdateStack', 'ValidateTemplate',
                      'GetTemplateSummary')
@@ -48,10 +51,13 @@ class StackController:
             raise exception.MissingAction()
         if action not in ACTIONS:
             raise exception.InvalidAction(action=action)
+        ctxt = req.environ['heat.context']
+        if ctxt.scoped_resource is not None \
+                and action not in _RESOURCE_KEY_ACTIONS:
+            raise exception.AccessDenied()
         args = cfn_request.parse_request(action, dict(req.params))
         if action in _TEMPLATE_ACTIONS:
             template_url.resolve_template_body(args)
-        ctxt = req.environ['heat.context']
         result = self._rpc.call(ctxt, engine_method(action), args=args)
         body, content_type = serializer.serialize(
             action, result, ctxt.request_id, response_format(req))

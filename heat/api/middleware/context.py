@@ -24,7 +24,8 @@ def make_context(identity, request_id_value):
         auth_token=identity.auth_token,
         auth_url=keystone_url,
         request_id=request_id_value,
-        scoped_stack_id=identity.scoped_stack_id)
+        scoped_stack_id=identity.scoped_stack_id,
+        scoped_resource=identity.scoped_resource)
 
 
 class ContextMiddleware:

@@ -9,7 +9,11 @@ credentials to the configured backend.  The backend's Identity is left in
 
 A SigV2 query-signed request may carry any body with any method: that is
 how wait condition handles' pre-signed URLs are signalled (cfn-signal PUTs
-JSON to them).
+JSON to them).  Those URLs are Heat's own, signed by keys in Heat's
+credential store, so the signal route is always checked by the local
+backend, whatever [auth] backend says; and as they must work for as long
+as a wait condition waits, they carry no time, which only keys made for
+one resource may omit (see heat.common.handle_url).
 """
 
 import datetime
@@ -23,6 +27,7 @@ from heat.api.cfn import request as cfn_request
 from heat.common import config
 from heat.common import ec2signature
 from heat.common import exception
+from heat.common import handle_url
 
 CONF = config.CONF
 
@@ -37,10 +42,13 @@ _HEX_SIGNATURE = re.compile(r'[0-9a-f]{64}\Z')
 
 
 class Ec2Auth:
+    """``signal_authenticator`` checks the signal route (the local
+    backend); ``authenticator`` everything else."""
 
-    def __init__(self, app, authenticator):
+    def __init__(self, app, authenticator, signal_authenticator=None):
         self.app = app
         self._authenticator = authenticator
+        self._signal_authenticator = signal_authenticator or authenticator
 
     @webob.dec.wsgify
     def __call__(self, req):
@@ -51,11 +59,31 @@ class Ec2Auth:
         cfn_request.check_utf8(req.environ.get('QUERY_STRING', ''),
                                req.body if _is_form(req) else b'')
         credentials = credentials_from_request(req)
-        ec2signature.check_freshness(credentials, utcnow(),
-                                     CONF.auth.sigv4_window_seconds)
-        req.environ[IDENTITY_KEY] = self._authenticator.authenticate(
-            credentials)
+        if handle_url.is_signal_path(req.path_info):
+            identity = self._authenticate_signal(credentials)
+        else:
+            ec2signature.check_freshness(credentials, utcnow(),
+                                         CONF.auth.sigv4_window_seconds)
+            identity = self._authenticator.authenticate(credentials)
+        req.environ[IDENTITY_KEY] = identity
         return req.get_response(self.app)
+
+    def _authenticate_signal(self, credentials):
+        """The Identity of a signal; its time is checked once the key is
+        known, as only a key made for one resource may leave it out."""
+        try:
+            identity = self._signal_authenticator.authenticate(credentials)
+        except exception.SignatureDoesNotMatch:
+            # A POST to a handle's URL is checked as the PUT it was
+            # signed for.
+            if credentials['verb'] != 'POST':
+                raise
+            identity = self._signal_authenticator.authenticate(
+                dict(credentials, verb=handle_url.SIGNED_VERB))
+        ec2signature.check_freshness(
+            credentials, utcnow(), CONF.auth.sigv4_window_seconds,
+            allow_untimed=identity.scoped_resource is not None)
+        return identity
 
 
 def utcnow():
@@ -183,5 +211,9 @@ def make_authenticator(backend):
 
 def filter_factory(global_conf, **local_conf):
     def make_filter(app):
-        return Ec2Auth(app, make_authenticator(CONF.auth.backend))
+        backend = CONF.auth.backend
+        authenticator = make_authenticator(backend)
+        signal_authenticator = authenticator if backend == 'local' \
+            else make_authenticator('local')
+        return Ec2Auth(app, authenticator, signal_authenticator)
     return make_filter

@@ -1,33 +1,128 @@
-"""AWS::CloudFormation::WaitConditionHandle: the URL a server signals."""
+"""AWS::CloudFormation::WaitConditionHandle and WaitCondition.
 
+A handle is a pre-signed URL that a server signals (cfn-signal PUTs
+``{Status, Reason, UniqueId, Data}`` to it); the wait condition holds the
+stack's create until enough SUCCESS signals came through its handle, a
+FAILURE came, or its Timeout passed.
+"""
+
+import json
+
+from heat.common import exception
+from heat.common import handle_url
+from heat.engine import attributes
+from heat.engine import properties
 from heat.engine import resource
+from heat.engine import signals
+
+Schema = properties.Schema
+
+HANDLE_TYPE = 'AWS::CloudFormation::WaitConditionHandle'
 
 
 class WaitConditionHandle(resource.Resource):
-    """A URL for cfn-signal; creating one needs no cloud.
+    """A URL for cfn-signal, signed by a key that may only signal it.
 
-    Stacks hold hundreds of these, so the hooks run in the stack's thread
-    and complete at once.
+    The key lives in Heat's credential store (its secret nowhere else); the
+    URL is the physical id, as in CloudFormation.  Creating and deleting
+    one is a row of Heat's own database, no cloud, so the hooks run in the
+    stack's thread.
     """
 
     cloud_calls = False
 
     def handle_create(self):
-        # As in CloudFormation, the URL is the physical id.  Nothing exists
-        # in a cloud to lose track of, so the state change that follows
-        # persists it with the rest of its batch.
-        self.resource_id = self.handle_url()
+        # A handle made anew (an update replacing it) starts with no
+        # signals.
+        self.stack.forget_signals(self.name)
+        self.set_resource_id(self.stack.handle_url(self.name))
 
-    def get_reference_id(self):
-        return self.handle_url()
+    def handle_delete(self):
+        self.stack.revoke_handle_url(self.resource_id)
 
-    def handle_url(self):
-        # The pre-signed credentials are added to this URL by the wait
-        # condition work.
-        return '%s/waitcondition/%s/resources/%s' % (
-            self.stack.public_endpoint, self.stack.identifier.arn(),
-            self.name)
+    def expects_signals(self):
+        return True
+
+
+class WaitCondition(resource.Resource):
+    """Waits for Count SUCCESS signals to its Handle, for Timeout seconds.
+
+    With a CreationPolicy ResourceSignal instead, it waits for signals sent
+    to itself (SignalResource), as any resource with that policy does; its
+    properties are then not used.
+    """
+
+    properties_schema = {
+        'Handle': Schema(
+            Schema.STRING,
+            description='The Ref of a WaitConditionHandle of this stack.'),
+        'Timeout': Schema(
+            Schema.INTEGER,
+            constraints=[properties.Range(1, signals.MAX_TIMEOUT_SECONDS)],
+            description='Seconds to wait for the signals, from the start of '
+                        'the create.'),
+        'Count': Schema(Schema.INTEGER, default=1,
+                        constraints=[properties.Range(1)],
+                        description='The SUCCESS signals needed.'),
+    }
+    attributes_schema = {
+        'Data': attributes.Attribute(
+            'The signals as a JSON object: {UniqueId: Data}.'),
+    }
+    # A check is one small read of Heat's database.
+    poll_interval = signals.POLL_SECONDS
+
+    def validate(self):
+        super().validate()
+        if self._signal_policy(validating=True) is not None:
+            return
+        props = self._properties(self.definition, validating=True)
+        # The Handle's URL is only known once the handle is created: it is
+        # checked then.
+        for name in ('Handle', 'Timeout'):
+            if props[name] is None and name not in props.data:
+                raise exception.ValidationError(
+                    '%s.%s: Property %s not assigned'
+                    % (props.path, name, name))
+
+    def handle_create(self):
+        if self.expects_signals():
+            return None
+        policy = signals.Policy(self._handle_name(self.properties['Handle']),
+                                self.properties['Count'],
+                                self.properties['Timeout'])
+        return signals.Wait(policy)
+
+    def check_create_complete(self, wait):
+        return wait is None or self.signals_complete(wait)
+
+    def resolve_attribute(self, name):
+        source = self._signal_source()
+        if source is None:
+            return None
+        return json.dumps({signal['unique_id']: signal['data']
+                           for signal in self.stack.signals(source)})
+
+    def _signal_source(self):
+        """The resource whose signals this one counts, if known yet."""
+        if self.expects_signals():
+            return self.name
+        handle = self.properties['Handle']
+        return self._handle_name(handle) if handle else None
+
+    def _handle_name(self, url):
+        """The handle's logical name, from a URL of this stack's."""
+        name = handle_url.resource_name(url)
+        if name is None or \
+                handle_url.stack_arn(url) != self.stack.identifier.arn():
+            raise exception.ValidationError(
+                'Resources.%s.Properties.Handle: "%s" is not the URL of a '
+                'WaitConditionHandle of this stack' % (self.name, url))
+        return name
 
 
 def resource_mapping():
-    return {'AWS::CloudFormation::WaitConditionHandle': WaitConditionHandle}
+    return {
+        HANDLE_TYPE: WaitConditionHandle,
+        'AWS::CloudFormation::WaitCondition': WaitCondition,
+    }

@@ -432,27 +432,6 @@ def test_snapshot_policy_needs_support():
 
 # Wait condition handle
 
-def handle(name='WaitHandle'):
-    return wait_condition.WaitConditionHandle(
-        name, definition('AWS::CloudFormation::WaitConditionHandle',
-                         properties={}), FakeStack())
-
-
-def test_wait_condition_handle_reference_is_its_url():
-    assert handle().get_reference_id() == (
-        'http://127.0.0.1:8000/v1/waitcondition/'
-        'arn:openstack:heat::t1:stacks/web/abcd/resources/WaitHandle')
-
-
-def test_wait_condition_handle_is_created_and_deleted_in_one_step():
-    res = handle()
-    for task in (res.create(), res.delete()):
-        with pytest.raises(StopIteration):
-            next(task)
-    assert res.stack.events == ['CREATE_IN_PROGRESS ', 'CREATE_COMPLETE ',
-                                'DELETE_IN_PROGRESS ', 'DELETE_COMPLETE ']
-
-
 def test_wait_condition_handle_takes_no_properties():
     res = wait_condition.WaitConditionHandle(
         'H', definition('AWS::CloudFormation::WaitConditionHandle',

@@ -20,7 +20,16 @@ def test_context_from_identity(conf):
     assert conftest.body_json(response)['context'] == {
         'tenant': 't', 'user': 'u', 'roles': ['member'],
         'auth_token': 'tok', 'auth_url': 'http://ks/v3',
-        'request_id': 'req-1', 'scoped_stack_id': 'stack-1'}
+        'request_id': 'req-1', 'scoped_stack_id': 'stack-1',
+        'scoped_resource': None}
+
+
+def test_resource_scope_is_carried():
+    identity = ec2signature.Identity('t', None, [], None, 'stack-1',
+                                     'Handle')
+    ctxt = context.make_context(identity, 'r')
+    assert (ctxt.scoped_stack_id, ctxt.scoped_resource) == ('stack-1',
+                                                           'Handle')
 
 
 def test_local_backend_has_no_auth_url():
