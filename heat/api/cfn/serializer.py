@@ -41,8 +41,8 @@ def serialize(action_name, result, request_id, fmt='xml'):
     if shape is not None:
         result_name = shape.serialization.get('resultWrapper',
                                               action_name + 'Result')
-        document[result_name] = _normalize(shape, result or {},
-                                           action_name)
+        document[result_name] = _normalize_result(shape, result or {},
+                                                  action_name)
     elif result:
         raise InvalidResult('%s returns nothing, got %r'
                             % (action_name, result))
@@ -102,24 +102,50 @@ def _xml(root_name, inner):
     return body.encode('utf-8'), XML_CONTENT_TYPE
 
 
-# Checking a result against its shape.
+# Checking a result against its shape.  Where a value sits is worked out
+# only when it does not fit: results are checked on every request, and
+# naming every member on the way costs more than the checks.
 
-def _normalize(shape, value, path):
+class _Misfit(Exception):
+    """A value that does not fit its shape; each enclosing structure, list
+    or map adds where the value sits within it on the way out."""
+
+    def __init__(self, why):
+        super().__init__(why)
+        self.why = why
+        self.where = []  # innermost first
+
+    def within(self, step):
+        self.where.append(step)
+        return self
+
+    def as_invalid_result(self, root):
+        return InvalidResult('%s%s: %s' % (
+            root, ''.join(reversed(self.where)), self.why))
+
+
+def _normalize_result(shape, value, root):
+    try:
+        return _normalize(shape, value)
+    except _Misfit as misfit:
+        raise misfit.as_invalid_result(root) from None
+
+
+def _normalize(shape, value):
     """Check value against shape; return it with timestamps as text.
 
     Structures keep the shape's member order and drop members set to None.
     """
     check = _CHECKS.get(shape.type_name)
     if check is None:
-        raise InvalidResult('%s: type %s is not supported'
-                            % (path, shape.type_name))
-    return check(shape, value, path)
+        raise _Misfit('type %s is not supported' % shape.type_name)
+    return check(shape, value)
 
 
-def _expect(value, types, path, what):
+def _expect(value, types, what):
     if not isinstance(value, types) or (
             isinstance(value, bool) and bool not in _as_tuple(types)):
-        raise InvalidResult('%s: expected %s, got %r' % (path, what, value))
+        raise _Misfit('expected %s, got %r' % (what, value))
     return value
 
 
@@ -127,46 +153,66 @@ def _as_tuple(types):
     return types if isinstance(types, tuple) else (types,)
 
 
-def _check_structure(shape, value, path):
-    _expect(value, dict, path, 'a dict')
-    unknown = set(value) - set(shape.members)
+def _check_structure(shape, value):
+    _expect(value, dict, 'a dict')
+    members = shape.members
+    unknown = [name for name in value if name not in members]
     if unknown:
-        raise InvalidResult('%s: unknown members %s'
-                            % (path, ', '.join(sorted(unknown))))
+        raise _Misfit('unknown members %s' % ', '.join(sorted(unknown)))
     result = {}
-    for name, member_shape in shape.members.items():
+    for name, member_shape in members.items():
         member_value = value.get(name)
         if member_value is None:
             if name in shape.required_members:
-                raise InvalidResult('%s: required member %s is missing'
-                                    % (path, name))
+                raise _Misfit('required member %s is missing' % name)
             continue
-        result[name] = _normalize(member_shape, member_value,
-                                  '%s.%s' % (path, name))
+        try:
+            result[name] = _normalize(member_shape, member_value)
+        except _Misfit as misfit:
+            raise misfit.within('.' + name)
     return result
 
 
-def _check_list(shape, value, path):
-    _expect(value, (list, tuple), path, 'a list')
-    return [_normalize(shape.member, item, '%s[%d]' % (path, i))
-            for i, item in enumerate(value)]
+def _check_list(shape, value):
+    _expect(value, (list, tuple), 'a list')
+    result = []
+    for i, item in enumerate(value):
+        try:
+            result.append(_normalize(shape.member, item))
+        except _Misfit as misfit:
+            raise misfit.within('[%d]' % i)
+    return result
 
 
-def _check_map(shape, value, path):
-    _expect(value, dict, path, 'a dict')
-    return {_normalize(shape.key, k, path + ' key'):
-            _normalize(shape.value, v, '%s[%r]' % (path, k))
-            for k, v in value.items()}
+def _check_map(shape, value):
+    _expect(value, dict, 'a dict')
+    result = {}
+    for k, v in value.items():
+        try:
+            key = _normalize(shape.key, k)
+        except _Misfit as misfit:
+            raise misfit.within(' key')
+        try:
+            result[key] = _normalize(shape.value, v)
+        except _Misfit as misfit:
+            raise misfit.within('[%r]' % (k,))
+    return result
 
 
 _ISO_UTC = re.compile(r'\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z\Z')
+# What format_timestamp writes, and describes send: kept as it is.
+_ISO_UTC_MILLISECONDS = re.compile(
+    r'\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\Z')
 
 
-def _check_timestamp(shape, value, path):
+def _check_timestamp(shape, value):
     # The engine sends ISO 8601 UTC text, which crosses RPC unchanged.
-    if isinstance(value, str) and _ISO_UTC.match(value):
-        value = datetime.datetime.fromisoformat(value)
-    return format_timestamp(_expect(value, datetime.datetime, path,
+    if isinstance(value, str):
+        if _ISO_UTC_MILLISECONDS.match(value):
+            return value
+        if _ISO_UTC.match(value):
+            value = datetime.datetime.fromisoformat(value)
+    return format_timestamp(_expect(value, datetime.datetime,
                                     'a datetime or ISO 8601 text'))
 
 
@@ -174,12 +220,12 @@ _CHECKS = {
     'structure': _check_structure,
     'list': _check_list,
     'map': _check_map,
-    'string': lambda s, v, p: _expect(v, str, p, 'a string'),
-    'integer': lambda s, v, p: _expect(v, int, p, 'an integer'),
-    'long': lambda s, v, p: _expect(v, int, p, 'an integer'),
-    'float': lambda s, v, p: _expect(v, numbers.Real, p, 'a number'),
-    'double': lambda s, v, p: _expect(v, numbers.Real, p, 'a number'),
-    'boolean': lambda s, v, p: _expect(v, bool, p, 'a boolean'),
+    'string': lambda s, v: _expect(v, str, 'a string'),
+    'integer': lambda s, v: _expect(v, int, 'an integer'),
+    'long': lambda s, v: _expect(v, int, 'an integer'),
+    'float': lambda s, v: _expect(v, numbers.Real, 'a number'),
+    'double': lambda s, v: _expect(v, numbers.Real, 'a number'),
+    'boolean': lambda s, v: _expect(v, bool, 'a boolean'),
     'timestamp': _check_timestamp,
 }
 
