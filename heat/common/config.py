@@ -85,6 +85,13 @@ auth_opts = [
                     '"keystone" against keystone\'s /v3/ec2tokens.'),
     cfg.IntOpt('sigv4_window_seconds', default=900, min=1,
                help='How far a SigV4 request time may be from now.'),
+    cfg.IntOpt('key_cache_seconds', default=60, min=0,
+               help='How long an engine keeps a tenant\'s EC2 key (one '
+                    'made by heat-manage) after reading it, so that a '
+                    'client\'s requests do not each read it again.  A key '
+                    'heat-manage deletes may work this long after; keys of '
+                    'stacks are read every time.  0 reads every key every '
+                    'time.'),
     cfg.URIOpt('keystone_url',
                help='Keystone v3 endpoint, e.g. http://keystone:5000/v3.'),
     cfg.StrOpt('service_username', default='heat',

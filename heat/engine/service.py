@@ -18,6 +18,7 @@ from heat.common import exception
 from heat.common import identifier
 from heat.db import api as db_api
 from heat.engine import describe
+from heat.engine import key_cache
 from heat.engine import operations
 from heat.engine import signals
 from heat.engine.resources import iam
@@ -108,7 +109,7 @@ class EngineService:
     @expected_errors
     def authenticate_ec2(self, ctxt, credentials):
         """Check a signature against the local credential store."""
-        keypair = db_api.ec2_credential_get(credentials.get('access', ''))
+        keypair = key_cache.get(credentials.get('access', ''))
         if keypair is None:
             raise exception.InvalidClientTokenId()
         ec2signature.verify(credentials, keypair.secret)
