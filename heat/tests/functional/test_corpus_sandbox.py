@@ -48,8 +48,14 @@ def heat():
 
 
 def create_request(template, **kwargs):
-    return dict(TemplateBody=clients.body(template),
-                Parameters=corpus.parameters(template), **kwargs)
+    """CreateStack's arguments for a template: the published file's own
+    text when given its name, else the template as JSON."""
+    if isinstance(template, str):
+        body, template = corpus.template_text(template), corpus.load(template)
+    else:
+        body = clients.body(template)
+    return dict(TemplateBody=body, Parameters=corpus.parameters(template),
+                **kwargs)
 
 
 def stack_name(template_name):
@@ -90,7 +96,7 @@ def wordpress(heat):
     """Every WordPress template's stack, created side by side, and the
     sandbox once they all stand: {template name: (Created, inventory)}."""
     created = corpus.create_all(heat, {
-        name: (stack_name(name), create_request(corpus.load(name)))
+        name: (stack_name(name), create_request(name))
         for name in WORDPRESS})
     inventory = corpus.sandbox(heat)
     return {name: (created, inventory) for name in WORDPRESS}
@@ -217,19 +223,21 @@ def wait_for_resource(cfn, name, logical_id, status,
 
 
 def start_mysql(heat):
-    """A MySQL stack whose wait condition is waiting: (Created, handle
-    URL, server id)."""
+    """A MySQL stack whose server is up and whose wait condition waits:
+    (Created, the wait condition's description then, handle URL, server
+    id)."""
     name = stack_name(MYSQL)
     tenant = 'tenant-%s' % name
     cfn = clients.boto3_client(heat, *heat.new_credentials(tenant))
-    cfn.create_stack(StackName=name, **create_request(corpus.load(MYSQL)))
-    wait_for_resource(cfn, name, 'MySqlWaitCondition', 'CREATE_IN_PROGRESS')
+    cfn.create_stack(StackName=name, **create_request(MYSQL))
+    wait_for_resource(cfn, name, 'MySqlDatabaseServer', 'CREATE_COMPLETE')
     # Long enough for a server to build several times over: only a
     # signal may complete the wait condition.
     time.sleep(5 * BUILD_SECONDS)
     stack = cfn.describe_stacks(StackName=name)['Stacks'][0]
+    waiting = resource_of(cfn, name, 'MySqlWaitCondition')
     ids = corpus.physical_ids(cfn, name)
-    return (corpus.Created(tenant, cfn, stack, ids),
+    return (corpus.Created(tenant, cfn, stack, ids), waiting,
             ids['MySqlWaitHandle'], ids['MySqlDatabaseServer'])
 
 
@@ -240,10 +248,17 @@ def mysql(heat):
                                         'failure': (heat,)})
 
 
-def test_mysql_completes_when_cfn_signal_reports_success(heat, mysql):
-    created, url, server_id = mysql['success']
+@pytest.mark.parametrize('key', ['success', 'failure'])
+def test_mysql_waits_for_a_signal(heat, mysql, key):
+    created, waiting, url, _ = mysql[key]
     assert created.stack['StackStatus'] == 'CREATE_IN_PROGRESS'
+    assert waiting['ResourceStatus'] == 'CREATE_IN_PROGRESS'
+    # The handle's Ref: a URL of this API that cfn-signal can PUT to.
     assert url.startswith(heat.endpoint + 'waitcondition/'), url
+
+
+def test_mysql_completes_when_cfn_signal_reports_success(heat, mysql):
+    created, _, url, server_id = mysql['success']
 
     signal = corpus.cfn_signal(url, 0, 'done', server_id)
     assert signal.returncode == 0, signal.stderr
@@ -258,8 +273,7 @@ def test_mysql_completes_when_cfn_signal_reports_success(heat, mysql):
 
 
 def test_mysql_fails_with_the_reason_cfn_signal_reports(heat, mysql):
-    created, url, server_id = mysql['failure']
-    assert created.stack['StackStatus'] == 'CREATE_IN_PROGRESS'
+    created, _, url, server_id = mysql['failure']
 
     signal = corpus.cfn_signal(url, 1, 'it broke', server_id)
     assert signal.returncode == 0, signal.stderr
