@@ -276,13 +276,18 @@ class Resource:
                 raise exception.ValidationError(
                     'Resources.%s.%s: %s does not support Snapshot'
                     % (self.name, section, self.definition.type))
-        self._signal_policy(validating=True)
+        self._creation_policy(validating=True)
 
     def expects_signals(self):
         """Whether signals sent to this resource are for it to count: its
         CreationPolicy has a ResourceSignal (a wait condition handle's
         type says so too)."""
-        return self._signal_policy() is not None
+        return self._creation_policy() is not None
+
+    def signal_wait(self) -> signals.Policy | None:
+        """The signals the create waits for once check_create_complete is
+        done: by default those the CreationPolicy asks of this resource."""
+        return self._creation_policy()
 
     def create(self):
         """Task: create the resource."""
@@ -345,16 +350,16 @@ class Resource:
         self.properties = self._properties(self.definition)
         self.properties.validate()
         self.metadata = self._metadata_of(self.definition)
-        policy = self._signal_policy()
+        policy = self.signal_wait()
         if policy is not None:
             # The timeout runs from the start of the create, as in AWS.
             wait = signals.Wait(policy)
+        if self.expects_signals():
             yield from self._call(self.stack.forget_signals, self.name)
         token = yield from self._call(self.handle_create)
         yield from self._poll(self.check_create_complete, token)
         if policy is not None:
-            yield from self._poll(self.signals_complete, wait,
-                                  signals.POLL_SECONDS)
+            yield from self._await_signals(wait)
 
     def _update_steps(self, new_definition):
         new_properties = self._properties(new_definition)
@@ -403,25 +408,31 @@ class Resource:
             return hook(*args)
         return (yield scheduler.Blocking(hook, *args))
 
-    def _poll(self, check, token, interval=None):
-        """Poll ``check(token)`` until True: at once, then backing off to
-        ``interval`` (default: poll_interval) between polls."""
+    def _poll(self, check, token):
+        """Poll ``check(token)`` until True: at once, then backing off."""
         delay = FIRST_POLL_SECONDS
         while not (yield from self._call(check, token)):
             yield scheduler.Sleep(delay)
-            delay = min(delay * 2, interval or self.poll_interval)
+            delay = min(delay * 2, self.poll_interval)
 
-    def signals_complete(self, wait: signals.Wait):
-        """Whether ``wait`` has its signals; each new one is recorded in
-        the resource's state reason (and so an event).  Raises
-        SignalFailure or SignalTimeout."""
-        done, new = wait.check(self.stack.signals(wait.policy.resource_name))
-        for signal in new:
-            self._set_state(self.action, self.status,
-                            signals.received(signal))
-        return done
+    def _await_signals(self, wait):
+        """Poll the stored signals until ``wait`` has enough; raises
+        SignalFailure or SignalTimeout.  Each new signal is recorded in
+        the resource's state reason, and so as an event."""
+        delay = FIRST_POLL_SECONDS
+        while True:
+            received = yield from self._call(self.stack.signals,
+                                             wait.policy.resource_name)
+            done, new = wait.check(received)
+            for signal in new:
+                self._set_state(self.action, self.status,
+                                signals.received(signal))
+            if done:
+                return
+            yield scheduler.Sleep(delay)
+            delay = min(delay * 2, signals.POLL_SECONDS)
 
-    def _signal_policy(self, validating=False):
+    def _creation_policy(self, validating=False):
         return signals.creation_policy(
             self.stack.resolve(self.definition.creation_policy), self.name,
             validating)

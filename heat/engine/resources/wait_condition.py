@@ -32,24 +32,25 @@ class WaitConditionHandle(resource.Resource):
     cloud_calls = False
 
     def handle_create(self):
-        # A handle made anew (an update replacing it) starts with no
-        # signals.
-        self.stack.forget_signals(self.name)
         self.set_resource_id(self.stack.handle_url(self.name))
 
     def handle_delete(self):
         self.stack.revoke_handle_url(self.resource_id)
 
     def expects_signals(self):
+        # Also what makes a handle made anew (replaced by an update) start
+        # without the signals of the one before.
         return True
 
 
 class WaitCondition(resource.Resource):
     """Waits for Count SUCCESS signals to its Handle, for Timeout seconds.
 
-    With a CreationPolicy ResourceSignal instead, it waits for signals sent
-    to itself (SignalResource), as any resource with that policy does; its
-    properties are then not used.
+    The wait is the create's signal wait, as for a CreationPolicy (see
+    Resource.signal_wait): its timeout runs from the start of the create,
+    signals the handle took before count.  With a CreationPolicy
+    ResourceSignal instead, it waits for signals sent to itself
+    (SignalResource), and its properties are not used.
     """
 
     properties_schema = {
@@ -69,12 +70,10 @@ class WaitCondition(resource.Resource):
         'Data': attributes.Attribute(
             'The signals as a JSON object: {UniqueId: Data}.'),
     }
-    # A check is one small read of Heat's database.
-    poll_interval = signals.POLL_SECONDS
 
     def validate(self):
         super().validate()
-        if self._signal_policy(validating=True) is not None:
+        if self.expects_signals():
             return
         props = self._properties(self.definition, validating=True)
         # The Handle's URL is only known once the handle is created: it is
@@ -85,30 +84,19 @@ class WaitCondition(resource.Resource):
                     '%s.%s: Property %s not assigned'
                     % (props.path, name, name))
 
-    def handle_create(self):
+    def signal_wait(self):
         if self.expects_signals():
-            return None
-        policy = signals.Policy(self._handle_name(self.properties['Handle']),
-                                self.properties['Count'],
-                                self.properties['Timeout'])
-        return signals.Wait(policy)
-
-    def check_create_complete(self, wait):
-        return wait is None or self.signals_complete(wait)
+            return super().signal_wait()
+        return signals.Policy(self._handle_name(self.properties['Handle']),
+                              self.properties['Count'],
+                              self.properties['Timeout'])
 
     def resolve_attribute(self, name):
-        source = self._signal_source()
-        if source is None:
+        if self.action is resource.Action.INIT:
             return None
-        return json.dumps({signal['unique_id']: signal['data']
-                           for signal in self.stack.signals(source)})
-
-    def _signal_source(self):
-        """The resource whose signals this one counts, if known yet."""
-        if self.expects_signals():
-            return self.name
-        handle = self.properties['Handle']
-        return self._handle_name(handle) if handle else None
+        return json.dumps({
+            signal['unique_id']: signal['data'] for signal in
+            self.stack.signals(self.signal_wait().resource_name)})
 
     def _handle_name(self, url):
         """The handle's logical name, from a URL of this stack's."""
