@@ -24,9 +24,6 @@ JSON_CONTENT_TYPE = 'application/json'
 
 # Characters XML 1.0 cannot carry at all, even escaped.
 _NOT_XML = re.compile('[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]')
-# '\r' is escaped so that XML parsers do not turn CRLF into LF.
-_XML_ESCAPES = str.maketrans({'&': '&amp;', '<': '&lt;', '>': '&gt;',
-                              '\r': '&#13;'})
 
 
 class InvalidResult(ValueError):
@@ -233,7 +230,14 @@ _CHECKS = {
 # Writing checked values as XML.
 
 def _escape(text):
-    return _NOT_XML.sub('', text).translate(_XML_ESCAPES)
+    # Every value of every response passes here, some of them long URLs:
+    # str methods scan in C where a translation table looks up each
+    # character.  Printable text has none of the characters XML refuses.
+    if not text.isprintable():
+        text = _NOT_XML.sub('', text)
+    # '\r' is escaped so that XML parsers do not turn CRLF into LF.
+    return (text.replace('&', '&amp;').replace('<', '&lt;')
+            .replace('>', '&gt;').replace('\r', '&#13;'))
 
 
 def _element(name, inner):

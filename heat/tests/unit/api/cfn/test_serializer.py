@@ -126,6 +126,19 @@ def test_characters_xml_cannot_carry_are_dropped():
     assert parse_xml('GetTemplate', body)[0] == {'TemplateBody': 'abc'}
 
 
+@pytest.mark.parametrize('text', [
+    'a&b<c>d\r\ne\tf "g\' h',
+    'x\ufffey\uffffz\x0b\x0c\x1f \u00e9\u4e2d\U0001f600',
+    'http://h/v1/w?A=1&B=%3D&C=<x>',
+])
+def test_text_reads_back_as_it_was_sent(text):
+    carried = ''.join(c for c in text if c not in
+                      '\ufffe\uffff\x0b\x0c\x1f')
+    body, _ = serializer.serialize('GetTemplate', {'TemplateBody': text},
+                                   'r')
+    assert parse_xml('GetTemplate', body)[0] == {'TemplateBody': carried}
+
+
 def test_json_form_is_what_boto2_reads():
     detail = {'StackName': 'web', 'LogicalResourceId': 'Server',
               'ResourceType': 'AWS::EC2::Instance',
