@@ -179,6 +179,27 @@ def resource_get_all(stack_id) -> list[Resource]:
                                     {'stack_id': stack_id}))
 
 
+_RESOURCE_STATES = (
+    sa.select(Resource.name, Resource.type, Resource.physical_resource_id,
+              Resource.action, Resource.status, Resource.status_reason,
+              Resource.created_at, Resource.updated_at)
+    .where(Resource.stack_id == sa.bindparam('stack_id'),
+           Resource.action != 'INIT')
+    .order_by(Resource.id))
+
+
+def resource_states(stack_id) -> list[sa.Row]:
+    """What describes show of the stack's started (not INIT) resources.
+
+    Rows of name, type, physical_resource_id, action, status,
+    status_reason, created_at and updated_at, in the order stored: without
+    the data, metadata and properties that whole rows decode.
+    """
+    with connection.reading() as session:
+        return list(session.execute(_RESOURCE_STATES,
+                                    {'stack_id': stack_id}))
+
+
 def resource_get_by_physical_id(tenant, physical_id) -> Resource | None:
     """The resource of one of tenant's live stacks with this physical id."""
     query = (sa.select(Resource)
@@ -396,24 +417,50 @@ def user_creds_delete(stack_id) -> bool:
         return result.rowcount > 0
 
 
-def ec2_credential_create(tenant, user=None, stack_id=None,
-                          resource_name=None) -> tuple[str, str]:
+def ec2_credential_create(tenant, user=None, stack_id=None) -> tuple[str, str]:
     """A new random key pair: (access, secret), shaped like AWS's.
 
-    stack_id limits the key to one stack; resource_name, with it, to
-    signalling that resource of the stack.
+    stack_id limits the key to one stack.
     """
-    access = ''.join(secrets.choice(string.ascii_uppercase + string.digits)
-                     for _ in range(20))
-    secret = ''.join(secrets.choice(string.ascii_letters + string.digits
-                                    + '+/') for _ in range(40))
+    access, secret = _new_keypair()
     with connection.writing() as session:
-        session.add(Ec2Credential(access=access,
-                                  secret=crypto.encrypt(secret),
-                                  tenant=tenant, user=user,
-                                  stack_id=stack_id,
-                                  resource_name=resource_name))
+        _insert_keypair(session, access, secret, tenant=tenant, user=user,
+                        stack_id=stack_id)
     return access, secret
+
+
+def resource_key_create(tenant, user, stack_id,
+                        resource_name) -> tuple[str, str]:
+    """A key pair that may only signal one resource of a stack: a wait
+    condition handle's, made with the handle.
+
+    A handle made anew starts without signals: those stored for its name
+    go, in the same transaction.  Stacks make hundreds of handles, so this
+    is one statement each, without the ORM's unit of work.
+    """
+    access, secret = _new_keypair()
+    with connection.writing() as session:
+        session.execute(sa.delete(ResourceSignal).where(
+            ResourceSignal.stack_id == stack_id,
+            ResourceSignal.resource_name == resource_name))
+        _insert_keypair(session, access, secret, tenant=tenant, user=user,
+                        stack_id=stack_id, resource_name=resource_name)
+    return access, secret
+
+
+_ACCESS_CHARS = string.ascii_uppercase + string.digits
+_SECRET_CHARS = string.ascii_letters + string.digits + '+/'
+
+
+def _new_keypair():
+    access = ''.join(secrets.choice(_ACCESS_CHARS) for _ in range(20))
+    secret = ''.join(secrets.choice(_SECRET_CHARS) for _ in range(40))
+    return access, secret
+
+
+def _insert_keypair(session, access, secret, **values):
+    session.execute(sa.insert(Ec2Credential).values(
+        access=access, secret=crypto.encrypt(secret), **values))
 
 
 def ec2_credential_get(access) -> Ec2Keypair | None:

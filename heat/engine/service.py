@@ -276,7 +276,7 @@ class EngineService:
         logical_id = args.get('LogicalResourceId')
         return {'StackResources': [
             describe.stack_resource(row, resource_row)
-            for resource_row in _started_resources(row)
+            for resource_row in db_api.resource_states(row.id)
             if logical_id in (None, resource_row.name)]}
 
     @expected_errors
@@ -285,7 +285,7 @@ class EngineService:
         row = self._find(ctxt, args['StackName'], show_deleted=True)
         return {'StackResourceSummaries': [
             describe.stack_resource_summary(resource_row)
-            for resource_row in _started_resources(row)]}
+            for resource_row in db_api.resource_states(row.id)]}
 
     # -- signals -----------------------------------------------------------
 
@@ -338,10 +338,6 @@ class EngineService:
         if row is None or (row.deleted_at is not None and not show_deleted):
             raise exception.StackNotFound(stack=name_or_arn)
         return row
-
-
-def _started_resources(row):
-    return [r for r in db_api.resource_get_all(row.id) if r.action != 'INIT']
 
 
 def _page(key, items, token_of):

@@ -148,6 +148,26 @@ def test_resource_get_and_get_all():
     assert [r.name for r in api.resource_get_all(stack.id)] == ['A', 'B']
 
 
+def test_resource_states_show_the_started_resources_in_order():
+    stack = make_stack()
+    other = make_stack(name='other')
+    api.resource_create(resource_values(stack.id, 'B', action='CREATE',
+                                        status='COMPLETE',
+                                        physical_resource_id='pb'))
+    api.resource_create(resource_values(stack.id, 'Unstarted'))
+    api.resource_create(resource_values(stack.id, 'A', action='CREATE',
+                                        status='FAILED',
+                                        status_reason='no room'))
+    api.resource_create(resource_values(other.id, 'C', action='CREATE'))
+    states = api.resource_states(stack.id)
+    assert [(r.name, r.type, r.physical_resource_id, r.action, r.status,
+             r.status_reason) for r in states] == [
+        ('B', 'AWS::EC2::Instance', 'pb', 'CREATE', 'COMPLETE', None),
+        ('A', 'AWS::EC2::Instance', None, 'CREATE', 'FAILED', 'no room')]
+    assert states[0].created_at.tzinfo is not None
+    assert states[0].updated_at is None
+
+
 def test_resource_update_and_delete():
     stack = make_stack()
     row = api.resource_create(resource_values(stack.id, 'A'))
