@@ -440,9 +440,8 @@ def resource_key_create(tenant, user, stack_id,
     """
     access, secret = _new_keypair()
     with connection.writing() as session:
-        session.execute(sa.delete(ResourceSignal).where(
-            ResourceSignal.stack_id == stack_id,
-            ResourceSignal.resource_name == resource_name))
+        session.execute(_DELETE_SIGNALS, {'stack_id': stack_id,
+                                          'resource_name': resource_name})
         _insert_keypair(session, access, secret, tenant=tenant, user=user,
                         stack_id=stack_id, resource_name=resource_name)
     return access, secret
@@ -450,6 +449,11 @@ def resource_key_create(tenant, user, stack_id,
 
 _ACCESS_CHARS = string.ascii_uppercase + string.digits
 _SECRET_CHARS = string.ascii_letters + string.digits + '+/'
+# Built once: building a statement costs more than running it.
+_INSERT_KEYPAIR = sa.insert(Ec2Credential)
+_DELETE_SIGNALS = sa.delete(ResourceSignal).where(
+    ResourceSignal.stack_id == sa.bindparam('stack_id'),
+    ResourceSignal.resource_name == sa.bindparam('resource_name'))
 
 
 def _new_keypair():
@@ -459,8 +463,9 @@ def _new_keypair():
 
 
 def _insert_keypair(session, access, secret, **values):
-    session.execute(sa.insert(Ec2Credential).values(
-        access=access, secret=crypto.encrypt(secret), **values))
+    session.execute(_INSERT_KEYPAIR, {
+        'access': access, 'secret': crypto.encrypt(secret),
+        'resource_name': None, **values})
 
 
 def ec2_credential_get(access) -> Ec2Keypair | None:

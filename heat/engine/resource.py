@@ -131,7 +131,8 @@ class StackView(typing.Protocol):
         else (a wait condition handle's Ref).
 
         Each call makes a new key, so the caller keeps the URL and gives it
-        to revoke_handle_url when the URL must stop working.
+        to revoke_handle_url when the URL must stop working; the signals
+        stored for the resource so far are dropped.
         """
 
     def revoke_handle_url(self, url: str) -> None:
@@ -354,8 +355,9 @@ class Resource:
         if policy is not None:
             # The timeout runs from the start of the create, as in AWS.
             wait = signals.Wait(policy)
-        if self.expects_signals():
-            yield from self._call(self.stack.forget_signals, self.name)
+            if policy.resource_name == self.name:
+                # Created anew (replaced), it counts only new signals.
+                yield from self._call(self.stack.forget_signals, self.name)
         token = yield from self._call(self.handle_create)
         yield from self._poll(self.check_create_complete, token)
         if policy is not None:

@@ -311,9 +311,8 @@ class Stack:
         db_api.resource_signal_delete(self.row.id, resource_name)
 
     def handle_url(self, resource_name):
-        access, secret = db_api.ec2_credential_create(
-            self.row.tenant, user=self.row.user, stack_id=self.row.id,
-            resource_name=resource_name)
+        access, secret = db_api.resource_key_create(
+            self.row.tenant, self.row.user, self.row.id, resource_name)
         url = handle_url.presign(self.public_endpoint, self.identifier.arn(),
                                  resource_name, access, secret)
         if len(url) > models.PHYSICAL_ID_LENGTH:

@@ -32,14 +32,16 @@ class WaitConditionHandle(resource.Resource):
     cloud_calls = False
 
     def handle_create(self):
-        self.set_resource_id(self.stack.handle_url(self.name))
+        # As in CloudFormation, the URL is the physical id.  It is persisted
+        # with the state change that follows, in its batch: should the
+        # engine stop before, the key is still the stack's, and goes with
+        # it.
+        self.resource_id = self.stack.handle_url(self.name)
 
     def handle_delete(self):
         self.stack.revoke_handle_url(self.resource_id)
 
     def expects_signals(self):
-        # Also what makes a handle made anew (replaced by an update) start
-        # without the signals of the one before.
         return True
 
 
