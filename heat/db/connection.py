@@ -65,7 +65,10 @@ def _sqlite_engine(url):
     @event.listens_for(engine, 'begin')
     def on_begin(connection):
         writes = connection.get_execution_options().get(_WRITES)
-        connection.exec_driver_sql('BEGIN IMMEDIATE' if writes else 'BEGIN')
+        # Straight to the driver: through SQLAlchemy's execution this
+        # statement cost a fifth of every read.
+        connection.connection.dbapi_connection.execute(
+            'BEGIN IMMEDIATE' if writes else 'BEGIN')
 
     return engine
 
