@@ -417,15 +417,17 @@ def user_creds_delete(stack_id) -> bool:
         return result.rowcount > 0
 
 
-def ec2_credential_create(tenant, user=None, stack_id=None) -> tuple[str, str]:
+def ec2_credential_create(tenant, user=None, stack_id=None,
+                          resource_name=None) -> tuple[str, str]:
     """A new random key pair: (access, secret), shaped like AWS's.
 
-    stack_id limits the key to one stack.
+    stack_id limits the key to one stack; resource_name, with it, to
+    signalling that resource (see resource_key_create).
     """
     access, secret = _new_keypair()
     with connection.writing() as session:
         _insert_keypair(session, access, secret, tenant=tenant, user=user,
-                        stack_id=stack_id)
+                        stack_id=stack_id, resource_name=resource_name)
     return access, secret
 
 
@@ -464,8 +466,7 @@ def _new_keypair():
 
 def _insert_keypair(session, access, secret, **values):
     session.execute(_INSERT_KEYPAIR, {
-        'access': access, 'secret': crypto.encrypt(secret),
-        'resource_name': None, **values})
+        'access': access, 'secret': crypto.encrypt(secret), **values})
 
 
 def ec2_credential_get(access) -> Ec2Keypair | None:
