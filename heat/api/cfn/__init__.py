@@ -44,7 +44,11 @@ class Router:
                 conditions={'method': list(handle_url.SIGNAL_VERBS)})
         mapper.connect('/v1', app=query_api,
                        conditions={'method': ['GET', 'POST']})
-        self._app = routes.middleware.RoutesMiddleware(self._dispatch, mapper)
+        # No thread-local routing state (no URL is generated from it) and
+        # no _method parameter overriding the HTTP method (not AWS's): both
+        # cost more than the matching, on every request.
+        self._app = routes.middleware.RoutesMiddleware(
+            self._dispatch, mapper, singleton=False, use_method_override=False)
 
     def __call__(self, environ, start_response):
         return self._app(environ, start_response)
