@@ -9,10 +9,13 @@ that no later one follows soon (a resource then waits long, for a server
 or for signals) is written by a timer.
 """
 
+import logging
 import threading
 import time
 
 from heat.db import api as db_api
+
+LOG = logging.getLogger(__name__)
 
 FLUSH_SECONDS = 0.05
 
@@ -36,12 +39,21 @@ class StateRecorder:
             self._events.append(event)
             due = time.monotonic() - self._last_flush >= FLUSH_SECONDS
             if not due and self._timer is None:
-                self._timer = threading.Timer(FLUSH_SECONDS, self.flush)
+                self._timer = threading.Timer(FLUSH_SECONDS,
+                                              self._timed_flush)
                 self._timer.name = 'heat-state-flush'
                 self._timer.daemon = True
                 self._timer.start()
         if due:
             self.flush()
+
+    def _timed_flush(self):
+        try:
+            self.flush()
+        except Exception:
+            # Nobody waits on the timer's thread: say what was lost.
+            LOG.exception('Stack %s: resource states and events could not '
+                          'be written', self._stack_id)
 
     def flush(self):
         with self._write_lock:

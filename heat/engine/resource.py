@@ -361,7 +361,8 @@ class Resource:
         token = yield from self._call(self.handle_create)
         yield from self._poll(self.check_create_complete, token)
         if policy is not None:
-            yield from self._await_signals(wait)
+            return (yield from self._await_signals(wait))
+        return None
 
     def _update_steps(self, new_definition):
         new_properties = self._properties(new_definition)
@@ -420,7 +421,8 @@ class Resource:
     def _await_signals(self, wait):
         """Poll the stored signals until ``wait`` has enough; raises
         SignalFailure or SignalTimeout.  Each new signal is recorded in
-        the resource's state reason, and so as an event."""
+        the resource's state reason, and so as an event; the reason for
+        the complete state names them all."""
         delay = FIRST_POLL_SECONDS
         while True:
             received = yield from self._call(self.stack.signals,
@@ -430,7 +432,7 @@ class Resource:
                 self._set_state(self.action, self.status,
                                 signals.received(signal))
             if done:
-                return
+                return signals.completed(received)
             yield scheduler.Sleep(delay)
             delay = min(delay * 2, signals.POLL_SECONDS)
 

@@ -26,6 +26,8 @@ MAX_TIMEOUT_SECONDS = 43200
 DEFAULT_CREATION_TIMEOUT = 'PT5M'
 # Longest wait between two looks at a resource's signals, in seconds.
 POLL_SECONDS = 1.0
+# The most UniqueIds a complete state's reason names.
+MAX_NAMED = 10
 
 _DURATION = re.compile(
     r'P(?:(?P<days>\d+)D)?'
@@ -80,6 +82,16 @@ def received(signal):
     if signal['reason']:
         text += ': %s' % signal['reason']
     return text
+
+
+def completed(signals):
+    """What a resource's complete state says of the signals it got."""
+    ids = [s['unique_id'] for s in signals if s['status'] == SUCCESS]
+    shown = ', '.join(ids[:MAX_NAMED])
+    if len(ids) > MAX_NAMED:
+        shown += ' and %d more' % (len(ids) - MAX_NAMED)
+    return 'Received %d SUCCESS signal(s) with UniqueId %s' % (len(ids),
+                                                               shown)
 
 
 def duration_seconds(text, path):

@@ -170,27 +170,38 @@ def test_deleted_stack_takes_its_handle_keys_along(engine):
     assert stored_signals(arn) == []
 
 
-def test_a_handle_made_anew_starts_without_signals(heat_db):
-    stack = stack_mod.Stack.new(CTXT, 'anew', template_mod.Template(
+def stored_handle_stack(name):
+    stack = stack_mod.Stack.new(CTXT, name, template_mod.Template(
         {'Resources': {'Handle': HANDLE}}), {}, {})
     stack.store()
-    list(stack.resources['Handle'].create())
+    return stack
+
+
+def create_inline(stack, rsrc):
+    """Create a handle (its hooks run inline) and write its states."""
+    try:
+        list(rsrc.create())
+    finally:
+        stack.recorder.flush()
+
+
+def test_a_handle_made_anew_starts_without_signals(heat_db):
+    stack = stored_handle_stack('anew')
+    create_inline(stack, stack.resources['Handle'])
     db_api.resource_signal_store(stack.row.id, 'Handle', 'a', 'SUCCESS')
     old_url = stack.resources['Handle'].resource_id
     replacement = stack.replace_resource('Handle')
-    list(replacement.create())
+    create_inline(stack, replacement)
     assert stack.signals('Handle') == []
     assert replacement.resource_id != old_url
 
 
-def test_handle_url_longer_than_a_physical_id_is_refused(heat_db, monkeypatch):
-    stack = stack_mod.Stack.new(CTXT, 'long', template_mod.Template(
-        {'Resources': {'Handle': HANDLE}}), {}, {})
-    stack.store()
+def test_handle_url_longer_than_a_physical_id_is_refused(heat_db):
+    stack = stored_handle_stack('long')
     stack.public_endpoint = 'http://heat.example.com/' + 'v' * 600
     with pytest.raises(exception.ResourceFailure,
                        match='URL of Handle in stack long would be'):
-        list(stack.resources['Handle'].create())
+        create_inline(stack, stack.resources['Handle'])
     assert db_api.ec2_credential_list(stack_id=stack.row.id) == []
 
 
@@ -212,6 +223,7 @@ def test_wait_condition_completes_after_count_signals(engine):
     said = reasons(engine, 'counted', 'Wait')
     assert 'Received SUCCESS signal with UniqueId web1: booted' in said
     assert 'Received SUCCESS signal with UniqueId web2' in said
+    assert said[-1] == 'Received 2 SUCCESS signal(s) with UniqueId web1, web2'
 
 
 def test_failure_signal_fails_the_wait_with_its_reason(engine):
@@ -461,6 +473,13 @@ def test_wait_fails_at_a_failure_and_after_its_timeout():
     with pytest.raises(signals.SignalTimeout,
                        match='after 10s .* 1 of 2 SUCCESS signals'):
         wait.check([signal('a')])
+
+
+def test_complete_reason_names_the_first_signals():
+    many = [signal('i-%02d' % i) for i in range(12)]
+    assert signals.completed(many) == (
+        'Received 12 SUCCESS signal(s) with UniqueId i-00, i-01, i-02, '
+        'i-03, i-04, i-05, i-06, i-07, i-08, i-09 and 2 more')
 
 
 @pytest.mark.parametrize('text, seconds', [
