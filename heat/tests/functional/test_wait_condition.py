@@ -120,9 +120,11 @@ def error_code(response):
 
 
 def signal_reasons(cfn, stack):
-    return [e.get('ResourceStatusReason', '') for e in
+    """What the events of signals seen while waiting say."""
+    return [e['ResourceStatusReason'] for e in
             cfn.describe_stack_events(StackName=stack)['StackEvents']
-            if e.get('ResourceStatusReason', '').startswith('Received')]
+            if e['ResourceStatus'] == 'CREATE_IN_PROGRESS'
+            and e.get('ResourceStatusReason', '').startswith('Received')]
 
 
 def with_query_of(url, other):
@@ -170,6 +172,11 @@ def test_wait_condition_completes_after_count_cfn_signals(cfn, guest):
         'web3': 'Application has completed configuration.'}
     assert 'Received SUCCESS signal with UniqueId web3: all done' in \
         signal_reasons(cfn, stack)
+    [complete] = [e for e in cfn.describe_stack_events(
+        StackName=stack)['StackEvents'] if e['LogicalResourceId'] == 'Wait'
+        and e['ResourceStatus'] == 'CREATE_COMPLETE']
+    assert complete['ResourceStatusReason'] == (
+        'Received 3 SUCCESS signal(s) with UniqueId web1, web2, web3')
 
 
 def test_cfn_signal_failure_fails_the_stack_with_its_reason(cfn, guest):
