@@ -75,7 +75,7 @@ class WaitCondition(resource.Resource):
 
     def validate(self):
         super().validate()
-        if self.expects_signals():
+        if self._creation_policy(validating=True) is not None:
             return
         props = self._properties(self.definition, validating=True)
         # The Handle's URL is only known once the handle is created: it is
