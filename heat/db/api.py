@@ -282,11 +282,37 @@ def _insert_events(session, values_list):
 
 
 def write_batch(resource_updates: list[tuple[int, dict]],
-                events: list[dict]) -> None:
-    """Resource updates and the events recording them, in one transaction."""
+                events: list[dict], new_keys: list[dict] = (),
+                revoked_keys: list[tuple[str, str]] = ()) -> None:
+    """Resource updates and the events recording them, in one transaction.
+
+    Before them, in the same transaction: new_keys (rows that
+    resource_key_new made) are stored, and the signals of their resources
+    go, since a handle made anew starts without signals; revoked_keys,
+    (stack_id, access) pairs, are deleted if they are keys of a resource
+    of that stack (any other key is left alone).
+    """
     with connection.writing() as session:
+        if new_keys:
+            session.execute(_INSERT_KEYPAIR, list(new_keys))
+            _delete_by_stack(session, _CLEAR_SIGNALS, 'names', [
+                (row['stack_id'], row['resource_name']) for row in new_keys])
+        _delete_by_stack(session, _REVOKE_KEYS, 'accesses', revoked_keys)
         _update_resources(session, resource_updates)
         _insert_events(session, events)
+
+
+def _delete_by_stack(session, statement, parameter, pairs):
+    """Run a delete of statement for each stack of (stack_id, value)
+    pairs, its values bound to the list parameter, a chunk at a time."""
+    by_stack = {}
+    for stack_id, value in pairs:
+        by_stack.setdefault(stack_id, []).append(value)
+    for stack_id, values in by_stack.items():
+        for start in range(0, len(values), _IN_CHUNK):
+            session.execute(statement, {
+                'stack_id': stack_id,
+                parameter: values[start:start + _IN_CHUNK]})
 
 
 # -- stack locks -----------------------------------------------------------
@@ -422,7 +448,7 @@ def ec2_credential_create(tenant, user=None, stack_id=None,
     """A new random key pair: (access, secret), shaped like AWS's.
 
     stack_id limits the key to one stack; resource_name, with it, to
-    signalling that resource (see resource_key_create).
+    signalling that resource (see resource_key_new).
     """
     access, secret = _new_keypair()
     with connection.writing() as session:
@@ -431,31 +457,35 @@ def ec2_credential_create(tenant, user=None, stack_id=None,
     return access, secret
 
 
-def resource_key_create(tenant, user, stack_id,
-                        resource_name) -> tuple[str, str]:
-    """A key pair that may only signal one resource of a stack: a wait
-    condition handle's, made with the handle.
+def resource_key_new(tenant, user, stack_id,
+                     resource_name) -> tuple[str, str, dict]:
+    """A key pair that may only signal one resource of a stack (a wait
+    condition handle's), not stored yet: (access, secret, row).
 
-    A handle made anew starts without signals: those stored for its name
-    go, in the same transaction.  Stacks make hundreds of handles, so this
-    is one statement each, without the ORM's unit of work.
+    write_batch stores the row (its secret encrypted) with the state that
+    publishes the URL the key signs, so that the URL is never seen before
+    its key works.
     """
     access, secret = _new_keypair()
-    with connection.writing() as session:
-        session.execute(_DELETE_SIGNALS, {'stack_id': stack_id,
-                                          'resource_name': resource_name})
-        _insert_keypair(session, access, secret, tenant=tenant, user=user,
-                        stack_id=stack_id, resource_name=resource_name)
-    return access, secret
+    row = {'access': access, 'secret': crypto.encrypt(secret),
+           'tenant': tenant, 'user': user, 'stack_id': stack_id,
+           'resource_name': resource_name, 'created_at': utcnow()}
+    return access, secret, row
 
 
 _ACCESS_CHARS = string.ascii_uppercase + string.digits
 _SECRET_CHARS = string.ascii_letters + string.digits + '+/'
 # Built once: building a statement costs more than running it.
 _INSERT_KEYPAIR = sa.insert(Ec2Credential)
-_DELETE_SIGNALS = sa.delete(ResourceSignal).where(
+_REVOKE_KEYS = sa.delete(Ec2Credential).where(
+    Ec2Credential.stack_id == sa.bindparam('stack_id'),
+    Ec2Credential.resource_name.is_not(None),
+    Ec2Credential.access.in_(sa.bindparam('accesses', expanding=True)))
+_CLEAR_SIGNALS = sa.delete(ResourceSignal).where(
     ResourceSignal.stack_id == sa.bindparam('stack_id'),
-    ResourceSignal.resource_name == sa.bindparam('resource_name'))
+    ResourceSignal.resource_name.in_(sa.bindparam('names', expanding=True)))
+# Values bound to one IN list: well below any database's limit on them.
+_IN_CHUNK = 500
 
 
 def _new_keypair():
@@ -496,16 +526,12 @@ def ec2_credential_delete(access) -> bool:
         return result.rowcount > 0
 
 
-def ec2_credential_delete_resource_key(access, stack_id) -> bool:
-    """Delete a key limited to one resource of stack_id; False if there is
-    no such key (another stack's, or an ordinary one, is left alone)."""
+def ec2_credential_delete_stack(stack_id) -> int:
+    """Delete every key of the stack, its resources' too; how many."""
     with connection.writing() as session:
         result = session.execute(
-            sa.delete(Ec2Credential).where(
-                Ec2Credential.access == access,
-                Ec2Credential.stack_id == stack_id,
-                Ec2Credential.resource_name.is_not(None)))
-        return result.rowcount > 0
+            sa.delete(Ec2Credential).where(Ec2Credential.stack_id == stack_id))
+        return result.rowcount
 
 
 def _keypair(row, secret=None):

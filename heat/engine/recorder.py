@@ -7,6 +7,11 @@ FLUSH_SECONDS, and always before the stack's own state changes, so what
 DescribeStackEvents shows is never more than that far behind.  A change
 that no later one follows soon (a resource then waits long, for a server
 or for signals) is written by a timer.
+
+The keys of wait condition handles ride in the same batches: a new key is
+written with, or before, the state that shows its URL, so the URL never
+works late, and a handle's signals are cleared in that same transaction.
+A revoked key goes with the state that follows its handle's delete.
 """
 
 import logging
@@ -26,6 +31,8 @@ class StateRecorder:
         self._stack_id = stack_id
         self._events = []
         self._changed = {}   # resource row id -> resource
+        self._new_keys = []  # rows of db_api.resource_key_new
+        self._revoked_keys = []  # their access ids
         self._last_flush = time.monotonic()
         self._lock = threading.Lock()
         # Held while a batch is written, so batches land in order and a
@@ -37,15 +44,48 @@ class StateRecorder:
         with self._lock:
             self._changed[row_id] = resource
             self._events.append(event)
-            due = time.monotonic() - self._last_flush >= FLUSH_SECONDS
-            if not due and self._timer is None:
-                self._timer = threading.Timer(FLUSH_SECONDS,
-                                              self._timed_flush)
-                self._timer.name = 'heat-state-flush'
-                self._timer.daemon = True
-                self._timer.start()
+            due = self._due()
         if due:
             self.flush()
+
+    def key_made(self, row):
+        """Queue a resource key (and the clearing of its resource's
+        signals); the state change that shows its URL follows, and flushes
+        it if the timer has not."""
+        with self._lock:
+            self._new_keys.append(row)
+            self._arm_timer()
+
+    def key_revoked(self, access):
+        """Queue the delete of a resource key of this stack."""
+        with self._lock:
+            self._revoked_keys.append(access)
+            self._arm_timer()
+
+    def _due(self):
+        """Whether a flush is due now; if not, the timer will make one.
+        Called with the lock held."""
+        if time.monotonic() - self._last_flush >= FLUSH_SECONDS:
+            return True
+        self._arm_timer()
+        return False
+
+    def _arm_timer(self):
+        if self._timer is None:
+            self._timer = threading.Timer(FLUSH_SECONDS, self._timed_flush)
+            self._timer.name = 'heat-state-flush'
+            self._timer.daemon = True
+            self._timer.start()
+
+    def clear_signals_now(self, resource_name):
+        """Return once the signals a queued key clears for resource_name
+        are gone from the database, so that a read of them sees it."""
+        with self._write_lock:
+            with self._lock:
+                pending = any(row['resource_name'] == resource_name
+                              for row in self._new_keys)
+            if pending:
+                self._write()
 
     def _timed_flush(self):
         try:
@@ -57,18 +97,28 @@ class StateRecorder:
 
     def flush(self):
         with self._write_lock:
-            with self._lock:
-                events, self._events = self._events, []
-                changed, self._changed = self._changed, {}
-                self._last_flush = time.monotonic()
-                self._timer = None
-            if not events and not changed:
-                return
+            self._write()
+
+    def _write(self):
+        """Write what is queued; called with the write lock held."""
+        with self._lock:
+            events, self._events = self._events, []
+            changed, self._changed = self._changed, {}
+            new_keys, self._new_keys = self._new_keys, []
+            revoked, self._revoked_keys = self._revoked_keys, []
+            self._last_flush = time.monotonic()
+            self._timer = None
             # The resources' values as they are now, not as they were when
-            # they changed: a physical id may have arrived since.
+            # they changed: a physical id may have arrived since.  Taken
+            # under the lock: a handle's URL is its id only after its key
+            # was queued, so the key is in this batch or an earlier one.
             updates = [(row_id, resource_values(resource))
                        for row_id, resource in changed.items()]
-            db_api.write_batch(updates, events)
+        if not (events or updates or new_keys or revoked):
+            return
+        db_api.write_batch(
+            updates, events, new_keys=new_keys,
+            revoked_keys=[(self._stack_id, access) for access in revoked])
 
 
 def resource_values(resource):

@@ -254,8 +254,7 @@ class Stack:
     def mark_deleted(self):
         """Hide the deleted stack from name lookups; keep its history."""
         db_api.stack_soft_delete(self.row.id)
-        for keypair in db_api.ec2_credential_list(stack_id=self.row.id):
-            db_api.ec2_credential_delete(keypair.access)
+        db_api.ec2_credential_delete_stack(self.row.id)
 
     # -- what resources see (resource.StackView) --------------------------
 
@@ -302,6 +301,9 @@ class Stack:
     # -- signals and wait condition handle URLs (resource.StackView) -------
 
     def signals(self, resource_name):
+        # A handle made anew clears its name's signals in its state's batch:
+        # one not written yet must not leave its predecessor's to be read.
+        self.recorder.clear_signals_now(resource_name)
         return [{'unique_id': row.unique_id, 'status': row.status,
                  'reason': row.reason, 'data': row.data}
                 for row in db_api.resource_signal_list(self.row.id,
@@ -311,24 +313,28 @@ class Stack:
         db_api.resource_signal_delete(self.row.id, resource_name)
 
     def handle_url(self, resource_name):
-        access, secret = db_api.resource_key_create(
+        # The key is stored with the batch of the state that shows the URL
+        # (see recorder): one transaction for many handles.
+        access, secret, key_row = db_api.resource_key_new(
             self.row.tenant, self.row.user, self.row.id, resource_name)
         url = handle_url.presign(self.public_endpoint, self.identifier.arn(),
                                  resource_name, access, secret)
         if len(url) > models.PHYSICAL_ID_LENGTH:
-            db_api.ec2_credential_delete(access)
             raise exception.ValidationError(
                 'The URL of %s in stack %s would be %d characters, more '
                 'than the %d a physical id may have: shorten the names or '
                 '[heat_api] public_endpoint.' % (
                     resource_name, self.row.name, len(url),
                     models.PHYSICAL_ID_LENGTH))
+        self.recorder.key_made(key_row)
         return url
 
     def revoke_handle_url(self, url):
+        # Deleted with the batch of the state that follows the handle's
+        # delete.
         access = handle_url.access_key(url)
         if access is not None:
-            db_api.ec2_credential_delete_resource_key(access, self.row.id)
+            self.recorder.key_revoked(access)
 
     # -- what template functions see (functions.ResourceResolver) ---------
 

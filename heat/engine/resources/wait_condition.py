@@ -32,10 +32,8 @@ class WaitConditionHandle(resource.Resource):
     cloud_calls = False
 
     def handle_create(self):
-        # As in CloudFormation, the URL is the physical id.  It is persisted
-        # with the state change that follows, in its batch: should the
-        # engine stop before, the key is still the stack's, and goes with
-        # it.
+        # As in CloudFormation, the URL is the physical id.  It and its key
+        # are written with the state change that follows, in one batch.
         self.resource_id = self.stack.handle_url(self.name)
 
     def handle_delete(self):

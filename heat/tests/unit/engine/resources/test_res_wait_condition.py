@@ -22,6 +22,7 @@ from heat.engine import signals
 from heat.engine import stack as stack_mod
 from heat.engine import template as template_mod
 from heat.tests.dbfixtures import heat_db  # noqa: F401 (fixture)
+from heat.tests.unit.db.test_signals_api import statements_run
 from heat.tests.unit.engine.test_worker import CTXT
 from heat.tests.unit.engine.test_worker import create
 from heat.tests.unit.engine.test_worker import describe
@@ -194,6 +195,21 @@ def test_a_handle_made_anew_starts_without_signals(heat_db):
     create_inline(stack, replacement)
     assert stack.signals('Handle') == []
     assert replacement.resource_id != old_url
+
+
+def test_a_deleted_stack_drops_all_its_keys_at_once(heat_db):
+    stack = stack_mod.Stack.new(CTXT, 'dropped', template_mod.Template(
+        {'Resources': {'A': HANDLE, 'B': HANDLE}}), {}, {})
+    stack.store()
+    for rsrc in stack.resources.values():
+        create_inline(stack, rsrc)
+    db_api.ec2_credential_create(CTXT.tenant, stack_id=stack.row.id)
+    other = stored_handle_stack('kept')
+    create_inline(other, other.resources['Handle'])
+    run = statements_run(stack.mark_deleted)
+    assert run.count('DELETE FROM ec2_credential') == 1
+    assert db_api.ec2_credential_list(stack_id=stack.row.id) == []
+    assert len(db_api.ec2_credential_list(stack_id=other.row.id)) == 1
 
 
 def test_handle_url_longer_than_a_physical_id_is_refused(heat_db):
