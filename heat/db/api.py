@@ -489,9 +489,24 @@ _IN_CHUNK = 500
 
 
 def _new_keypair():
-    access = ''.join(secrets.choice(_ACCESS_CHARS) for _ in range(20))
-    secret = ''.join(secrets.choice(_SECRET_CHARS) for _ in range(40))
-    return access, secret
+    return _random_text(_ACCESS_CHARS, 20), _random_text(_SECRET_CHARS, 40)
+
+
+def _random_text(alphabet, length):
+    """length characters of alphabet, each uniformly and secretly chosen.
+
+    From one read of random bytes, not a read a character: a stack makes
+    hundreds of keys.  Bytes past the last whole multiple of the
+    alphabet's size are skipped, so every character is equally likely.
+    """
+    size = len(alphabet)
+    limit = 256 - 256 % size
+    chosen = []
+    while len(chosen) < length:
+        chosen.extend(alphabet[byte % size]
+                      for byte in secrets.token_bytes(length + 8)
+                      if byte < limit)
+    return ''.join(chosen[:length])
 
 
 def _insert_keypair(session, access, secret, **values):

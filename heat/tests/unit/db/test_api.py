@@ -1,6 +1,7 @@
 """The data API on a real SQLite file."""
 
 import datetime
+import string
 import threading
 
 import pytest
@@ -391,6 +392,17 @@ def test_ec2_credential_create_get_list_delete():
 def test_ec2_credentials_are_random():
     pairs = {api.ec2_credential_create('t') for _ in range(5)}
     assert len({a for a, _ in pairs}) == 5 and len({s for _, s in pairs}) == 5
+
+
+def test_keys_are_shaped_like_aws_and_use_their_whole_alphabet():
+    pairs = [api.resource_key_new('t', None, 's', 'H')[:2]
+             for _ in range(300)]
+    assert all(len(a) == 20 and len(s) == 40 for a, s in pairs)
+    access_chars = ''.join(a for a, _ in pairs)
+    secret_chars = ''.join(s for _, s in pairs)
+    assert set(access_chars) == set(string.ascii_uppercase + string.digits)
+    assert set(secret_chars) == set(string.ascii_letters + string.digits
+                                    + '+/')
 
 
 # -- purge -------------------------------------------------------------------
