@@ -6,7 +6,9 @@ and the resources that changed, and writes them together at most every
 FLUSH_SECONDS, and always before the stack's own state changes, so what
 DescribeStackEvents shows is never more than that far behind.  A change
 that no later one follows soon (a resource then waits long, for a server
-or for signals) is written by a timer.
+or for signals) is written by a timer, and so is one that comes while a
+batch is being written: the stack's thread does not wait for the
+database.
 
 The keys of wait condition handles ride in the same batches: a new key is
 written with, or before, the state that shows its URL, so the URL never
@@ -32,7 +34,7 @@ class StateRecorder:
         self._events = []
         self._changed = {}   # resource row id -> resource
         self._new_keys = []  # rows of db_api.resource_key_new
-        self._revoked_keys = []  # their access ids
+        self._revoked_keys = []  # access ids of keys to delete
         self._last_flush = time.monotonic()
         self._lock = threading.Lock()
         # Held while a batch is written, so batches land in order and a
@@ -45,8 +47,18 @@ class StateRecorder:
             self._changed[row_id] = resource
             self._events.append(event)
             due = self._due()
-        if due:
-            self.flush()
+        if not due:
+            return
+        # A batch being written already: the stack's thread goes on, and
+        # the timer writes what it queued.
+        if not self._write_lock.acquire(blocking=False):
+            with self._lock:
+                self._arm_timer()
+            return
+        try:
+            self._write()
+        finally:
+            self._write_lock.release()
 
     def key_made(self, row):
         """Queue a resource key (and the clearing of its resource's

@@ -49,6 +49,34 @@ def test_a_change_nothing_follows_is_written_soon(heat_db):
 
 
 
+
+def test_a_change_does_not_wait_for_a_batch_being_written(heat_db):
+    stack = stored_stack()
+    handle = stack.resources['Handle']
+    handle.action = resource.Action.CREATE
+    handle.status = resource.Status.IN_PROGRESS
+    writing, release = threading.Event(), threading.Event()
+
+    def write_slowly():
+        # Stands for a flush in another thread, holding its write lock.
+        with stack.recorder._write_lock:
+            writing.set()
+            release.wait(5)
+
+    writer = threading.Thread(target=write_slowly)
+    writer.start()
+    writing.wait(5)
+    time.sleep(recorder.FLUSH_SECONDS)  # a flush is due
+    started = time.monotonic()
+    stack.state_changed(handle)
+    waited = time.monotonic() - started
+    release.set()
+    writer.join()
+    assert waited < recorder.FLUSH_SECONDS
+    time.sleep(recorder.FLUSH_SECONDS * 4)
+    assert stored_events(stack) == [('CREATE', 'IN_PROGRESS')]
+
+
 # -- the keys of wait condition handles ---------------------------------------
 
 def handles_stack(count):
