@@ -1,4 +1,4 @@
-"""The shared session: token scoping, the catalog, and error translation."""
+"""The shared session: the caller's token, the catalog, errors."""
 
 from novaclient import exceptions as nova_exceptions
 import pytest
@@ -9,6 +9,7 @@ from heat.common import context
 from heat.common import exception
 from heat.engine.clients import openstack
 from heat.engine.clients.openstack import errors
+from heat.engine.clients.openstack import session
 
 PROJECT = 'b0c3b4f1c5d84b3fa9a3c4b9b9b0e1d2'
 KEYSTONE = 'http://keystone.test/v3'
@@ -40,21 +41,50 @@ def no_retry_pauses(monkeypatch):
     monkeypatch.setattr(errors, 'RETRY_DELAYS', (0.0, 0.0, 0.0))
 
 
+def caller_token(**changes):
+    """keystone's description of the caller's token, catalog included."""
+    token = {
+        'methods': ['ec2credential'],
+        'expires_at': '2099-01-01T00:00:00.000000Z',
+        'issued_at': '2026-11-22T10:00:00.000000Z',
+        'user': {'id': 'u1', 'name': 'demo', 'domain': {
+            'id': 'default', 'name': 'Default'}},
+        'project': {'id': PROJECT, 'name': 'demo', 'domain': {
+            'id': 'default', 'name': 'Default'}},
+        'roles': [{'id': 'r1', 'name': 'member'}],
+        'catalog': CATALOG}
+    token.update(changes)
+    return {'token': token}
+
+
+@pytest.fixture(autouse=True)
+def service_user():
+    """[auth] options of Heat's service user; no session left over."""
+    config.CONF.set_override('service_password', 'heat-password',
+                             group='auth')
+    session._service_login.cache_clear()
+    yield
+    config.CONF.clear_override('service_password', group='auth')
+    session._service_login.cache_clear()
+
+
 @pytest.fixture
-def keystone(requests_mock):
-    """keystone's answer to re-scoping the caller's token, with a catalog."""
+def service_login(requests_mock):
+    """keystone's answer to the service user's password."""
     return requests_mock.post(
         KEYSTONE + '/auth/tokens', status_code=201,
-        headers={'X-Subject-Token': 'scoped-token'},
-        json={'token': {
-            'methods': ['token'], 'expires_at': '2099-01-01T00:00:00.000000Z',
-            'issued_at': '2026-11-22T10:00:00.000000Z',
-            'user': {'id': 'u1', 'name': 'demo', 'domain': {
-                'id': 'default', 'name': 'Default'}},
-            'project': {'id': PROJECT, 'name': 'demo', 'domain': {
-                'id': 'default', 'name': 'Default'}},
-            'roles': [{'id': 'r1', 'name': 'member'}],
-            'catalog': CATALOG}})
+        headers={'X-Subject-Token': 'service-token'},
+        json=caller_token(methods=['password'], catalog=[], user={
+            'id': 'heat', 'name': 'heat', 'domain': {
+                'id': 'default', 'name': 'Default'}}))
+
+
+@pytest.fixture
+def keystone(service_login, requests_mock):
+    """keystone's answer to reading the caller's token."""
+    return requests_mock.get(KEYSTONE + '/auth/tokens',
+                             request_headers={'X-Subject-Token': 'user-token'},
+                             json=caller_token())
 
 
 @pytest.fixture
@@ -79,15 +109,18 @@ def nova_server():
                        'metadata': {}, 'key_name': None}}
 
 
-def test_token_is_scoped_to_the_callers_project(keystone, clients,
-                                                requests_mock):
+def test_callers_token_is_sent_as_it_is(keystone, service_login, clients,
+                                        requests_mock):
     get = requests_mock.get('http://nova-one.test/v2.1/servers/' + SERVER_ID,
                             json=nova_server())
     assert clients.compute.get_server(SERVER_ID).name == 'web'
-    assert keystone.last_request.json() == {'auth': {
-        'identity': {'methods': ['token'], 'token': {'id': 'user-token'}},
-        'scope': {'project': {'id': PROJECT}}}}
-    assert get.last_request.headers['X-Auth-Token'] == 'scoped-token'
+    # Keystone makes no token from one that ec2tokens gave: the service
+    # user reads it, and only the service user logs in.
+    assert keystone.last_request.headers['X-Auth-Token'] == 'service-token'
+    assert service_login.call_count == 1
+    assert service_login.last_request.json()['auth']['identity'][
+        'methods'] == ['password']
+    assert get.last_request.headers['X-Auth-Token'] == 'user-token'
 
 
 def test_interface_picks_the_endpoint(keystone, clients_option,
@@ -125,7 +158,7 @@ def test_services_share_one_token(keystone, clients, requests_mock):
     clients.volume.get_volume('v1')
     clients.compute.find_image('cirros')
     assert keystone.call_count == 1
-    assert volume.last_request.headers['X-Auth-Token'] == 'scoped-token'
+    assert volume.last_request.headers['X-Auth-Token'] == 'user-token'
 
 
 def test_service_missing_from_the_catalog(keystone, clients):
@@ -133,7 +166,24 @@ def test_service_missing_from_the_catalog(keystone, clients):
         clients.network.get_floating_ip('f1')
 
 
-def test_rejected_token_is_a_cloud_error(requests_mock, clients):
+def test_rejected_token_is_a_cloud_error(service_login, requests_mock,
+                                         clients):
+    # Keystone's answer for a token expired or revoked.
+    requests_mock.get(KEYSTONE + '/auth/tokens', status_code=404,
+                      headers={'Content-Type': 'application/json'},
+                      json={'error': {'code': 404, 'title': 'Not Found',
+                                      'message': 'Could not find token: '
+                                      'user-token.'}})
+    with pytest.raises(exception.CloudError) as raised:
+        clients.compute.get_server(SERVER_ID)
+    # Not CloudNotFound: a delete would take it for a server already gone.
+    assert type(raised.value) is exception.CloudError
+    assert str(raised.value) == (
+        "Keystone at %s did not confirm the request's token to service "
+        "user heat: Could not find token: user-token." % KEYSTONE)
+
+
+def test_rejected_service_password_is_a_cloud_error(requests_mock, clients):
     requests_mock.post(KEYSTONE + '/auth/tokens', status_code=401,
                        headers={'Content-Type': 'application/json'},
                        json={'error': {'code': 401,
@@ -141,8 +191,39 @@ def test_rejected_token_is_a_cloud_error(requests_mock, clients):
                                        'message': 'The request you have '
                                        'made requires authentication.'}})
     with pytest.raises(exception.CloudError,
-                       match='requires authentication'):
+                       match='service user heat: The request you have made '
+                             'requires authentication'):
         clients.compute.get_server(SERVER_ID)
+
+
+def test_no_service_password_is_a_cloud_error(clients):
+    config.CONF.clear_override('service_password', group='auth')
+    with pytest.raises(exception.CloudError, match='service_password'):
+        clients.compute.get_server(SERVER_ID)
+
+
+def test_contexts_share_the_service_users_login(keystone, service_login,
+                                                requests_mock):
+    requests_mock.get('http://nova-one.test/v2.1/servers/' + SERVER_ID,
+                      json=nova_server())
+    for request_id in ('r1', 'r2'):
+        ctxt = context.RequestContext(tenant=PROJECT, auth_token='user-token',
+                                      auth_url=KEYSTONE,
+                                      request_id=request_id)
+        openstack.make_clients(ctxt).compute.get_server(SERVER_ID)
+    assert keystone.call_count == 2
+    assert service_login.call_count == 1
+
+
+def test_explicit_endpoint_replaces_the_catalog_entry(keystone,
+                                                      requests_mock):
+    ctxt = context.RequestContext(tenant=PROJECT, auth_token='user-token',
+                                  auth_url=KEYSTONE)
+    clients = openstack.make_clients(ctxt, {'compute': 'http://nova.test'})
+    get = requests_mock.get('http://nova.test/servers/' + SERVER_ID,
+                            json=nova_server())
+    clients.compute.get_server(SERVER_ID)
+    assert get.last_request.headers['X-Auth-Token'] == 'user-token'
 
 
 def test_unreachable_service_is_a_cloud_error(keystone, clients,
