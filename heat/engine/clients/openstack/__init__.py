@@ -2,7 +2,8 @@
 
 ``make_clients(ctxt)`` gives the four services of the client contract (see
 heat.engine.clients.model), each built on first use over one keystoneauth1
-session that acts as the context's caller.
+session that acts as the context's caller; in keystone, ``identity`` acts
+as Heat's service user instead.
 """
 
 import functools
@@ -42,7 +43,15 @@ class OpenStackClients:
 
     @functools.cached_property
     def identity(self):
-        return identity.Identity(self.cloud, self._ctxt.tenant)
+        return identity.Identity(self._identity_cloud(), self._ctxt.tenant)
+
+    def _identity_cloud(self):
+        # Keystone lets only admins make users: for a caller keystone
+        # vouched for, stack users are made by Heat's service user in that
+        # keystone; without keystone the caller's own token is used.
+        if self._ctxt.auth_url:
+            return session.make_service_session(self._ctxt.auth_url)
+        return self.cloud
 
 
 def make_clients(ctxt, endpoints=None):

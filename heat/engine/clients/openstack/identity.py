@@ -1,8 +1,11 @@
 """Stack users and their EC2 keys: keystone's v3 API, via keystoneclient.
 
-A stack user is a keystone user in the caller's project with only the stack
-user role: cfn-tools and wait condition handles sign requests with its EC2
-keys, and Heat limits what those may do to the user's own stack.
+A stack user is a keystone user in the domain of the caller's project,
+with only the stack user role on that project: cfn-tools and wait
+condition handles sign requests with its EC2 keys, and Heat limits what
+those may do to the user's own stack.  Keystone lets only admins make
+users and grant roles, so with keystone these calls are made by Heat's
+service user (see session.make_service_session), not by the caller.
 """
 
 from keystoneclient.v3 import client as keystone_client
@@ -26,8 +29,12 @@ class Identity:
 
     def create_stack_user(self, stack_id, name):
         role = self._stack_user_role()
+        # Named explicitly: keystone would put the user in its default
+        # domain, whatever the project's.
+        domain = errors.call(self._keystone.projects.get,
+                             self._project_id).domain_id
         user = errors.call(self._keystone.users.create, name=name,
-                           default_project=self._project_id,
+                           domain=domain, default_project=self._project_id,
                            description='User of stack %s' % stack_id)
         try:
             errors.call(self._keystone.roles.grant, role, user=user.id,
