@@ -104,8 +104,8 @@ class StateRecorder:
             self.flush()
         except Exception:
             # Nobody waits on the timer's thread: say what was lost.
-            LOG.exception('Stack %s: resource states and events could not '
-                          'be written', self._stack_id)
+            LOG.exception('Stack %s: resource states, events and handle '
+                          'keys could not be written', self._stack_id)
 
     def flush(self):
         with self._write_lock:
