@@ -114,6 +114,15 @@ def wait_for_status(rpc, name, status):
     pytest.fail('stack %s never reached %s' % (name, status))
 
 
+def wait_for_resource_event(rpc, name, logical_id, event):
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        if event in resource_events(rpc, name, logical_id):
+            return
+        time.sleep(0.02)
+    pytest.fail('%s of stack %s never made %s' % (logical_id, name, event))
+
+
 def create(rpc, name, template, **args):
     rpc.create_stack(CTXT, args={'StackName': name, 'TemplateBody': template,
                                  **args})
@@ -355,7 +364,8 @@ def test_cancel_rolls_the_update_back_and_updates_meanwhile_refused(rpc):
     before = rows(rpc, 's')
     rpc.update_stack(CTXT, args={'StackName': 's', 'TemplateBody': body({
         'A': simple(Value='b'), 'S': controlled(Stall=True)})})
-    wait_for_status(rpc, 's', 'UPDATE_IN_PROGRESS')
+    # Cancel only once A is updated, so that the rollback has it to undo.
+    wait_for_resource_event(rpc, 's', 'A', 'UPDATE_COMPLETE')
     with pytest.raises(exception.ValidationError) as caught:
         rpc.update_stack(CTXT, args={'StackName': 's', 'TemplateBody': body(
             {'A': simple(Value='c')})})
