@@ -69,13 +69,16 @@ def test_delete_of_an_in_use_volume_is_refused(cloud):
 
 
 def test_snapshot_is_creating_then_available(cloud):
-    CONF.set_override('build_seconds', 0.2, group='sandbox')
     volume = cloud.volume.create_volume(3)
-    time.sleep(0.25)
+    # Long enough that a loaded machine still sees it creating.
+    CONF.set_override('build_seconds', 1.0, group='sandbox')
     snapshot = cloud.volume.create_snapshot(volume.id, name='backup')
     assert (snapshot.volume_id, snapshot.status) == (volume.id, 'creating')
     assert cloud.volume.get_snapshot(snapshot.id).status == 'creating'
-    time.sleep(0.25)
+    deadline = time.monotonic() + 10
+    while cloud.volume.get_snapshot(snapshot.id).status == 'creating':
+        assert time.monotonic() < deadline, 'snapshot never became ready'
+        time.sleep(0.05)
     assert cloud.volume.get_snapshot(snapshot.id).status == 'available'
 
 
