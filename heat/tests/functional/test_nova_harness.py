@@ -2,9 +2,8 @@
 
 The nova (fake virt driver, one process, see heat.tests.nova_fixture) has
 no keystone and no glance: the plugins get explicit endpoints, and the
-server boots from one of the images nova's fixtures hold, by id.  A stack
-with an AWS::EC2::Instance on this nova belongs here once the Instance
-resource exists.
+server boots from one of the images nova's fixtures hold, by id.  Stacks
+with an AWS::EC2::Instance on this nova are in test_nova_instance.py.
 """
 
 import time
