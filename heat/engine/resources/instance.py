@@ -236,11 +236,13 @@ class Instance(resource.Resource):
             # CloudNotFound here tells the caller the server is gone.
             self._nova.delete_server(self.resource_id)
             teardown.delete_requested = True
+        # Only a 404 says the server is gone: nova shows a server DELETED
+        # for a moment while it still lists it.
         try:
-            server = self._nova.get_server(self.resource_id)
+            self._nova.get_server(self.resource_id)
         except exception.CloudNotFound:
             return True
-        return server.status == 'DELETED'
+        return False
 
     def _still_attached(self, volume_id):
         try:
