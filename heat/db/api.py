@@ -94,6 +94,24 @@ def stack_get_by_name(tenant, name) -> Stack | None:
                                {'tenant': tenant, 'name': name}).first()
 
 
+def stack_view(stack_id, tenant=None, show_deleted=False) -> sa.Row | None:
+    """stack_get as a read-only row of the stack's columns, for describes:
+    a third of the cost of the model object."""
+    params = {'stack_id': stack_id}
+    if tenant is not None:
+        params['tenant'] = tenant
+    with connection.reading_rows() as conn:
+        return conn.execute(_stack_by_id(tenant is not None,
+                                         bool(show_deleted)), params).first()
+
+
+def stack_view_by_name(tenant, name) -> sa.Row | None:
+    """stack_get_by_name as a read-only row, like stack_view."""
+    with connection.reading_rows() as conn:
+        return conn.execute(_STACK_BY_NAME,
+                            {'tenant': tenant, 'name': name}).first()
+
+
 def stack_list(tenant, statuses=None, show_deleted=False, limit=None,
                marker=None) -> list[Stack]:
     """The tenant's stacks, newest first.
@@ -195,9 +213,8 @@ def resource_states(stack_id) -> list[sa.Row]:
     status_reason, created_at and updated_at, in the order stored: without
     the data, metadata and properties that whole rows decode.
     """
-    with connection.reading() as session:
-        return list(session.execute(_RESOURCE_STATES,
-                                    {'stack_id': stack_id}))
+    with connection.reading_rows() as conn:
+        return list(conn.execute(_RESOURCE_STATES, {'stack_id': stack_id}))
 
 
 def resource_get_by_physical_id(tenant, physical_id) -> Resource | None:

@@ -96,6 +96,17 @@ def reading():
 
 
 @contextlib.contextmanager
+def reading_rows():
+    """A connection for reads of plain rows, in one read transaction.
+
+    For the reads every request makes: it costs half what a session does,
+    and rows cost far less to build than model objects.
+    """
+    with get_engine().connect() as conn, conn.begin():
+        yield conn
+
+
+@contextlib.contextmanager
 def writing():
     """A session in one transaction, committed when the block ends."""
     get_engine()

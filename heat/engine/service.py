@@ -190,7 +190,7 @@ class EngineService:
         _only_unscoped(ctxt)
         name = args.get('StackName')
         if name:
-            rows = [self._find(ctxt, name, show_deleted=True)]
+            rows = [self._find(ctxt, name, show_deleted=True, view=True)]
         else:
             rows = db_api.stack_list(ctxt.tenant)
         return {'Stacks': [stack_mod.describe_stored(ctxt, row)
@@ -269,9 +269,9 @@ class EngineService:
                 raise exception.ValidationError(
                     'Stack for PhysicalResourceId %s does not exist'
                     % physical_id)
-            row = db_api.stack_get(found.stack_id, tenant=ctxt.tenant)
+            row = db_api.stack_view(found.stack_id, tenant=ctxt.tenant)
         else:
-            row = self._find(ctxt, name, show_deleted=True)
+            row = self._find(ctxt, name, show_deleted=True, view=True)
         _check_scope(ctxt, row)
         logical_id = args.get('LogicalResourceId')
         return {'StackResources': [
@@ -319,22 +319,26 @@ class EngineService:
     # -- lookups -----------------------------------------------------------
 
     @staticmethod
-    def _find(ctxt, name_or_arn, show_deleted=False):
+    def _find(ctxt, name_or_arn, show_deleted=False, view=False):
         """The tenant's stack by name (live ones) or ARN (any).
 
         Another tenant's stack is not found, exactly like a missing one.
+        view=True returns a read-only row (db_api.stack_view), which is
+        all a describe needs and cheaper to read.
         """
+        get, get_by_name = ((db_api.stack_view, db_api.stack_view_by_name)
+                            if view else
+                            (db_api.stack_get, db_api.stack_get_by_name))
         if identifier.StackIdentifier.is_arn(name_or_arn):
             try:
                 ident = identifier.StackIdentifier.from_arn(name_or_arn)
             except ValueError:
                 raise exception.StackNotFound(stack=name_or_arn)
-            row = db_api.stack_get(ident.stack_id, tenant=ctxt.tenant,
-                                   show_deleted=True)
+            row = get(ident.stack_id, tenant=ctxt.tenant, show_deleted=True)
             if row is not None and row.name != ident.stack_name:
                 row = None
         else:
-            row = db_api.stack_get_by_name(ctxt.tenant, name_or_arn)
+            row = get_by_name(ctxt.tenant, name_or_arn)
         if row is None or (row.deleted_at is not None and not show_deleted):
             raise exception.StackNotFound(stack=name_or_arn)
         return row

@@ -97,6 +97,21 @@ def test_stacks_are_scoped_by_tenant(heat_db_any):
     assert api.stack_list('tenant-a') == []
 
 
+def test_describe_reads_agree_with_the_models(heat_db_any):
+    stack = make_stack()
+    model = api.stack_get(stack.id)
+    columns = [c.key for c in models.Stack.__table__.columns]
+    for view in (api.stack_view(stack.id, tenant='tenant-a'),
+                 api.stack_view_by_name('tenant-a', 'web')):
+        assert {c: getattr(view, c) for c in columns} == {
+            c: getattr(model, c) for c in columns}
+    api.resources_create([
+        {'stack_id': stack.id, 'name': name, 'type': 'T', 'action': action}
+        for name, action in (('b', 'CREATE'), ('a', 'INIT'), ('c', 'DELETE'))])
+    assert [(r.name, r.action) for r in api.resource_states(stack.id)] == [
+        ('b', 'CREATE'), ('c', 'DELETE')]
+
+
 def test_bulk_resources_and_events(heat_db_any):
     stack = make_stack()
     rows = api.resources_create([

@@ -64,6 +64,24 @@ def test_stack_get_is_scoped_by_tenant():
     assert api.stack_get_by_name('tenant-a', 'web').id == stack.id
 
 
+def test_stack_views_read_what_stack_get_reads():
+    stack = make_stack(tenant='tenant-a', parameters={'Size': 'small'},
+                       tags=[{'Key': 'k', 'Value': 'v'}])
+    model = api.stack_get(stack.id)
+    columns = [c.key for c in sa.inspect(type(model)).columns]
+    for view in (api.stack_view(stack.id),
+                 api.stack_view(stack.id, tenant='tenant-a'),
+                 api.stack_view_by_name('tenant-a', 'web')):
+        assert {c: getattr(view, c) for c in columns} == {
+            c: getattr(model, c) for c in columns}
+    assert api.stack_view(stack.id, tenant='tenant-b') is None
+    assert api.stack_view_by_name('tenant-b', 'web') is None
+    api.stack_soft_delete(stack.id)
+    assert api.stack_view(stack.id) is None
+    assert api.stack_view_by_name('tenant-a', 'web') is None
+    assert api.stack_view(stack.id, show_deleted=True).deleted_at is not None
+
+
 def test_soft_deleted_stack_is_hidden_unless_asked():
     stack = make_stack()
     api.stack_soft_delete(stack.id)
