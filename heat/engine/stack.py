@@ -71,10 +71,25 @@ def describe_stored(ctxt, row):
     """
     template = template_cache.stored(row)
     if has_outputs(row) and template.outputs:
-        return Stack(ctxt, row, template,
-                     db_api.resource_get_all(row.id)).describe()
+        return Stack(ctxt, row, template, db_api.resource_get_all(row.id),
+                     building=_needed_by_outputs).describe()
     parameters = template.parameters(row.parameters, stack_info(row))
     return describe.stack(row, parameters.display_values(), [])
+
+
+def _needed_by_outputs(stack):
+    """The resources the stack's outputs refer to, and what those refer to
+    in turn: all that resolving the outputs asks about."""
+    outputs = stack.template.output_definitions(stack._functions)
+    wanted = list(functions.dependencies(
+        [output.value for output in outputs.values()]))
+    needed = set()
+    while wanted:
+        name = wanted.pop()
+        if name in stack.definitions and name not in needed:
+            needed.add(name)
+            wanted.extend(stack.definitions[name].dependencies())
+    return [name for name in stack.definitions if name in needed]
 
 
 def _resource_definition(definition):
@@ -93,7 +108,10 @@ def _resource_definition(definition):
 
 class Stack:
 
-    def __init__(self, ctxt, row, template, resource_rows=()):
+    def __init__(self, ctxt, row, template, resource_rows=(), building=None):
+        """building, if given, picks the resources to build from the
+        stack (a describe needs only those its outputs refer to); every
+        resource is built by default."""
         self.context = ctxt
         self.row = row
         self.identifier = describe.stack_identifier(row)
@@ -104,9 +122,10 @@ class Stack:
         self._functions = template.context(self.parameters, resolver=self)
         self.definitions = template.resource_definitions(self._functions)
         self.resources = {
-            name: resources.get_class(definition.type)(
-                name, _resource_definition(definition), self)
-            for name, definition in self.definitions.items()}
+            name: resources.get_class(self.definitions[name].type)(
+                name, _resource_definition(self.definitions[name]), self)
+            for name in (self.definitions if building is None
+                         else building(self))}
         self._row_ids = {}
         for resource_row in resource_rows:
             self._restore(resource_row)

@@ -167,6 +167,25 @@ def test_a_stack_in_progress_is_described_without_its_resources():
     assert 'Outputs' not in described or described['Outputs'] == []
 
 
+def test_outputs_are_resolved_with_only_the_resources_they_need():
+    template = dict(TEMPLATE, Resources=dict(
+        TEMPLATE['Resources'],
+        Spare={'Type': 'Test::Resource::Simple',
+               'Properties': {'Value': {'Ref': 'Db'}}}),
+        Outputs={'AppValue': TEMPLATE['Outputs']['AppValue']})
+    stack = new_stack(template=template)
+    create(stack)
+    row = db_api.stack_get(stack.row.id)
+    partial = stack_mod.Stack(CTXT, row, stack.template,
+                              db_api.resource_get_all(row.id),
+                              building=stack_mod._needed_by_outputs)
+    # App's value comes from Db's attribute; Web and Spare play no part.
+    assert sorted(partial.resources) == ['App', 'Db']
+    described = stack_mod.describe_stored(CTXT, row)
+    assert described == reload(stack).describe()
+    assert outputs(reload(stack))['AppValue'] is not None
+
+
 def test_a_complete_stack_is_described_with_its_outputs():
     stack = new_stack()
     create(stack)
