@@ -1,7 +1,6 @@
 """A server with a security group, a data volume and an elastic IP, as the
 heat-2012 WordPress templates build it, on the sandbox cloud."""
 
-import threading
 
 import pytest
 
@@ -9,12 +8,12 @@ from heat.common import config
 from heat.common import context
 from heat.db import api as db_api
 from heat.engine import operations
-from heat.engine import scheduler
 from heat.engine import stack as stack_mod
 from heat.engine import template as template_mod
 from heat.engine.clients import sandbox
 from heat.engine.clients.sandbox import inventory
 from heat.tests.dbfixtures import heat_db  # noqa: F401 (fixture)
+from heat.tests.unit.engine.resources.resource_stacks import run, status
 
 CONF = config.CONF
 TENANT = 't1'
@@ -65,16 +64,6 @@ def cloud(heat_db):
     CONF.set_override('build_seconds', 0.05, group='sandbox')
     yield sandbox.make_clients(CTXT)
     CONF.clear_override('build_seconds', group='sandbox')
-
-
-def run(operation, stack):
-    with scheduler.CallPool(8) as pool:
-        operation(stack, operations.Operation(pool, threading.Event()))
-
-
-def status(stack):
-    row = db_api.stack_get(stack.row.id, show_deleted=True)
-    return '%s_%s' % (row.action, row.status)
 
 
 def test_server_with_group_volume_and_address(cloud):

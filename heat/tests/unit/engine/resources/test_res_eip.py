@@ -2,7 +2,6 @@
 real stacks on a SQLite file."""
 
 import json
-import threading
 
 import pytest
 
@@ -11,13 +10,14 @@ from heat.common import context
 from heat.common import exception
 from heat.db import api as db_api
 from heat.engine import operations
-from heat.engine import scheduler
 from heat.engine import stack as stack_mod
 from heat.engine import template as template_mod
 from heat.engine import update
 from heat.engine.clients import sandbox
 from heat.engine.clients.sandbox import inventory
 from heat.tests.dbfixtures import heat_db  # noqa: F401 (fixture)
+from heat.tests.unit.engine.resources.resource_stacks import (
+    event_reasons, run, status)
 
 CONF = config.CONF
 TENANT = 't1'
@@ -62,24 +62,8 @@ def new_stack(resources, params=None, name='ips'):
     return stack
 
 
-def run(operation, stack):
-    with scheduler.CallPool(8) as pool:
-        operation(stack, operations.Operation(pool, threading.Event()))
-
-
-def status(stack):
-    row = db_api.stack_get(stack.row.id, show_deleted=True)
-    return '%s_%s' % (row.action, row.status)
-
-
 def reload(stack):
     return stack_mod.Stack.load(CTXT, db_api.stack_get(stack.row.id))
-
-
-def event_reasons(stack, name, state):
-    return [e.resource_status_reason for e in db_api.event_list(stack.row.id)
-            if e.resource_name == name
-            and '%s_%s' % (e.resource_action, e.resource_status) == state]
 
 
 def floating_ips():

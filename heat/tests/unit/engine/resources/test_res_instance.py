@@ -30,6 +30,7 @@ from heat.engine.clients.sandbox import catalog
 from heat.engine.clients.sandbox import inventory
 from heat.engine.resources import instance
 from heat.tests.dbfixtures import heat_db  # noqa: F401 (fixture)
+from heat.tests.unit.engine import fakes
 
 CONF = config.CONF
 TENANT = 't1'
@@ -433,31 +434,6 @@ class TemplateView:
     resolve = staticmethod(functions.resolve)
 
 
-class CorpusResolver:
-    """Refs and GetAtts of other resources, for resolving a template."""
-
-    def __init__(self, tmpl):
-        self.tmpl = tmpl
-
-    def has_resource(self, name):
-        return name in self.tmpl.resources
-
-    def resource_type(self, name):
-        return self.tmpl.resources[name]['Type']
-
-    def reference(self, name):
-        return 'id-' + name
-
-    def attribute(self, name, attr):
-        return '%s.%s' % (name, attr)
-
-    def check_attribute(self, name, attr):
-        pass
-
-    def availability_zones(self):
-        return ['nova']
-
-
 @pytest.mark.parametrize('path', heat_2012_templates())
 def test_heat_2012_instances_fit_and_boot_in_the_sandbox(path):
     data = template_format.parse(path.read_bytes())
@@ -470,7 +446,8 @@ def test_heat_2012_instances_fit_and_boot_in_the_sandbox(path):
     values = {name: sample_value(schema)
               for name, schema in tmpl.parameter_schemas.items()
               if schema.default is None}
-    ctx = tmpl.context(tmpl.parameters(values, info), CorpusResolver(tmpl))
+    ctx = tmpl.context(tmpl.parameters(values, info),
+                       fakes.FakeResolver(tmpl))
     found = 0
     for name, definition in tmpl.resource_definitions(ctx).items():
         if definition.type != 'AWS::EC2::Instance':

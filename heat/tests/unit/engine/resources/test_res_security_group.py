@@ -1,17 +1,14 @@
 """AWS::EC2::SecurityGroup on the sandbox cloud, in real stacks on a
 SQLite file."""
 
-import threading
 
 import pytest
 
 from heat.common import context
 from heat.common import exception
 from heat.common import identifier
-from heat.db import api as db_api
 from heat.engine import operations
 from heat.engine import resource
-from heat.engine import scheduler
 from heat.engine import stack as stack_mod
 from heat.engine import template as template_mod
 from heat.engine.clients import model
@@ -19,6 +16,8 @@ from heat.engine.clients import sandbox
 from heat.engine.clients.sandbox import inventory
 from heat.engine.resources import security_group
 from heat.tests.dbfixtures import heat_db  # noqa: F401 (fixture)
+from heat.tests.unit.engine.resources.resource_stacks import (
+    event_reasons, run, status)
 
 TENANT = 't1'
 CTXT = context.RequestContext(tenant=TENANT, user='u1')
@@ -54,22 +53,6 @@ def new_stack(resources, name='fw'):
     stack.validate()
     stack.store()
     return stack
-
-
-def run(operation, stack):
-    with scheduler.CallPool(8) as pool:
-        operation(stack, operations.Operation(pool, threading.Event()))
-
-
-def status(stack):
-    row = db_api.stack_get(stack.row.id, show_deleted=True)
-    return '%s_%s' % (row.action, row.status)
-
-
-def event_reasons(stack, name, state):
-    return [e.resource_status_reason for e in db_api.event_list(stack.row.id)
-            if e.resource_name == name
-            and '%s_%s' % (e.resource_action, e.resource_status) == state]
 
 
 def groups():

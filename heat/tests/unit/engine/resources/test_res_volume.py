@@ -11,13 +11,14 @@ from heat.common import exception
 from heat.db import api as db_api
 from heat.db import sandbox_api
 from heat.engine import operations
-from heat.engine import scheduler
 from heat.engine import stack as stack_mod
 from heat.engine import template as template_mod
 from heat.engine.clients import sandbox
 from heat.engine.clients.sandbox import inventory
 from heat.engine.clients.sandbox import timing
 from heat.tests.dbfixtures import heat_db  # noqa: F401 (fixture)
+from heat.tests.unit.engine.resources.resource_stacks import (
+    event_reasons, run)
 
 CONF = config.CONF
 TENANT = 't1'
@@ -71,20 +72,9 @@ def new_stack(resources, params=None, name='vols'):
     return stack
 
 
-def run(operation, stack):
-    with scheduler.CallPool(8) as pool:
-        operation(stack, operations.Operation(pool, threading.Event()))
-
-
 def status(stack):
     row = db_api.stack_get(stack.row.id, show_deleted=True)
     return '%s_%s' % (row.action, row.status), row.status_reason
-
-
-def event_reasons(stack, name, state):
-    return [e.resource_status_reason for e in db_api.event_list(stack.row.id)
-            if e.resource_name == name
-            and '%s_%s' % (e.resource_action, e.resource_status) == state]
 
 
 def cloud_objects():
