@@ -47,8 +47,51 @@ def endpoint():
         return _endpoints[0] if _endpoints else None
 
 
+# The types JSON reads back as they were written...
+_SCALARS = frozenset((str, float, bool, type(None)))
+# ...and ints short enough to be written whatever
+# sys.set_int_max_str_digits allows (never fewer than 640 digits).
+_WRITABLE_INT = 10 ** 639
+
+
+class _NotPlain(Exception):
+    """The value holds something JSON would convert or refuse."""
+
+
+def _copy_plain(value):
+    """A copy of value as JSON reads it back, if it holds nothing but
+    dicts with str keys, lists, tuples, _SCALARS and writable ints; else
+    _NotPlain."""
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    if kind is dict:
+        copy = {}
+        for key, item in value.items():
+            if type(key) is not str:
+                raise _NotPlain()
+            copy[key] = _copy_plain(item)
+        return copy
+    if kind is list or kind is tuple:
+        return [_copy_plain(item) for item in value]
+    if kind is int and -_WRITABLE_INT < value < _WRITABLE_INT:
+        return value
+    raise _NotPlain()
+
+
 def _as_sent(value):
-    """value as the other side of the transport reads it."""
+    """value as the other side of the transport reads it.
+
+    Mostly it holds JSON's own types only, and copying it gives what the
+    round trip through JSON would, in a third of the time.  Anything else
+    (datetimes, objects, other keys, a cycle) takes the round trip, to be
+    converted or refused exactly as the transport does.
+    """
+    try:
+        return _copy_plain(value)
+    except (_NotPlain, RecursionError):
+        pass
+    # Out of the handler, so that a refusal's traceback is its own.
     return jsonutils.loads(jsonutils.dumps(value))
 
 

@@ -1,10 +1,13 @@
 """Topic calls answered in this process (heat.rpc.local): what the caller
 gets must be what the transport would have given it."""
 
+import collections
+import datetime
 import logging
 import threading
 
 import oslo_messaging
+from oslo_serialization import jsonutils
 import pytest
 
 from heat.common import config
@@ -27,13 +30,20 @@ class Broken(Exception):
 class Endpoint:
     """Records how it was called; answers or raises as asked."""
 
-    def __init__(self):
+    def __init__(self, reply=None):
         self.calls = []
+        self.reply = reply
 
     def echo(self, ctxt, value):
         self.calls.append((threading.current_thread(), ctxt, value))
         value['seen'] = True
         return {'value': value, 'pair': (1, 2)}
+
+    def receive(self, ctxt, value):
+        self.calls.append(value)
+
+    def answer(self, ctxt):
+        return self.reply
 
     @oslo_messaging.expected_exceptions(exception.HeatError)
     def refuse(self, ctxt):
@@ -62,6 +72,98 @@ def test_the_call_runs_on_the_callers_thread_with_copies():
     assert answer == {'value': {'names': ['a', 'b'], 'seen': True},
                       'pair': [1, 2]}
     assert answer['value'] is not received
+
+
+class Name(str):
+    pass
+
+
+def _cycle():
+    value = ['again']
+    value.append(value)
+    return value
+
+
+WHEN = datetime.datetime(2024, 1, 2, 3, 4, 5)
+# What JSON carries as it is, and what it converts.
+VALUES = [
+    {'a': ('x', 1, 2.5, True, None), 'b': [{'c': 'd'}, []], 'e': {}},
+    {3: 'int key', True: 'bool key', None: 'no key', 2.5: 'float key'},
+    {'plain': ['x', {'y': 'z'}], 'then': {'when': WHEN}},
+    [WHEN, Name('named'), {'x'}],
+    collections.OrderedDict([('z', 1), ('a', 2)]),
+    [float('nan'), float('inf'), -0.0, 10 ** 30, -10 ** 638],
+    {Name('key'): 'str subclass key'},
+]
+# What JSON refuses, by name (pytest cannot name a 5001-digit int).
+UNSENDABLE = {'object': object(), 'tuple key': {('a', 'b'): 'key'},
+              'cycle': _cycle(), 'huge int': 10 ** 5000}
+
+
+def _as_json_reads_it(value):
+    return jsonutils.loads(jsonutils.dumps(value))
+
+
+def _same(got, expected):
+    """Equal, down to the type of every element (NaN equals NaN)."""
+    assert type(got) is type(expected)
+    if isinstance(expected, dict):
+        assert list(got) == list(expected)
+        for key in expected:
+            _same(got[key], expected[key])
+    elif isinstance(expected, list):
+        assert len(got) == len(expected)
+        for item, expected_item in zip(got, expected):
+            _same(item, expected_item)
+    elif expected == expected:
+        assert got == expected
+    else:
+        assert got != got
+
+
+@pytest.mark.parametrize('value', VALUES)
+def test_arguments_arrive_as_json_reads_them(value):
+    endpoint = Endpoint()
+    call(endpoint, 'receive', value=value)
+    _same(endpoint.calls[0], _as_json_reads_it(value))
+
+
+@pytest.mark.parametrize('value', VALUES)
+def test_answers_come_back_as_json_reads_them(value):
+    _same(call(Endpoint(reply=value), 'answer'), _as_json_reads_it(value))
+
+
+def test_plain_answers_come_back_as_copies():
+    reply = {'list': [{'x': 'y'}], 'dict': {'k': []}}
+    answer = call(Endpoint(reply=reply), 'answer')
+    answer['list'][0]['x'] = 'changed'
+    answer['dict']['k'].append('added')
+    assert reply == {'list': [{'x': 'y'}], 'dict': {'k': []}}
+
+
+def _json_refusal(value):
+    with pytest.raises(Exception) as refused:
+        _as_json_reads_it(value)
+    return type(refused.value), str(refused.value)
+
+
+@pytest.mark.parametrize('value', UNSENDABLE.values(), ids=UNSENDABLE)
+def test_unsendable_arguments_fail_as_json_fails(value):
+    with pytest.raises(Exception) as caught:
+        call(Endpoint(), 'receive', value={'wrapped': value})
+    expected = _json_refusal({'wrapped': value})
+    assert (type(caught.value), str(caught.value)) == expected
+
+
+@pytest.mark.parametrize('value', UNSENDABLE.values(), ids=UNSENDABLE)
+def test_unsendable_answers_fail_as_json_fails(value):
+    kind, message = _json_refusal(value)
+    # A builtin error: oslo.messaging rebuilds it with the traceback.
+    with pytest.raises(kind) as caught:
+        call(Endpoint(reply=value), 'answer')
+    first_line, traceback = caught.value.args[0].split('\n', 1)
+    assert first_line == message
+    assert 'During handling' not in traceback
 
 
 def test_an_expected_error_comes_back_as_itself():
