@@ -10,6 +10,7 @@ import datetime
 import functools
 import secrets
 import string
+import typing
 
 import sqlalchemy as sa
 
@@ -94,22 +95,27 @@ def stack_get_by_name(tenant, name) -> Stack | None:
                                {'tenant': tenant, 'name': name}).first()
 
 
-def stack_view(stack_id, tenant=None, show_deleted=False) -> sa.Row | None:
-    """stack_get as a read-only row of the stack's columns, for describes:
-    a third of the cost of the model object."""
+@functools.cache
+def _stack_view_by_id(by_tenant, show_deleted):
+    return connection.DirectRead(_stack_by_id(by_tenant, show_deleted))
+
+
+_STACK_VIEW_BY_NAME = connection.DirectRead(_STACK_BY_NAME)
+
+
+def stack_view(stack_id, tenant=None, show_deleted=False):
+    """stack_get as a read-only named tuple of the stack's columns, for
+    describes: a fifth of the cost of the model object."""
     params = {'stack_id': stack_id}
     if tenant is not None:
         params['tenant'] = tenant
-    with connection.reading_rows() as conn:
-        return conn.execute(_stack_by_id(tenant is not None,
-                                         bool(show_deleted)), params).first()
+    return _stack_view_by_id(tenant is not None,
+                             bool(show_deleted)).first(**params)
 
 
-def stack_view_by_name(tenant, name) -> sa.Row | None:
+def stack_view_by_name(tenant, name):
     """stack_get_by_name as a read-only row, like stack_view."""
-    with connection.reading_rows() as conn:
-        return conn.execute(_STACK_BY_NAME,
-                            {'tenant': tenant, 'name': name}).first()
+    return _STACK_VIEW_BY_NAME.first(tenant=tenant, name=name)
 
 
 def stack_list(tenant, statuses=None, show_deleted=False, limit=None,
@@ -197,24 +203,86 @@ def resource_get_all(stack_id) -> list[Resource]:
                                     {'stack_id': stack_id}))
 
 
-_RESOURCE_STATES = (
-    sa.select(Resource.name, Resource.type, Resource.physical_resource_id,
-              Resource.action, Resource.status, Resource.status_reason,
-              Resource.created_at, Resource.updated_at)
+_RESOURCE_STATES_COLUMNS = (
+    Resource.name, Resource.type, Resource.physical_resource_id,
+    Resource.action, Resource.status, Resource.status_reason,
+    Resource.created_at, Resource.updated_at)
+_RESOURCE_STATES = connection.DirectRead(
+    sa.select(*_RESOURCE_STATES_COLUMNS)
     .where(Resource.stack_id == sa.bindparam('stack_id'),
            Resource.action != 'INIT')
     .order_by(Resource.id))
 
 
-def resource_states(stack_id) -> list[sa.Row]:
+def resource_states(stack_id) -> list:
     """What describes show of the stack's started (not INIT) resources.
 
     Rows of name, type, physical_resource_id, action, status,
     status_reason, created_at and updated_at, in the order stored: without
     the data, metadata and properties that whole rows decode.
     """
-    with connection.reading_rows() as conn:
-        return list(conn.execute(_RESOURCE_STATES, {'stack_id': stack_id}))
+    return _RESOURCE_STATES.rows(stack_id=stack_id)
+
+
+class StackResourceStates(typing.NamedTuple):
+    """A stack's identity and the states of its started resources, as
+    DescribeStackResources shows them: rows with resource_states' columns
+    (beside the stack's)."""
+
+    id: str
+    name: str
+    tenant: str
+    deleted_at: datetime.datetime | None
+    resources: list
+
+
+def _stack_with_resource_states(*where):
+    """The stack's columns beside each of its started resources, in one
+    read: a stack without any is one row with no resource."""
+    return connection.DirectRead(
+        sa.select(Stack.id.label('stack_id'), Stack.name.label('stack_name'),
+                  Stack.tenant, Stack.deleted_at,
+                  *_RESOURCE_STATES_COLUMNS)
+        .outerjoin(Resource, sa.and_(Resource.stack_id == Stack.id,
+                                     Resource.action != 'INIT'))
+        .where(Stack.tenant == sa.bindparam('tenant'), *where)
+        .order_by(Stack.created_at.desc(), Resource.id))
+
+
+# By show_deleted.
+_STACK_RESOURCE_STATES = {
+    False: _stack_with_resource_states(Stack.id == sa.bindparam('stack_id'),
+                                       Stack.deleted_at.is_(None)),
+    True: _stack_with_resource_states(Stack.id == sa.bindparam('stack_id')),
+}
+_STACK_RESOURCE_STATES_BY_NAME = _stack_with_resource_states(
+    Stack.name == sa.bindparam('name'), Stack.deleted_at.is_(None))
+
+
+def stack_resource_states(stack_id, tenant,
+                          show_deleted=False) -> StackResourceStates | None:
+    """The tenant's stack with resource_states, like stack_view."""
+    return _with_resources(_STACK_RESOURCE_STATES[bool(show_deleted)].rows(
+        stack_id=stack_id, tenant=tenant))
+
+
+def stack_resource_states_by_name(tenant,
+                                  name) -> StackResourceStates | None:
+    """The tenant's live stack of that name with resource_states."""
+    return _with_resources(_STACK_RESOURCE_STATES_BY_NAME.rows(
+        tenant=tenant, name=name))
+
+
+def _with_resources(rows):
+    if not rows:
+        return None
+    # Two creates racing may leave two live stacks of one name: the
+    # newest counts, as for stack_view_by_name.
+    first = rows[0]
+    return StackResourceStates(
+        first.stack_id, first.stack_name, first.tenant, first.deleted_at,
+        [row for row in rows
+         if row.stack_id == first.stack_id and row.name is not None])
 
 
 def resource_get_by_physical_id(tenant, physical_id) -> Resource | None:

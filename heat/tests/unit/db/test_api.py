@@ -9,6 +9,9 @@ import sqlalchemy as sa
 
 from heat.common import exception
 from heat.db import api
+from heat.db import connection
+from heat.db import migration
+from heat.db import models
 from heat.tests.dbfixtures import heat_db  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.usefixtures('heat_db')
@@ -185,6 +188,84 @@ def test_resource_states_show_the_started_resources_in_order():
         ('A', 'AWS::EC2::Instance', None, 'CREATE', 'FAILED', 'no room')]
     assert states[0].created_at.tzinfo is not None
     assert states[0].updated_at is None
+
+
+def test_stack_resource_states_read_the_stack_with_its_started_resources():
+    stack = make_stack()
+    other = make_stack(name='other')
+    api.resource_create(resource_values(stack.id, 'B', action='CREATE',
+                                        physical_resource_id='pb'))
+    api.resource_create(resource_values(stack.id, 'Unstarted'))
+    api.resource_create(resource_values(stack.id, 'A', action='DELETE'))
+    api.resource_create(resource_values(other.id, 'C', action='CREATE'))
+    for read in (api.stack_resource_states(stack.id, 'tenant-a'),
+                 api.stack_resource_states_by_name('tenant-a', 'web')):
+        assert (read.id, read.name, read.tenant, read.deleted_at) == (
+            stack.id, 'web', 'tenant-a', None)
+        assert [(r.name, r.action, r.physical_resource_id)
+                for r in read.resources] == [('B', 'CREATE', 'pb'),
+                                             ('A', 'DELETE', None)]
+        states = api.resource_states(stack.id)
+        assert [{c: getattr(r, c) for c in r._fields}
+                for r in states] == [
+            {c: getattr(r, c) for c in states[0]._fields}
+            for r in read.resources]
+
+
+def test_stack_resource_states_of_a_stack_without_started_resources():
+    stack = make_stack()
+    api.resource_create(resource_values(stack.id, 'Unstarted'))
+    assert api.stack_resource_states(stack.id, 'tenant-a').resources == []
+    assert api.stack_resource_states_by_name('tenant-a',
+                                             'web').resources == []
+
+
+def test_stack_resource_states_are_scoped_like_the_views():
+    stack = make_stack()
+    api.resource_create(resource_values(stack.id, 'A', action='CREATE'))
+    assert api.stack_resource_states(stack.id, 'tenant-b') is None
+    assert api.stack_resource_states_by_name('tenant-b', 'web') is None
+    api.stack_soft_delete(stack.id)
+    assert api.stack_resource_states(stack.id, 'tenant-a') is None
+    assert api.stack_resource_states_by_name('tenant-a', 'web') is None
+    deleted = api.stack_resource_states(stack.id, 'tenant-a',
+                                        show_deleted=True)
+    assert deleted.deleted_at is not None
+    assert [r.name for r in deleted.resources] == ['A']
+
+
+def test_stack_resource_states_by_name_take_the_newest_live_stack():
+    old = make_stack()
+    new = make_stack(created_at=old.created_at + datetime.timedelta(
+        seconds=1))
+    for stack in (old, new):
+        api.resource_create(resource_values(stack.id, 'R' + stack.id,
+                                            action='CREATE'))
+    read = api.stack_resource_states_by_name('tenant-a', 'web')
+    assert read.id == new.id
+    assert [r.name for r in read.resources] == ['R' + new.id]
+
+
+def test_direct_reads_follow_the_database_configured(heat_db, tmp_path):
+    # A read compiled for one engine must not keep reading its database.
+    make_stack()
+    assert api.stack_view_by_name('tenant-a', 'web') is not None
+    other = tmp_path / 'other.sqlite'
+    migration.upgrade('sqlite:///%s' % other)
+    connection.configure('sqlite:///%s' % other)
+    try:
+        assert api.stack_view_by_name('tenant-a', 'web') is None
+    finally:
+        connection.configure(heat_db)
+    assert api.stack_view_by_name('tenant-a', 'web') is not None
+
+
+def test_direct_reads_take_only_values_bound_as_given():
+    read = connection.DirectRead(
+        sa.select(models.Stack.id).where(models.Stack.id.in_(
+            sa.bindparam('ids', expanding=True))))
+    with pytest.raises(ValueError):
+        read.rows(ids=['a'])
 
 
 def test_resource_update_and_delete():

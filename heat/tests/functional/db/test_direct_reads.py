@@ -1,0 +1,58 @@
+"""The describes' direct reads on SQLite, MariaDB and PostgreSQL alike:
+the same values, converted the same way, as the models read."""
+
+import datetime
+
+from heat.db import api
+from heat.tests.dbfixtures import heat_db_any  # noqa: F401
+
+
+def make_stack(name='web', tenant='tenant-a'):
+    template_id = api.raw_template_create({'Resources': {}})
+    return api.stack_create({
+        'name': name, 'tenant': tenant, 'raw_template_id': template_id,
+        'action': 'CREATE', 'status': 'COMPLETE', 'parameters': {'P': 'v'},
+        'tags': [{'Key': 'k', 'Value': 'v'}], 'disable_rollback': True,
+        'notification_arns': ['arn:n'], 'capabilities': ['CAPABILITY_IAM'],
+        'timeout': 5})
+
+
+def test_stack_views_convert_every_column_as_the_model(heat_db_any):
+    stack = make_stack()
+    api.stack_update(stack.id, {'status_reason': 'caf\u00e9'})
+    model = api.stack_get(stack.id)
+    for view in (api.stack_view(stack.id), api.stack_view_by_name(
+            'tenant-a', 'web')):
+        assert view._asdict() == {
+            column: getattr(model, column) for column in view._fields}
+        assert view.created_at.tzinfo == datetime.timezone.utc
+        assert view.disable_rollback is True
+
+
+def test_stack_resource_states_in_one_read(heat_db_any):
+    stack = make_stack()
+    make_stack(name='other', tenant='tenant-b')
+    rows = api.resources_create([
+        {'stack_id': stack.id, 'name': name, 'type': 'T', 'action': action,
+         'physical_resource_id': 'p-' + name}
+        for name, action in (('b', 'CREATE'), ('a', 'INIT'),
+                             ('c', 'DELETE'))])
+    api.resource_update(rows[0].id, {'status_reason': 'done'})
+    for read in (api.stack_resource_states(stack.id, 'tenant-a'),
+                 api.stack_resource_states_by_name('tenant-a', 'web')):
+        assert (read.id, read.name, read.deleted_at) == (stack.id, 'web',
+                                                         None)
+        models = [api.resource_get(stack.id, name) for name in 'bc']
+        assert [(r.name, r.type, r.physical_resource_id, r.action,
+                 r.status, r.status_reason, r.created_at, r.updated_at)
+                for r in read.resources] == [
+            (m.name, m.type, m.physical_resource_id, m.action, m.status,
+             m.status_reason, m.created_at, m.updated_at) for m in models]
+    assert api.stack_resource_states(stack.id, 'tenant-b') is None
+    empty = make_stack(name='empty')
+    assert api.stack_resource_states_by_name('tenant-a',
+                                             'empty').resources == []
+    api.stack_soft_delete(empty.id)
+    assert api.stack_resource_states_by_name('tenant-a', 'empty') is None
+    assert api.stack_resource_states(
+        empty.id, 'tenant-a', show_deleted=True).deleted_at is not None
