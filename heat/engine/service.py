@@ -96,6 +96,15 @@ def parse_template(args):
     return template_mod.Template.parse(body)
 
 
+# How EngineService._find reads a stack, as (by id, by name): the model,
+# which actions change; a read-only row, all a describe needs and cheaper
+# to read; or that with the states of its resources, in the same read.
+_MODEL = (db_api.stack_get, db_api.stack_get_by_name)
+_VIEW = (db_api.stack_view, db_api.stack_view_by_name)
+_WITH_RESOURCES = (db_api.stack_resource_states,
+                   db_api.stack_resource_states_by_name)
+
+
 class EngineService:
     """The RPC endpoint.  Its public methods are exactly heat.rpc.api's."""
 
@@ -190,7 +199,7 @@ class EngineService:
         _only_unscoped(ctxt)
         name = args.get('StackName')
         if name:
-            rows = [self._find(ctxt, name, show_deleted=True, view=True)]
+            rows = [self._find(ctxt, name, show_deleted=True, reads=_VIEW)]
         else:
             rows = db_api.stack_list(ctxt.tenant)
         return {'Stacks': [stack_mod.describe_stored(ctxt, row)
@@ -210,7 +219,8 @@ class EngineService:
     @expected_errors
     def describe_stack_events(self, ctxt, args):
         _only_unscoped(ctxt)
-        row = self._find(ctxt, args['StackName'], show_deleted=True)
+        row = self._find(ctxt, args['StackName'], show_deleted=True,
+                         reads=_VIEW)
         events = db_api.event_list(row.id, limit=PAGE_SIZE + 1,
                                    marker=args.get('NextToken'))
         return _page('StackEvents',
@@ -244,7 +254,8 @@ class EngineService:
 
     @expected_errors
     def describe_stack_resource(self, ctxt, args):
-        row = self._find(ctxt, args['StackName'], show_deleted=True)
+        row = self._find(ctxt, args['StackName'], show_deleted=True,
+                         reads=_VIEW)
         _check_scope(ctxt, row)
         stack = stack_mod.Stack.load(ctxt, row)
         name = args['LogicalResourceId']
@@ -269,23 +280,24 @@ class EngineService:
                 raise exception.ValidationError(
                     'Stack for PhysicalResourceId %s does not exist'
                     % physical_id)
-            row = db_api.stack_view(found.stack_id, tenant=ctxt.tenant)
+            stack = db_api.stack_resource_states(found.stack_id, ctxt.tenant)
         else:
-            row = self._find(ctxt, name, show_deleted=True, view=True)
-        _check_scope(ctxt, row)
+            stack = self._find(ctxt, name, show_deleted=True,
+                               reads=_WITH_RESOURCES)
+        _check_scope(ctxt, stack)
         logical_id = args.get('LogicalResourceId')
-        return {'StackResources': [
-            describe.stack_resource(row, resource_row)
-            for resource_row in db_api.resource_states(row.id)
-            if logical_id in (None, resource_row.name)]}
+        return {'StackResources': describe.stack_resources(
+            stack, [resource_row for resource_row in stack.resources
+                    if logical_id in (None, resource_row.name)])}
 
     @expected_errors
     def list_stack_resources(self, ctxt, args):
         _only_unscoped(ctxt)
-        row = self._find(ctxt, args['StackName'], show_deleted=True)
+        stack = self._find(ctxt, args['StackName'], show_deleted=True,
+                           reads=_WITH_RESOURCES)
         return {'StackResourceSummaries': [
             describe.stack_resource_summary(resource_row)
-            for resource_row in db_api.resource_states(row.id)]}
+            for resource_row in stack.resources]}
 
     # -- signals -----------------------------------------------------------
 
@@ -319,16 +331,13 @@ class EngineService:
     # -- lookups -----------------------------------------------------------
 
     @staticmethod
-    def _find(ctxt, name_or_arn, show_deleted=False, view=False):
-        """The tenant's stack by name (live ones) or ARN (any).
+    def _find(ctxt, name_or_arn, show_deleted=False, reads=_MODEL):
+        """The tenant's stack by name (live ones) or ARN (any), read as
+        reads says (_MODEL, _VIEW or _WITH_RESOURCES).
 
         Another tenant's stack is not found, exactly like a missing one.
-        view=True returns a read-only row (db_api.stack_view), which is
-        all a describe needs and cheaper to read.
         """
-        get, get_by_name = ((db_api.stack_view, db_api.stack_view_by_name)
-                            if view else
-                            (db_api.stack_get, db_api.stack_get_by_name))
+        get, get_by_name = reads
         if identifier.StackIdentifier.is_arn(name_or_arn):
             try:
                 ident = identifier.StackIdentifier.from_arn(name_or_arn)

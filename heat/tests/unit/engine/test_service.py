@@ -97,6 +97,29 @@ def test_deleted_stack_is_found_by_arn_only(engine):
     assert engine.client.delete_stack(CTXT, args={'StackName': arn}) == {}
 
 
+def test_stack_resources_are_described_by_name_or_arn(engine):
+    arn = create(engine, 'web', TEMPLATE, Parameters=PASSWORD)['StackId']
+    wait_until_settled(engine, 'web')
+
+    def resources(name, **args):
+        return engine.client.describe_stack_resources(
+            CTXT, args={'StackName': name, **args})['StackResources']
+
+    assert [(r['StackId'], r['LogicalResourceId'], r['ResourceStatus'])
+            for r in resources('web')] == [
+        (arn, 'First', 'CREATE_COMPLETE'),
+        (arn, 'Second', 'CREATE_COMPLETE')]
+    assert resources(arn) == resources('web')
+    assert [r['LogicalResourceId'] for r in resources(
+        arn, LogicalResourceId='Second')] == ['Second']
+    engine.client.delete_stack(CTXT, args={'StackName': 'web'})
+    wait_until_deleted(engine, arn)
+    assert {r['ResourceStatus'] for r in resources(arn)} == {
+        'DELETE_COMPLETE'}
+    with pytest.raises(exception.StackNotFound):
+        resources('web')
+
+
 def test_failed_create_rolls_back(engine):
     body = json.dumps({'Resources': {
         'Bad': {'Type': 'Test::Resource::Controlled',

@@ -1,0 +1,49 @@
+"""How the describes show stored rows."""
+
+import datetime
+import types
+
+import pytest
+
+from heat.engine import describe
+
+UTC = datetime.timezone.utc
+
+
+@pytest.mark.parametrize('moment', [
+    datetime.datetime(2024, 5, 6, 7, 8, 9, 123456, tzinfo=UTC),
+    datetime.datetime(2024, 12, 31, 23, 59, 59, 999999, tzinfo=UTC),
+    datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC),
+    datetime.datetime(2024, 1, 2, 3, 4, 5, 999),
+])
+def test_timestamps_are_iso_8601_milliseconds_truncated(moment):
+    assert describe.timestamp(moment) == (
+        moment.strftime('%Y-%m-%dT%H:%M:%S.%f')[:-3] + 'Z')
+
+
+def test_timestamp_of_nothing():
+    assert describe.timestamp(None) is None
+
+
+def test_stack_resources_carry_their_stack_and_leave_out_empty_members():
+    stack = types.SimpleNamespace(id='1234', name='web', tenant='t1')
+    created = datetime.datetime(2024, 5, 6, 7, 8, 9, 123456, tzinfo=UTC)
+    rows = [types.SimpleNamespace(
+        name=name, type='T', physical_resource_id=physical, action='CREATE',
+        status='COMPLETE', status_reason=reason, created_at=created,
+        updated_at=updated)
+        for name, physical, reason, updated in (
+            ('A', 'pa', 'done', created + datetime.timedelta(seconds=1)),
+            ('B', None, None, None))]
+    assert describe.stack_resources(stack, rows) == [
+        {'StackName': 'web',
+         'StackId': 'arn:openstack:heat::t1:stacks/web/1234',
+         'LogicalResourceId': 'A', 'PhysicalResourceId': 'pa',
+         'ResourceType': 'T', 'Timestamp': '2024-05-06T07:08:10.123Z',
+         'ResourceStatus': 'CREATE_COMPLETE',
+         'ResourceStatusReason': 'done'},
+        {'StackName': 'web',
+         'StackId': 'arn:openstack:heat::t1:stacks/web/1234',
+         'LogicalResourceId': 'B', 'ResourceType': 'T',
+         'Timestamp': '2024-05-06T07:08:09.123Z',
+         'ResourceStatus': 'CREATE_COMPLETE'}]
