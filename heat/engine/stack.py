@@ -73,8 +73,19 @@ def describe_stored(ctxt, row):
     if has_outputs(row) and template.outputs:
         return Stack(ctxt, row, template, db_api.resource_get_all(row.id),
                      building=_needed_by_outputs).describe()
-    parameters = template.parameters(row.parameters, stack_info(row))
-    return describe.stack(row, parameters.display_values(), [])
+    return describe.stack(row, _shown_parameters(template, row), [])
+
+
+def _shown_parameters(template, row):
+    """The stored stack's parameters as describes show them.
+
+    A template without parameters shows none: the pseudo parameters'
+    values, which only resolving needs, are not worked out for it.
+    """
+    if not template.parameter_schemas and not row.parameters:
+        return {}
+    return template.parameters(row.parameters,
+                               stack_info(row)).display_values()
 
 
 def _needed_by_outputs(stack):
