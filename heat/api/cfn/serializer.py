@@ -12,6 +12,7 @@ arrays, numbers and booleans native, timestamps as the same ISO 8601 text.
 """
 
 import datetime
+import functools
 import json
 import numbers
 import re
@@ -32,25 +33,10 @@ class InvalidResult(ValueError):
 
 def serialize(action_name, result, request_id, fmt='xml'):
     """Render one action's result; returns (body bytes, content type)."""
-    shape = request.operation_model(action_name).output_shape
-    response_name = action_name + 'Response'
-    document = {}
-    if shape is not None:
-        result_name = shape.serialization.get('resultWrapper',
-                                              action_name + 'Result')
-        document[result_name] = _normalize_result(shape, result or {},
-                                                  action_name)
-    elif result:
-        raise InvalidResult('%s returns nothing, got %r'
-                            % (action_name, result))
-    document['ResponseMetadata'] = {'RequestId': request_id}
+    rendering = _RENDERINGS.get(action_name) or _rendering(action_name)
     if fmt == 'json':
-        return _json({response_name: document})
-    parts = []
-    for name, value in document.items():
-        member_shape = shape if name != 'ResponseMetadata' else None
-        parts.append(_element(name, _xml_value(member_shape, value)))
-    return _xml(response_name, ''.join(parts))
+        return rendering.json.body(result, request_id), JSON_CONTENT_TYPE
+    return rendering.xml.body(result, request_id), XML_CONTENT_TYPE
 
 
 def serialize_error(err, request_id, fmt='xml'):
@@ -99,9 +85,165 @@ def _xml(root_name, inner):
     return body.encode('utf-8'), XML_CONTENT_TYPE
 
 
-# Checking a result against its shape.  Where a value sits is worked out
-# only when it does not fit: results are checked on every request, and
-# naming every member on the way costs more than the checks.
+# Each action's output shape is turned, on first use, into a function that
+# checks a result against it in the same pass as it writes the result's
+# XML, and one that does the same writing JSON.  Walking botocore's shapes
+# costs far more than walking a result, so it is done once.
+
+_RENDERINGS = {}
+
+
+def _rendering(action_name):
+    # Threads that build the same rendering at once build equal ones.
+    return _RENDERINGS.setdefault(action_name, _Rendering(action_name))
+
+
+class _Rendering:
+    """One action's responses, as XML and as JSON."""
+
+    def __init__(self, action_name):
+        shape = request.operation_model(action_name).output_shape
+        self.xml = _Response(action_name, shape, _Xml)
+        self.json = _Response(action_name, shape, _Json)
+
+
+class _Response:
+    """One action's responses in one syntax."""
+
+    def __init__(self, action_name, shape, syntax):
+        self._action_name = action_name
+        if shape is None:
+            result_name = self._render = None
+        else:
+            result_name = shape.serialization.get('resultWrapper',
+                                                  action_name + 'Result')
+            self._render = _build(shape, syntax, {})
+        self._head, self._middle, self._tail = syntax.document(
+            action_name + 'Response', result_name)
+        self._request_id = syntax.request_id
+
+    def body(self, result, request_id):
+        return (self._head + self._content(result) + self._middle +
+                self._request_id(request_id) + self._tail).encode('utf-8')
+
+    def _content(self, result):
+        if self._render is None:
+            if result:
+                raise InvalidResult('%s returns nothing, got %r'
+                                    % (self._action_name, result))
+            return ''
+        try:
+            return self._render(result or {})
+        except _Misfit as misfit:
+            raise misfit.as_invalid_result(self._action_name) from None
+
+
+def _build(shape, syntax, built):
+    """The function checking values of shape and writing them in syntax.
+
+    built maps the names of the shapes seen so far to their functions, so
+    that a shape containing itself calls its own function once built.
+    """
+    name = shape.name
+    if name in built:
+        render = built[name]
+        return render or (lambda value: built[name](value))
+    built[name] = None
+    kind = shape.type_name
+    build = functools.partial(_build, syntax=syntax, built=built)
+    if kind == 'structure':
+        render = _structure(shape, syntax, build)
+    elif kind == 'list':
+        render = _list(shape, syntax, build)
+    elif kind == 'map':
+        render = _map(shape, syntax, build)
+    else:
+        render = syntax.scalar(_check_of(kind), kind)
+    built[name] = render
+    return render
+
+
+def _structure(shape, syntax, build):
+    """Members in the shape's order, leaving out those set to None."""
+    names = frozenset(shape.members)
+    members = [(name, name in shape.required_members,
+                member_shape.type_name == 'string',
+                *syntax.member(name, member_shape), build(member_shape))
+               for name, member_shape in shape.members.items()]
+    start, separator, end = syntax.around_structure
+    remembered_text = syntax.remembered_text
+
+    def render(value):
+        if type(value) is not dict or not names.issuperset(value):
+            _check_dict(value, names)
+        parts = []
+        for name, required, is_string, opening, closing, render_member \
+                in members:
+            member_value = value.get(name)
+            if member_value is None:
+                if required:
+                    raise _Misfit('required member %s is missing' % name)
+                continue
+            # Most members are short text: written without more calls.
+            if is_string and type(member_value) is str \
+                    and len(member_value) <= _REMEMBERED_LENGTH:
+                parts.append(f'{opening}{remembered_text(member_value)}'
+                             f'{closing}')
+                continue
+            try:
+                parts.append(f'{opening}{render_member(member_value)}'
+                             f'{closing}')
+            except _Misfit as misfit:
+                raise misfit.within('.' + name)
+        return start + separator.join(parts) + end
+    return render
+
+
+def _list(shape, syntax, build):
+    opening, closing = syntax.item(shape.member)
+    render_item = build(shape.member)
+    start, separator, end = syntax.around_list
+
+    def render(value):
+        if type(value) is not list:
+            _expect(value, (list, tuple), 'a list')
+        parts = []
+        for i, item in enumerate(value):
+            try:
+                parts.append(f'{opening}{render_item(item)}{closing}')
+            except _Misfit as misfit:
+                raise misfit.within('[%d]' % i)
+        return start + separator.join(parts) + end
+    return render
+
+
+def _map(shape, syntax, build):
+    check_key = _check_of(shape.key.type_name)
+    render_value = build(shape.value)
+    entry = syntax.entry(shape, build)
+    start, separator, end = syntax.around_map
+
+    def render(value):
+        _expect(value, dict, 'a dict')
+        # Keys that check as the same key make one entry.
+        entries = {}
+        for k, v in value.items():
+            try:
+                key = check_key(k)
+            except _Misfit as misfit:
+                raise misfit.within(' key')
+            try:
+                entries[key] = render_value(v)
+            except _Misfit as misfit:
+                raise misfit.within('[%r]' % (k,))
+        return start + separator.join(
+            entry(key, text) for key, text in entries.items()) + end
+    return render
+
+
+# Where a value sits is worked out only when it does not fit: results are
+# checked on every request, and naming every member on the way costs more
+# than the checks.
 
 class _Misfit(Exception):
     """A value that does not fit its shape; each enclosing structure, list
@@ -121,79 +263,25 @@ class _Misfit(Exception):
             root, ''.join(reversed(self.where)), self.why))
 
 
-def _normalize_result(shape, value, root):
-    try:
-        return _normalize(shape, value)
-    except _Misfit as misfit:
-        raise misfit.as_invalid_result(root) from None
-
-
-def _normalize(shape, value):
-    """Check value against shape; return it with timestamps as text.
-
-    Structures keep the shape's member order and drop members set to None.
-    """
-    check = _CHECKS.get(shape.type_name)
-    if check is None:
-        raise _Misfit('type %s is not supported' % shape.type_name)
-    return check(shape, value)
-
-
 def _expect(value, types, what):
-    if not isinstance(value, types) or (
-            isinstance(value, bool) and bool not in _as_tuple(types)):
+    """value if it is one of types; booleans are no numbers here."""
+    if isinstance(value, bool) or not isinstance(value, types):
         raise _Misfit('expected %s, got %r' % (what, value))
     return value
 
 
-def _as_tuple(types):
-    return types if isinstance(types, tuple) else (types,)
+def _expect_boolean(value):
+    if value is not True and value is not False:
+        raise _Misfit('expected a boolean, got %r' % (value,))
+    return value
 
 
-def _check_structure(shape, value):
+def _check_dict(value, names):
+    """Refuse value unless it is a dict keyed by some of names."""
     _expect(value, dict, 'a dict')
-    members = shape.members
-    unknown = [name for name in value if name not in members]
+    unknown = [name for name in value if name not in names]
     if unknown:
         raise _Misfit('unknown members %s' % ', '.join(sorted(unknown)))
-    result = {}
-    for name, member_shape in members.items():
-        member_value = value.get(name)
-        if member_value is None:
-            if name in shape.required_members:
-                raise _Misfit('required member %s is missing' % name)
-            continue
-        try:
-            result[name] = _normalize(member_shape, member_value)
-        except _Misfit as misfit:
-            raise misfit.within('.' + name)
-    return result
-
-
-def _check_list(shape, value):
-    _expect(value, (list, tuple), 'a list')
-    result = []
-    for i, item in enumerate(value):
-        try:
-            result.append(_normalize(shape.member, item))
-        except _Misfit as misfit:
-            raise misfit.within('[%d]' % i)
-    return result
-
-
-def _check_map(shape, value):
-    _expect(value, dict, 'a dict')
-    result = {}
-    for k, v in value.items():
-        try:
-            key = _normalize(shape.key, k)
-        except _Misfit as misfit:
-            raise misfit.within(' key')
-        try:
-            result[key] = _normalize(shape.value, v)
-        except _Misfit as misfit:
-            raise misfit.within('[%r]' % (k,))
-    return result
 
 
 _ISO_UTC = re.compile(r'\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z\Z')
@@ -202,32 +290,39 @@ _ISO_UTC_MILLISECONDS = re.compile(
     r'\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\Z')
 
 
-def _check_timestamp(shape, value):
+def _timestamp_text(value):
     # The engine sends ISO 8601 UTC text, which crosses RPC unchanged.
     if isinstance(value, str):
         if _ISO_UTC_MILLISECONDS.match(value):
             return value
         if _ISO_UTC.match(value):
             value = datetime.datetime.fromisoformat(value)
-    return format_timestamp(_expect(value, datetime.datetime,
-                                    'a datetime or ISO 8601 text'))
+    if not isinstance(value, datetime.datetime):
+        raise _Misfit('expected a datetime or ISO 8601 text, got %r'
+                      % (value,))
+    return format_timestamp(value)
 
 
+# Each scalar type's check, returning the value to write.
 _CHECKS = {
-    'structure': _check_structure,
-    'list': _check_list,
-    'map': _check_map,
-    'string': lambda s, v: _expect(v, str, 'a string'),
-    'integer': lambda s, v: _expect(v, int, 'an integer'),
-    'long': lambda s, v: _expect(v, int, 'an integer'),
-    'float': lambda s, v: _expect(v, numbers.Real, 'a number'),
-    'double': lambda s, v: _expect(v, numbers.Real, 'a number'),
-    'boolean': lambda s, v: _expect(v, bool, 'a boolean'),
-    'timestamp': _check_timestamp,
+    'string': lambda value: _expect(value, str, 'a string'),
+    'integer': lambda value: _expect(value, int, 'an integer'),
+    'long': lambda value: _expect(value, int, 'an integer'),
+    'float': lambda value: _expect(value, numbers.Real, 'a number'),
+    'double': lambda value: _expect(value, numbers.Real, 'a number'),
+    'boolean': _expect_boolean,
+    'timestamp': _timestamp_text,
 }
 
 
-# Writing checked values as XML.
+def _check_of(kind):
+    try:
+        return _CHECKS[kind]
+    except KeyError:
+        def refuse(value):
+            raise _Misfit('type %s is not supported' % kind)
+        return refuse
+
 
 def _escape(text):
     # Every value of every response passes here, some of them long URLs:
@@ -240,31 +335,129 @@ def _escape(text):
             .replace('>', '&gt;').replace('\r', '&#13;'))
 
 
+# Most text repeats from one response to the next (names, ARNs, statuses,
+# the URLs of wait condition handles), and escaping it, for XML or JSON,
+# looks at every character: short text is escaped once and remembered.
+_REMEMBERED_LENGTH = 512
+
+
+def _remembered(escape):
+    """escape remembering its results, and a function using it if it may."""
+    remembered = functools.lru_cache(maxsize=4096)(escape)
+
+    def text(value):
+        if len(value) <= _REMEMBERED_LENGTH:
+            return remembered(value)
+        return escape(value)
+    return remembered, text
+
+
+_remembered_xml_text, _xml_text = _remembered(_escape)
+_remembered_json_text, _json_text = _remembered(
+    json.encoder.encode_basestring_ascii)
+
+
+class _Xml:
+    """Values as the content of their XML element."""
+
+    # What starts, separates and ends the parts of a value.
+    around_structure = around_list = around_map = ('', '', '')
+
+    @staticmethod
+    def document(response_name, result_name):
+        head = ('<?xml version="1.0" encoding="UTF-8"?>\n<%s xmlns="%s">'
+                % (response_name, NAMESPACE))
+        middle = '<ResponseMetadata><RequestId>'
+        if result_name is not None:
+            head += '<%s>' % result_name
+            middle = '</%s>%s' % (result_name, middle)
+        return (head, middle,
+                '</RequestId></ResponseMetadata></%s>' % response_name)
+
+    @staticmethod
+    def request_id(request_id):
+        return _escape(request_id)
+
+    @staticmethod
+    def member(name, shape):
+        return _tags(shape, name)
+
+    @staticmethod
+    def item(shape):
+        return _tags(shape, 'member')
+
+    @staticmethod
+    def entry(shape, build):
+        key_opening, key_closing = _tags(shape.key, 'key')
+        value_opening, value_closing = _tags(shape.value, 'value')
+        render_key = build(shape.key)
+        return lambda key, text: (
+            f'<entry>{key_opening}{render_key(key)}{key_closing}'
+            f'{value_opening}{text}{value_closing}</entry>')
+
+    remembered_text = staticmethod(_remembered_xml_text)
+
+    @staticmethod
+    def scalar(check, kind):
+        if kind == 'boolean':
+            return lambda value: 'true' if check(value) else 'false'
+        # A str subclass or a number is written as str() writes it.
+        return lambda value: _xml_text(str(check(value)))
+
+
+def _tags(shape, default_name):
+    name = shape.serialization.get('name', default_name)
+    return '<%s>' % name, '</%s>' % name
+
+
+class _Json:
+    """Values as json.dumps writes them."""
+
+    around_structure = around_map = ('{', ', ', '}')
+    around_list = ('[', ', ', ']')
+
+    @staticmethod
+    def document(response_name, result_name):
+        head = '{%s: {' % json.dumps(response_name)
+        middle = '"ResponseMetadata": {"RequestId": '
+        if result_name is not None:
+            head += '%s: ' % json.dumps(result_name)
+            middle = ', ' + middle
+        return head, middle, '}}}'
+
+    request_id = staticmethod(json.dumps)
+
+    @staticmethod
+    def member(name, shape):
+        return '%s: ' % json.dumps(name), ''
+
+    @staticmethod
+    def item(shape):
+        return '', ''
+
+    @staticmethod
+    def entry(shape, build):
+        return lambda key, text: '%s: %s' % (_json_key(key), text)
+
+    remembered_text = staticmethod(_remembered_json_text)
+
+    @staticmethod
+    def scalar(check, kind):
+        if kind == 'boolean':
+            return lambda value: 'true' if check(value) else 'false'
+        if kind in ('string', 'timestamp'):
+            return lambda value: _json_text(check(value))
+        # Numbers include NaN and Infinity, written as json.dumps does.
+        return lambda value: json.dumps(check(value))
+
+
+def _json_key(key):
+    # json.dumps writes the keys of a dict as strings.  Maps in the model
+    # have text keys; others are written as the key of a one-entry dict.
+    if isinstance(key, str):
+        return _json_text(key)
+    return json.dumps({key: None})[1:-len(': null}')]
+
+
 def _element(name, inner):
     return '<%s>%s</%s>' % (name, inner, name)
-
-
-def _xml_value(shape, value):
-    """The XML content of a normalized value (shape None: plain dict)."""
-    if shape is None:
-        return ''.join(_element(k, _escape(v)) for k, v in value.items())
-    if shape.type_name == 'structure':
-        return ''.join(
-            _element(shape.members[name].serialization.get('name', name),
-                     _xml_value(shape.members[name], member_value))
-            for name, member_value in value.items())
-    if shape.type_name == 'list':
-        item_name = shape.member.serialization.get('name', 'member')
-        return ''.join(_element(item_name, _xml_value(shape.member, item))
-                       for item in value)
-    if shape.type_name == 'map':
-        key_name = shape.key.serialization.get('name', 'key')
-        value_name = shape.value.serialization.get('name', 'value')
-        return ''.join(
-            _element('entry',
-                     _element(key_name, _xml_value(shape.key, k)) +
-                     _element(value_name, _xml_value(shape.value, v)))
-            for k, v in value.items())
-    if shape.type_name == 'boolean':
-        return 'true' if value else 'false'
-    return _escape(str(value))

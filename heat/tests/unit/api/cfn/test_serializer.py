@@ -2,12 +2,15 @@
 
 import datetime
 import json
+import pathlib
 
+import botocore.model
 import botocore.parsers
 import pytest
 
 from heat.api.cfn import request
 from heat.api.cfn import serializer
+from heat.api.cfn import stacks
 from heat.common import exception
 
 ACTIONS = [
@@ -104,6 +107,184 @@ def test_describe_stacks_golden_xml():
         '</member></Stacks></DescribeStacksResult><ResponseMetadata>'
         '<RequestId>r-9</RequestId></ResponseMetadata>'
         '</DescribeStacksResponse>')
+
+
+# Realistic results of every action (as the engine sends them, after the
+# JSON round trip of RPC) with their XML and JSON renderings as recorded:
+# the bytes on the wire must not change unnoticed.
+RENDERINGS = json.loads(
+    (pathlib.Path(__file__).parent / 'renderings.json').read_text('utf-8'))
+
+
+def test_renderings_cover_every_action():
+    assert {case['action'] for case in RENDERINGS} == stacks.ACTIONS
+
+
+@pytest.mark.parametrize('fmt', ['xml', 'json'])
+@pytest.mark.parametrize('case', RENDERINGS,
+                         ids=[case['action'] for case in RENDERINGS])
+def test_realistic_results_render_as_recorded(case, fmt):
+    body, _ = serializer.serialize(case['action'], case['result'],
+                                   'req-7f3a', fmt)
+    assert body.decode('utf-8') == case[fmt]
+
+
+def test_time_values_and_tuples_render_as_recorded():
+    offset = datetime.timezone(datetime.timedelta(hours=2))
+    result = {'Stacks': [{
+        'StackName': 'web',
+        'CreationTime': datetime.datetime(2026, 11, 23, 19, 0, 0, 123456),
+        'LastUpdatedTime': '2026-11-23T19:00:00Z',
+        'DeletionTime': datetime.datetime(2026, 11, 23, 21, 0, 0, 999999,
+                                          tzinfo=offset),
+        'StackStatus': 'CREATE_COMPLETE',
+        'Capabilities': ('CAPABILITY_IAM',)}]}
+    xml, _ = serializer.serialize('DescribeStacks', result, 'r')
+    assert xml.decode() == (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<DescribeStacksResponse xmlns="http://cloudformation.amazonaws.com/'
+        'doc/2010-05-15/"><DescribeStacksResult><Stacks><member>'
+        '<StackName>web</StackName>'
+        '<CreationTime>2026-11-23T19:00:00.123Z</CreationTime>'
+        '<DeletionTime>2026-11-23T19:00:00.999Z</DeletionTime>'
+        '<LastUpdatedTime>2026-11-23T19:00:00.000Z</LastUpdatedTime>'
+        '<StackStatus>CREATE_COMPLETE</StackStatus>'
+        '<Capabilities><member>CAPABILITY_IAM</member></Capabilities>'
+        '</member></Stacks></DescribeStacksResult><ResponseMetadata>'
+        '<RequestId>r</RequestId></ResponseMetadata>'
+        '</DescribeStacksResponse>')
+    body, _ = serializer.serialize('DescribeStacks', result, 'r', 'json')
+    assert body.decode() == (
+        '{"DescribeStacksResponse": {"DescribeStacksResult": {"Stacks": '
+        '[{"StackName": "web", "CreationTime": "2026-11-23T19:00:00.123Z", '
+        '"DeletionTime": "2026-11-23T19:00:00.999Z", '
+        '"LastUpdatedTime": "2026-11-23T19:00:00.000Z", '
+        '"StackStatus": "CREATE_COMPLETE", '
+        '"Capabilities": ["CAPABILITY_IAM"]}]}, '
+        '"ResponseMetadata": {"RequestId": "r"}}}')
+
+
+# No served action returns a map; other CloudFormation actions do.
+def test_maps_render_as_recorded():
+    result = {'RelatedResources': [{
+        'ResourceType': 'AWS::S3::Bucket',
+        'ResourceIdentifier': {'BucketName': 'b<1>', 'Region': 'x'},
+        'ManagedByStack': False}]}
+    action = 'ListResourceScanRelatedResources'
+    xml, _ = serializer.serialize(action, result, 'r')
+    assert xml.decode() == (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<ListResourceScanRelatedResourcesResponse xmlns="http://'
+        'cloudformation.amazonaws.com/doc/2010-05-15/">'
+        '<ListResourceScanRelatedResourcesResult><RelatedResources><member>'
+        '<ResourceType>AWS::S3::Bucket</ResourceType><ResourceIdentifier>'
+        '<entry><key>BucketName</key><value>b&lt;1&gt;</value></entry>'
+        '<entry><key>Region</key><value>x</value></entry>'
+        '</ResourceIdentifier><ManagedByStack>false</ManagedByStack>'
+        '</member></RelatedResources></ListResourceScanRelatedResourcesResult>'
+        '<ResponseMetadata><RequestId>r</RequestId></ResponseMetadata>'
+        '</ListResourceScanRelatedResourcesResponse>')
+    body, _ = serializer.serialize(action, result, 'r', 'json')
+    assert body.decode() == (
+        '{"ListResourceScanRelatedResourcesResponse": '
+        '{"ListResourceScanRelatedResourcesResult": {"RelatedResources": '
+        '[{"ResourceType": "AWS::S3::Bucket", "ResourceIdentifier": '
+        '{"BucketName": "b<1>", "Region": "x"}, "ManagedByStack": false}]}, '
+        '"ResponseMetadata": {"RequestId": "r"}}}')
+
+
+STACK = {'StackName': 'web', 'CreationTime': '2026-11-23T23:49:56.247Z',
+         'StackStatus': 'CREATE_COMPLETE'}
+
+
+@pytest.mark.parametrize('action,result,message', [
+    ('DescribeStacks', {'Stacks': [STACK, dict(STACK, StackName=5)]},
+     'DescribeStacks.Stacks[1].StackName: expected a string, got 5'),
+    ('DescribeStacks', {'Stacks': [{'CreationTime': '2026-11-23T23:49:56Z',
+                                    'StackStatus': 'X'}]},
+     'DescribeStacks.Stacks[0]: required member StackName is missing'),
+    ('DescribeStacks', {'Stacks': [dict(STACK, Zed=1, Alpha=None)]},
+     'DescribeStacks.Stacks[0]: unknown members Alpha, Zed'),
+    ('DescribeStacks', {'Stacks': [dict(STACK, TimeoutInMinutes=True)]},
+     'DescribeStacks.Stacks[0].TimeoutInMinutes: expected an integer, '
+     'got True'),
+    ('DescribeStacks', {'Stacks': [dict(STACK, DisableRollback='false')]},
+     "DescribeStacks.Stacks[0].DisableRollback: expected a boolean, "
+     "got 'false'"),
+    ('DescribeStacks', {'Stacks': [dict(STACK, Capabilities='CAPABILITY')]},
+     "DescribeStacks.Stacks[0].Capabilities: expected a list, "
+     "got 'CAPABILITY'"),
+    ('DescribeStacks', {'Stacks': [dict(STACK, Outputs=[{'OutputKey': 'a'},
+                                                        ['x']])]},
+     "DescribeStacks.Stacks[0].Outputs[1]: expected a dict, got ['x']"),
+    ('DescribeStacks', [STACK],
+     "DescribeStacks: expected a dict, got [{'StackName': 'web', "
+     "'CreationTime': '2026-11-23T23:49:56.247Z', "
+     "'StackStatus': 'CREATE_COMPLETE'}]"),
+    ('DescribeStackResources', {'StackResources': [{
+        'LogicalResourceId': 'R', 'ResourceType': 'T', 'ResourceStatus': 'S',
+        'Timestamp': '2026-11-23'}]},
+     "DescribeStackResources.StackResources[0].Timestamp: expected a "
+     "datetime or ISO 8601 text, got '2026-11-23'"),
+    ('DeleteStack', {'StackId': 'x'},
+     "DeleteStack returns nothing, got {'StackId': 'x'}"),
+    ('ListResourceScanRelatedResources',
+     {'RelatedResources': [{'ResourceIdentifier': {'k': 1}}]},
+     "ListResourceScanRelatedResources.RelatedResources[0]"
+     ".ResourceIdentifier['k']: expected a string, got 1"),
+    ('ListResourceScanRelatedResources',
+     {'RelatedResources': [{'ResourceIdentifier': {7: 'v'}}]},
+     'ListResourceScanRelatedResources.RelatedResources[0]'
+     '.ResourceIdentifier key: expected a string, got 7'),
+])
+@pytest.mark.parametrize('fmt', ['xml', 'json'])
+def test_misfits_are_named_where_they_sit(action, result, message, fmt):
+    with pytest.raises(serializer.InvalidResult) as raised:
+        serializer.serialize(action, result, 'r', fmt)
+    assert str(raised.value) == message
+
+
+@pytest.fixture
+def tree_action(monkeypatch):
+    """DescribeTree, whose output shape contains itself."""
+    model = botocore.model.ServiceModel({
+        'metadata': {'protocol': 'query', 'apiVersion': '2010-05-15'},
+        'operations': {'DescribeTree': {
+            'name': 'DescribeTree',
+            'output': {'shape': 'Tree', 'resultWrapper': 'DescribeTreeResult'},
+        }},
+        'shapes': {
+            'Tree': {'type': 'structure', 'required': ['Name'],
+                     'members': {'Name': {'shape': 'Name'},
+                                 'Children': {'shape': 'Trees'}}},
+            'Trees': {'type': 'list', 'member': {'shape': 'Tree'}},
+            'Name': {'type': 'string'},
+        }})
+    monkeypatch.setattr(request, 'operation_model', model.operation_model)
+    monkeypatch.setattr(serializer, '_RENDERINGS', {})
+    return 'DescribeTree'
+
+
+def test_shapes_containing_themselves(tree_action):
+    tree = {'Name': 'a', 'Children': [{'Name': 'b',
+                                       'Children': [{'Name': 'c'}]}]}
+    xml, _ = serializer.serialize(tree_action, tree, 'r')
+    assert xml.decode() == (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<DescribeTreeResponse xmlns="http://cloudformation.amazonaws.com/'
+        'doc/2010-05-15/"><DescribeTreeResult><Name>a</Name><Children>'
+        '<member><Name>b</Name><Children><member><Name>c</Name></member>'
+        '</Children></member></Children></DescribeTreeResult>'
+        '<ResponseMetadata><RequestId>r</RequestId></ResponseMetadata>'
+        '</DescribeTreeResponse>')
+    body, _ = serializer.serialize(tree_action, tree, 'r', 'json')
+    assert json.loads(body)['DescribeTreeResponse'][
+        'DescribeTreeResult'] == tree
+    tree['Children'][0]['Children'][0] = {'Children': []}
+    with pytest.raises(serializer.InvalidResult, match=r'^DescribeTree'
+                       r'\.Children\[0\]\.Children\[0\]: required member '
+                       r'Name is missing$'):
+        serializer.serialize(tree_action, tree, 'r')
 
 
 def test_naive_and_offset_times_are_utc():
