@@ -133,3 +133,30 @@ def test_local_backend_asks_the_engine():
     assert ctxt.tenant == ''
     assert engine.authenticate_ec2.call_args.kwargs == {
         'credentials': {'access': 'AK'}}
+
+
+@pytest.mark.parametrize('text', [
+    '20261124T101112Z', '20240229T235959Z',
+    # strptime's leniency: one-digit fields, lower-case letters.
+    '2026112T1234Z', '20261124t101112z',
+    # Out of range, or not the format at all.
+    '20230229T000000Z', '20261324T000000Z', '20261100T000000Z',
+    '20261124T240000Z', '20261124T106000Z', '20261124T101160Z',
+    '00001124T101112Z', '20261124T101112Z\n', '2026-11-24T10:11:12Z', '',
+])
+def test_sigv4_dates_are_read_as_strptime_reads_them(text):
+    try:
+        signed_at = datetime.datetime.strptime(
+            text, ec2signature.SIGV4_DATE_FORMAT).replace(
+                tzinfo=datetime.timezone.utc)
+    except ValueError:
+        signed_at = None
+    credentials = {'headers': {'Authorization': 'AWS4-HMAC-SHA256 x',
+                               'X-Amz-Date': text}, 'params': {}}
+    if signed_at is None:
+        with pytest.raises(exception.IncompleteSignature):
+            ec2signature.check_freshness(credentials, ec2_auth.utcnow(), 0)
+    else:
+        # Checked at the very moment it was signed: with no window, any
+        # other reading of the date would be out of time.
+        ec2signature.check_freshness(credentials, signed_at, 0)
