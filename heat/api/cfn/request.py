@@ -5,14 +5,22 @@ shape says how names nest: ``X.Sub`` for a structure member, ``X.member.N``
 for the N-th list item (counting from 1), ``X.entry.N.key``/``.value`` for a
 map entry.  ``parse_request`` turns the pairs back into plain Python values
 keyed by the shape's member names, so controllers never see the encoding.
+
+The pairs come off the WSGI request once (``request_params``), read as
+webob's req.params read them, which is what clients have been served by;
+the layers of the pipeline share them through the environ.
 """
 
 import datetime
 import functools
+import io
 import re
 import urllib.parse
 
 import botocore.session
+import webob
+import webob.compat
+import webob.request
 
 from heat.common import exception
 
@@ -28,6 +36,13 @@ _PROTOCOL_PREFIX = 'X-Amz-'
 
 # A list or map index: a positive integer without leading zeros.
 _INDEX = re.compile(r'[1-9][0-9]*\Z')
+
+FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded'
+# The types webob's req.POST reads a body of; any other body is no form.
+_WEBOB_FORM_TYPES = ('', FORM_CONTENT_TYPE, 'multipart/form-data')
+_QUERY_KEY = 'heat.query_params'
+_FORM_KEY = 'heat.form_params'
+_BODY_KEY = 'heat.body'
 
 
 @functools.cache
@@ -57,6 +72,102 @@ def parse_request(action_name, params):
     return _decode_structure(shape, tree, prefix='', ignore_unknown=True)
 
 
+def query_params(environ):
+    """The (name, value) pairs of the query string, decoded once.
+
+    Decoded by webob's own parser, as its req.GET was: pairs split at '&'
+    and ';', '+' is a space, a malformed escape stays as sent.  Raises
+    UnicodeDecodeError for bytes that are not UTF-8 (check_utf8 refuses
+    those first).  Kept in the environ for the layers after the first.
+    """
+    pairs = environ.get(_QUERY_KEY)
+    if pairs is None:
+        pairs = list(webob.compat.parse_qsl_text(
+            environ.get('QUERY_STRING', '')))
+        environ[_QUERY_KEY] = pairs
+    return pairs
+
+
+def request_body(environ):
+    """The request body, read once.
+
+    As webob's req.body leaves it, the body is then in environ['wsgi.input']
+    again (seekable) with its length in CONTENT_LENGTH, for any layer that
+    reads it after.
+    """
+    body = environ.get(_BODY_KEY)
+    if body is None:
+        body = _read_body(environ)
+        environ[_BODY_KEY] = body
+    return body
+
+
+def _read_body(environ):
+    length = environ.get('CONTENT_LENGTH', '')
+    if not (length.isascii() and length.isdigit()) or \
+            environ.get('webob.is_body_seekable'):
+        # Chunked, malformed or read before: webob knows every case.
+        return webob.Request(environ).body
+    size = int(length)
+    if not size:
+        return b''
+    body = environ['wsgi.input'].read(size)
+    if len(body) < size:
+        raise webob.request.DisconnectionError(
+            'The client disconnected while sending the body '
+            '(%d more bytes were expected)' % (size - len(body)))
+    environ['wsgi.input'] = io.BytesIO(body)
+    environ['CONTENT_LENGTH'] = str(size)
+    environ['webob.is_body_seekable'] = True
+    return body
+
+
+def form_params(environ):
+    """The (name, value) pairs of a form body, decoded once, as webob's
+    req.POST was; none when the body is not a form.
+
+    Reads (and buffers) the body.  Kept in the environ like query_params.
+    """
+    pairs = environ.get(_FORM_KEY)
+    if pairs is None:
+        pairs = _read_form(webob.Request(environ))
+        environ[_FORM_KEY] = pairs
+    return pairs
+
+
+def _read_form(req):
+    content_type = req.content_type
+    if content_type not in _WEBOB_FORM_TYPES or (
+            req.method != 'POST' and not content_type):
+        return []
+    if req.method == 'POST' and content_type == FORM_CONTENT_TYPE and \
+            req.charset == 'UTF-8':
+        # What cgi.FieldStorage made of such a body for webob.
+        return urllib.parse.parse_qsl(
+            request_body(req.environ).decode('utf-8', 'replace'),
+            keep_blank_values=True)
+    # A multipart body, a POST without a type or a charset webob refuses:
+    # rare enough to leave to webob.
+    return list(req.POST.items())
+
+
+def is_form_post(environ):
+    """Whether the request POSTs an urlencoded form: the body check_utf8
+    checks and SigV2 may sign."""
+    return environ.get('REQUEST_METHOD') == 'POST' and \
+        environ.get('CONTENT_TYPE', '').split(';', 1)[0] == FORM_CONTENT_TYPE
+
+
+def request_params(environ):
+    """Query and form parameters in one dict, as dict(req.params) was:
+    names in the order first seen, a name's last value, the query
+    string's value before the form's."""
+    query = query_params(environ)
+    params = dict(query + form_params(environ))
+    params.update(query)
+    return params
+
+
 def check_utf8(query_string, form_body=b''):
     """Raise MalformedQueryString if a parameter is not UTF-8.
 
@@ -65,15 +176,25 @@ def check_utf8(query_string, form_body=b''):
     QUERY_STRING (bytes as latin-1 text); form_body the raw form bytes.
     """
     for raw in (query_string.encode('latin-1'), form_body):
-        for pair in raw.split(b'&'):
-            name, _, value = pair.partition(b'=')
-            try:
-                _unquote(name).decode('utf-8')
-                _unquote(value).decode('utf-8')
-            except UnicodeDecodeError:
-                raise exception.MalformedQueryString(
-                    'The value of parameter %s is not valid UTF-8.'
-                    % _unquote(name).decode('utf-8', 'replace'))
+        # '&' and '=' are ASCII, so the whole is UTF-8 exactly when every
+        # name and value is: one decode checks them all.
+        try:
+            _unquote(raw).decode('utf-8')
+        except UnicodeDecodeError:
+            raise _not_utf8(raw)
+
+
+def _not_utf8(raw):
+    """MalformedQueryString naming the first parameter not in UTF-8."""
+    for pair in raw.split(b'&'):
+        name, _, value = pair.partition(b'=')
+        try:
+            _unquote(name).decode('utf-8')
+            _unquote(value).decode('utf-8')
+        except UnicodeDecodeError:
+            return exception.MalformedQueryString(
+                'The value of parameter %s is not valid UTF-8.'
+                % _unquote(name).decode('utf-8', 'replace'))
 
 
 def _unquote(raw):

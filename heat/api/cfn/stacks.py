@@ -8,9 +8,6 @@ this controller stays generic; what an action means lives in the engine.
 
 import re
 
-import webob
-import webob.dec
-
 from heat.api.cfn import request as cfn_request
 from heat.api.cfn import serializer
 from heat.api.cfn import template_url
@@ -35,8 +32,15 @@ def engine_method(action):
     return re.sub(r'(?<!^)(?=[A-Z])', '_', action).lower()
 
 
-def response_format(req):
-    return 'json' if req.params.get('ContentType') == 'JSON' else 'xml'
+def response_format(params):
+    return 'json' if params.get('ContentType') == 'JSON' else 'xml'
+
+
+def _content_type_header(content_type):
+    # Text is declared UTF-8; JSON needs no charset.
+    if content_type.startswith('text/'):
+        return content_type + '; charset=utf-8'
+    return content_type
 
 
 class StackController:
@@ -44,22 +48,24 @@ class StackController:
     def __init__(self, rpc_client):
         self._rpc = rpc_client
 
-    @webob.dec.wsgify
-    def __call__(self, req):
-        action = req.params.get('Action')
+    def __call__(self, environ, start_response):
+        params = cfn_request.request_params(environ)
+        action = params.get('Action')
         if not action:
             raise exception.MissingAction()
         if action not in ACTIONS:
             raise exception.InvalidAction(action=action)
-        ctxt = req.environ['heat.context']
+        ctxt = environ['heat.context']
         if ctxt.scoped_resource is not None \
                 and action not in _RESOURCE_KEY_ACTIONS:
             raise exception.AccessDenied()
-        args = cfn_request.parse_request(action, dict(req.params))
+        args = cfn_request.parse_request(action, params)
         if action in _TEMPLATE_ACTIONS:
             template_url.resolve_template_body(args)
         result = self._rpc.call(ctxt, engine_method(action), args=args)
         body, content_type = serializer.serialize(
-            action, result, ctxt.request_id, response_format(req))
-        return webob.Response(body=body, content_type=content_type,
-                              charset='utf-8')
+            action, result, ctxt.request_id, response_format(params))
+        start_response('200 OK', [
+            ('Content-Type', _content_type_header(content_type)),
+            ('Content-Length', str(len(body)))])
+        return [body]

@@ -9,9 +9,7 @@ upload in AWS.
 
 import json
 
-import webob
-import webob.dec
-
+from heat.api.cfn import request as cfn_request
 from heat.common import exception
 
 SIGNAL_MEMBERS = ('Status', 'Reason', 'UniqueId', 'Data')
@@ -22,16 +20,18 @@ class WaitConditionController:
     def __init__(self, rpc_client):
         self._rpc = rpc_client
 
-    @webob.dec.wsgify
-    def __call__(self, req):
-        match = req.environ['wsgiorg.routing_args'][1]
-        args = signal_from_body(req.body)
+    def __call__(self, environ, start_response):
+        match = environ['wsgiorg.routing_args'][1]
+        args = signal_from_body(cfn_request.request_body(environ))
         args.update(StackName=match['arn'],
                     LogicalResourceId=match['resource'])
-        self._rpc.call(req.environ['heat.context'], 'signal_resource',
+        self._rpc.call(environ['heat.context'], 'signal_resource',
                        args=args)
-        return webob.Response(status=200, body=b'',
-                              content_type='text/plain')
+        # An empty answer, as to a pre-signed upload.
+        start_response('200 OK', [
+            ('Content-Type', 'text/plain; charset=UTF-8'),
+            ('Content-Length', '0')])
+        return [b'']
 
 
 def signal_from_body(body):

@@ -21,7 +21,7 @@ import hashlib
 import re
 import urllib.parse
 
-import webob.dec
+import webob
 
 from heat.api.cfn import request as cfn_request
 from heat.common import config
@@ -34,8 +34,13 @@ CONF = config.CONF
 IDENTITY_KEY = 'heat.identity'
 # Served without a signature (the application answers it).
 HEALTHCHECK_PATH = '/healthcheck'
-FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded'
 
+# Environ keys that are not HTTP_ plus the header name in capitals, and
+# the names webob gives them.
+_SPECIAL_HEADERS = {'CONTENT_TYPE': 'Content-Type',
+                    'CONTENT_LENGTH': 'Content-Length',
+                    'HTTP_CONTENT_TYPE': 'Content_Type',
+                    'HTTP_CONTENT_LENGTH': 'Content_Length'}
 _SIGV4_QUERY_NAMES = ('X-Amz-Algorithm', 'X-Amz-Credential',
                       'X-Amz-SignedHeaders', 'X-Amz-Signature', 'X-Amz-Date')
 _HEX_SIGNATURE = re.compile(r'[0-9a-f]{64}\Z')
@@ -50,23 +55,26 @@ class Ec2Auth:
         self._authenticator = authenticator
         self._signal_authenticator = signal_authenticator or authenticator
 
-    @webob.dec.wsgify
-    def __call__(self, req):
-        if req.path_info == HEALTHCHECK_PATH:
-            return req.get_response(self.app)
-        # Before anything decodes the parameters: webob replaces bytes that
-        # are not UTF-8 in a form, and fails on them in a query string.
+    def __call__(self, environ, start_response):
+        req = webob.Request(environ)
+        path = req.path_info
+        if path != HEALTHCHECK_PATH:
+            environ[IDENTITY_KEY] = self._identity(req, path)
+        return self.app(environ, start_response)
+
+    def _identity(self, req, path):
+        # Before anything decodes the parameters: decoding replaces bytes
+        # that are not UTF-8 in a form, and fails on them in a query string.
+        form_body = cfn_request.request_body(req.environ) \
+            if cfn_request.is_form_post(req.environ) else b''
         cfn_request.check_utf8(req.environ.get('QUERY_STRING', ''),
-                               req.body if _is_form(req) else b'')
+                               form_body)
         credentials = credentials_from_request(req)
-        if handle_url.is_signal_path(req.path_info):
-            identity = self._authenticate_signal(credentials)
-        else:
-            ec2signature.check_freshness(credentials, utcnow(),
-                                         CONF.auth.sigv4_window_seconds)
-            identity = self._authenticator.authenticate(credentials)
-        req.environ[IDENTITY_KEY] = identity
-        return req.get_response(self.app)
+        if handle_url.is_signal_path(path):
+            return self._authenticate_signal(credentials)
+        ec2signature.check_freshness(credentials, utcnow(),
+                                     CONF.auth.sigv4_window_seconds)
+        return self._authenticator.authenticate(credentials)
 
     def _authenticate_signal(self, credentials):
         """The Identity of a signal; its time is checked once the key is
@@ -96,28 +104,47 @@ def credentials_from_request(req):
     Raises MissingAuthenticationToken when nothing is signed and
     IncompleteSignature when the signature material is malformed.
     """
-    body = req.body
+    environ = req.environ
+    body = cfn_request.request_body(environ)
     credentials = {
         'host': req.host,
         'verb': req.method,
         'path': signed_path(req),
-        'headers': dict(req.headers),
+        'headers': request_headers(environ),
         'body_hash': hashlib.sha256(body).hexdigest(),
     }
-    query = dict(req.GET)
-    if 'Authorization' in req.headers:
-        credentials.update(_sigv4_header(req.headers['Authorization'],
+    query = dict(cfn_request.query_params(environ))
+    if 'HTTP_AUTHORIZATION' in environ:
+        credentials.update(_sigv4_header(environ['HTTP_AUTHORIZATION'],
                                          query))
     elif any(name in query for name in _SIGV4_QUERY_NAMES):
         credentials.update(_sigv4_query(query))
-    elif 'Signature' in query or 'AWSAccessKeyId' in query:
+    elif _signs_v2(query):
         credentials.update(_sigv2(query))
-    elif _is_form(req) and ('Signature' in req.POST or
-                            'AWSAccessKeyId' in req.POST):
-        credentials.update(_sigv2(dict(req.POST)))
     else:
-        raise exception.MissingAuthenticationToken()
+        form = dict(cfn_request.form_params(environ)) \
+            if cfn_request.is_form_post(environ) else {}
+        if not _signs_v2(form):
+            raise exception.MissingAuthenticationToken()
+        credentials.update(_sigv2(form))
     return credentials
+
+
+def request_headers(environ):
+    """The request's headers by name, as dict(webob's req.headers) was."""
+    headers = {}
+    for key, value in environ.items():
+        name = _SPECIAL_HEADERS.get(key)
+        if name is None:
+            if not key.startswith('HTTP_'):
+                continue
+            name = key[5:].replace('_', '-').title()
+        headers[name] = value
+    return headers
+
+
+def _signs_v2(params):
+    return 'Signature' in params or 'AWSAccessKeyId' in params
 
 
 def signed_path(req):
@@ -126,10 +153,6 @@ def signed_path(req):
     if raw_uri:
         return urllib.parse.urlsplit(raw_uri).path
     return req.path
-
-
-def _is_form(req):
-    return req.method == 'POST' and req.content_type == FORM_CONTENT_TYPE
 
 
 def _incomplete(why):

@@ -1,28 +1,28 @@
 """Answers any exception raised below it with an AWS error response."""
 
-import webob
-
 from heat.api.cfn import faults
+from heat.api.cfn import request as cfn_request
 from heat.api.middleware import request_id
 from heat.common import context
 
-FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded'
 
-
-def response_format(req):
+def response_format(environ):
     """'json' when the request asked for ContentType=JSON, else 'xml'.
 
     A form body is consulted only when a layer below already buffered it,
     so an oversized or unread body is never read here.
     """
     try:
-        if req.GET.get('ContentType') == 'JSON':
-            return 'json'
+        query = dict(cfn_request.query_params(environ))
     except UnicodeDecodeError:
         # A query string that is not UTF-8 is answered in the default.
         return 'xml'
-    if (req.method == 'POST' and req.content_type == FORM_CONTENT_TYPE and
-            req.is_body_seekable and req.POST.get('ContentType') == 'JSON'):
+    if query.get('ContentType') == 'JSON':
+        return 'json'
+    if (cfn_request.is_form_post(environ) and
+            environ.get('webob.is_body_seekable') and
+            dict(cfn_request.form_params(environ)).get('ContentType') ==
+            'JSON'):
         return 'json'
     return 'xml'
 
@@ -34,14 +34,14 @@ class FaultWrapper:
 
     def __call__(self, environ, start_response):
         # Normally set by the request_id filter, which comes first.
-        environ.setdefault(request_id.ENVIRON_KEY, context.new_request_id())
+        if request_id.ENVIRON_KEY not in environ:
+            environ[request_id.ENVIRON_KEY] = context.new_request_id()
         try:
             return self.app(environ, start_response)
         except Exception as exc:
-            req = webob.Request(environ)
             response = faults.error_response(
                 exc, environ[request_id.ENVIRON_KEY],
-                response_format(req))
+                response_format(environ))
             return response(environ, start_response)
 
 

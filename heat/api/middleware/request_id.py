@@ -1,7 +1,5 @@
 """Gives every request an id: in the environ, the logs and the response."""
 
-import webob.dec
-
 from heat.common import context
 
 ENVIRON_KEY = 'heat.request_id'
@@ -14,13 +12,21 @@ class RequestId:
     def __init__(self, app):
         self.app = app
 
-    @webob.dec.wsgify
-    def __call__(self, req):
+    def __call__(self, environ, start_response):
         request_id = context.new_request_id()
-        req.environ[ENVIRON_KEY] = request_id
-        response = req.get_response(self.app)
-        response.headers[HEADER] = request_id
-        return response
+        environ[ENVIRON_KEY] = request_id
+
+        def start_with_id(status, headers, exc_info=None):
+            return start_response(status, headers + [(HEADER, request_id)],
+                                  exc_info)
+
+        body = self.app(environ, start_with_id)
+        if environ['REQUEST_METHOD'] == 'HEAD':
+            # The server sends whatever is returned, even to a HEAD.
+            if hasattr(body, 'close'):
+                body.close()
+            return []
+        return body
 
 
 def filter_factory(global_conf, **local_conf):

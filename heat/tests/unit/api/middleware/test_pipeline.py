@@ -90,3 +90,20 @@ def test_oversized_body_is_refused_before_auth(pipeline, authenticator,
     assert response.status_code == 413
     assert b'<Code>RequestEntityTooLarge</Code>' in response.body
     assert authenticator.seen == []
+
+
+def served(app, req):
+    """Status, headers and body as a WSGI server gets them from app."""
+    started = []
+    body = app(req.environ,
+               lambda status, headers, exc_info=None: started.append(
+                   (status, headers)))
+    [(status, headers)] = started
+    return status, headers, b''.join(body)
+
+
+def test_request_id_header_is_added_once(pipeline):
+    status, headers, _ = served(pipeline, conftest.signed())
+    assert status == '200 OK'
+    ids = [value for name, value in headers if name == 'x-amzn-RequestId']
+    assert len(ids) == 1
