@@ -5,59 +5,60 @@ AWS does); so does the signal route of wait condition handles,
 ``/v1/waitcondition/<stack ARN>/resources/<handle>``.
 """
 
-import routes
-import routes.middleware
-import webob.dec
+import re
+
+import webob
 
 from heat.api.cfn import stacks
 from heat.api.cfn import waitcondition
 from heat.common import handle_url
 from heat.common import exception
 
-
-@webob.dec.wsgify
-def health_check(req):
-    return webob.Response(text='OK\n', content_type='text/plain')
+ROUTING_ARGS_KEY = 'wsgiorg.routing_args'
 
 
-@webob.dec.wsgify
-def not_found(req):
-    raise exception.InvalidAction(message='No API is served at %s' % req.path)
+def health_check(environ, start_response):
+    body = b'OK\n'
+    start_response('200 OK', [('Content-Type', 'text/plain; charset=UTF-8'),
+                              ('Content-Length', str(len(body)))])
+    return [body]
+
+
+def not_found(environ, start_response):
+    raise exception.InvalidAction(
+        message='No API is served at %s' % webob.Request(environ).path)
 
 
 class Router:
-    """Dispatches by path: the Query API, handles' signals and the health
-    check."""
+    """Dispatches by path and method: the Query API, handles' signals and
+    the health check."""
 
     def __init__(self, rpc_client):
         query_api = stacks.StackController(rpc_client)
         signal_api = waitcondition.WaitConditionController(rpc_client)
-        mapper = routes.Mapper()
-        mapper.connect('/healthcheck', app=health_check)
-        for prefix in ('/v1', ''):
-            mapper.connect(prefix + '/', app=query_api,
-                           conditions={'method': ['GET', 'POST']})
-            # A stack ARN holds slashes; a logical name does not.
-            mapper.connect(
-                prefix + '/waitcondition/{arn:.+}/resources/{resource}',
-                app=signal_api,
-                conditions={'method': list(handle_url.SIGNAL_VERBS)})
-        mapper.connect('/v1', app=query_api,
-                       conditions={'method': ['GET', 'POST']})
-        # No thread-local routing state (no URL is generated from it) and
-        # no _method parameter overriding the HTTP method (not AWS's): both
-        # cost more than the matching, on every request.
-        self._app = routes.middleware.RoutesMiddleware(
-            self._dispatch, mapper, singleton=False, use_method_override=False)
+        query_methods = ('GET', 'POST')
+        # Tried in turn against PATH_INFO; a route without methods takes
+        # any.  The ARN of the signal route holds slashes, a logical name
+        # does not.
+        self._routes = [
+            (re.compile(r'^/healthcheck$'), None, health_check),
+            (re.compile(r'^(?:/v1)?/$'), query_methods, query_api),
+            (re.compile(r'^/v1$'), query_methods, query_api),
+            (re.compile(r'^(?:/v1)?/waitcondition/(?P<arn>.+)'
+                        r'/resources/(?P<resource>[^/]+?)$'),
+             handle_url.SIGNAL_VERBS, signal_api),
+        ]
 
     def __call__(self, environ, start_response):
-        return self._app(environ, start_response)
-
-    @staticmethod
-    @webob.dec.wsgify
-    def _dispatch(req):
-        match = req.environ['wsgiorg.routing_args'][1]
-        return match['app'] if match else not_found
+        path = environ['PATH_INFO']
+        method = environ['REQUEST_METHOD']
+        for pattern, methods, app in self._routes:
+            match = pattern.match(path)
+            if match and (methods is None or method in methods):
+                environ[ROUTING_ARGS_KEY] = ((), match.groupdict())
+                return app(environ, start_response)
+        environ[ROUTING_ARGS_KEY] = ((), {})
+        return not_found(environ, start_response)
 
 
 def app_factory(global_conf, **local_conf):
