@@ -13,6 +13,7 @@ import string
 import typing
 
 import sqlalchemy as sa
+from sqlalchemy import orm
 
 from heat.common import crypto
 from heat.common import exception
@@ -119,31 +120,51 @@ def stack_view_by_name(tenant, name):
 
 
 def stack_list(tenant, statuses=None, show_deleted=False, limit=None,
-               marker=None) -> list[Stack]:
-    """The tenant's stacks, newest first.
+               marker=None) -> list:
+    """The tenant's stacks, newest first, as read-only rows like
+    stack_view's.
 
     statuses filters on 'ACTION_STATUS' strings (CREATE_COMPLETE, ...);
     marker is the id of the last stack of the previous page.
     """
-    query = sa.select(Stack).where(Stack.tenant == tenant)
+    statuses = sorted(set(statuses or ()))
+    params = {'tenant': tenant}
+    params.update(('status_%d' % i, status)
+                  for i, status in enumerate(statuses))
+    if marker is not None:
+        params['marker'] = marker
+    if limit is not None:
+        params['limit'] = limit
+    return _stack_list(bool(show_deleted), len(statuses), marker is not None,
+                       limit is not None).rows(**params)
+
+
+# A statement for each number of statuses filtered on: a read compiles
+# every value it binds.
+@functools.lru_cache(maxsize=64)
+def _stack_list(show_deleted, status_count, after_marker, limited):
+    query = sa.select(Stack).where(Stack.tenant == sa.bindparam('tenant'))
     if not show_deleted:
         query = query.where(Stack.deleted_at.is_(None))
-    if statuses:
-        query = query.where(
-            (Stack.action + '_' + Stack.status).in_(list(statuses)))
-    with connection.reading() as session:
-        if marker is not None:
-            last = session.get(Stack, marker)
-            if last is None or last.tenant != tenant:
-                return []
-            query = query.where(sa.or_(
-                Stack.created_at < last.created_at,
-                sa.and_(Stack.created_at == last.created_at,
-                        Stack.id < last.id)))
-        query = query.order_by(Stack.created_at.desc(), Stack.id.desc())
-        if limit is not None:
-            query = query.limit(limit)
-        return list(session.scalars(query))
+    if status_count:
+        query = query.where((Stack.action + '_' + Stack.status).in_(
+            [sa.bindparam('status_%d' % i, type_=sa.String)
+             for i in range(status_count)]))
+    if after_marker:
+        # No stacks at all when the marker is none of the tenant's.
+        marked = orm.aliased(Stack)
+        marked_at = (sa.select(marked.created_at)
+                     .where(marked.id == sa.bindparam('marker'),
+                            marked.tenant == sa.bindparam('tenant'))
+                     .scalar_subquery())
+        query = query.where(sa.or_(
+            Stack.created_at < marked_at,
+            sa.and_(Stack.created_at == marked_at,
+                    Stack.id < sa.bindparam('marker'))))
+    query = query.order_by(Stack.created_at.desc(), Stack.id.desc())
+    if limited:
+        query = query.limit(sa.bindparam('limit'))
+    return connection.DirectRead(query)
 
 
 def stack_count_by_tenant(tenant) -> int:
@@ -342,21 +363,32 @@ def events_create(values_list: list[dict]) -> None:
         _insert_events(session, values_list)
 
 
-def event_list(stack_id, limit=None, marker=None) -> list[Event]:
-    """The stack's events, newest first; marker is the last event's uuid."""
-    query = sa.select(Event).where(Event.stack_id == stack_id)
-    with connection.reading() as session:
-        if marker is not None:
-            last_id = session.scalar(
-                sa.select(Event.id).where(Event.uuid == marker,
-                                          Event.stack_id == stack_id))
-            if last_id is None:
-                return []
-            query = query.where(Event.id < last_id)
-        query = query.order_by(Event.id.desc())
-        if limit is not None:
-            query = query.limit(limit)
-        return list(session.scalars(query))
+def event_list(stack_id, limit=None, marker=None) -> list:
+    """The stack's events, newest first, as read-only named tuples of
+    their columns; marker is the last event's uuid."""
+    params = {'stack_id': stack_id}
+    if marker is not None:
+        params['marker'] = marker
+    if limit is not None:
+        params['limit'] = limit
+    return _events(marker is not None, limit is not None).rows(**params)
+
+
+@functools.cache
+def _events(after_marker, limited):
+    query = sa.select(Event).where(Event.stack_id == sa.bindparam('stack_id'))
+    if after_marker:
+        # No events at all when the marker is none of the stack's.
+        marked = orm.aliased(Event)
+        query = query.where(Event.id < (
+            sa.select(marked.id)
+            .where(marked.uuid == sa.bindparam('marker'),
+                   marked.stack_id == sa.bindparam('stack_id'))
+            .scalar_subquery()))
+    query = query.order_by(Event.id.desc())
+    if limited:
+        query = query.limit(sa.bindparam('limit'))
+    return connection.DirectRead(query)
 
 
 def _insert_events(session, values_list):

@@ -65,12 +65,13 @@ def stack_summary(row):
     })
 
 
-def event(stack_row, row):
-    properties = row.resource_properties
-    return _without_none({
-        'StackId': stack_identifier(stack_row).arn(),
+def events(stack_row, rows):
+    """The StackEvents of the stack's event rows."""
+    stack_name, stack_id = stack_row.name, stack_identifier(stack_row).arn()
+    return [_without_none({
+        'StackId': stack_id,
         'EventId': row.uuid,
-        'StackName': stack_row.name,
+        'StackName': stack_name,
         'LogicalResourceId': row.resource_name,
         'PhysicalResourceId': row.physical_resource_id,
         'ResourceType': row.resource_type,
@@ -78,9 +79,10 @@ def event(stack_row, row):
         'ResourceStatus': '%s_%s' % (row.resource_action,
                                      row.resource_status),
         'ResourceStatusReason': row.resource_status_reason,
-        'ResourceProperties': (json.dumps(properties)
-                               if properties is not None else None),
-    })
+        'ResourceProperties': (json.dumps(row.resource_properties)
+                               if row.resource_properties is not None
+                               else None),
+    }) for row in rows]
 
 
 def _resource_status(row):

@@ -223,8 +223,7 @@ class EngineService:
                          reads=_VIEW)
         events = db_api.event_list(row.id, limit=PAGE_SIZE + 1,
                                    marker=args.get('NextToken'))
-        return _page('StackEvents',
-                     [describe.event(row, event) for event in events],
+        return _page('StackEvents', describe.events(row, events),
                      lambda event: event['EventId'])
 
     @expected_errors

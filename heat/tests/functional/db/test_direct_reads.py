@@ -56,3 +56,40 @@ def test_stack_resource_states_in_one_read(heat_db_any):
     assert api.stack_resource_states_by_name('tenant-a', 'empty') is None
     assert api.stack_resource_states(
         empty.id, 'tenant-a', show_deleted=True).deleted_at is not None
+
+
+def test_stack_list_filters_and_pages(heat_db_any):
+    stacks = [make_stack(name='s%d' % i) for i in range(5)]
+    make_stack(name='theirs', tenant='tenant-b')
+    api.stack_update(stacks[1].id, {'status': 'FAILED'})
+    api.stack_soft_delete(stacks[3].id)
+    newest_first = [s.name for s in reversed(stacks)]
+    assert [s.name for s in api.stack_list('tenant-a')] == [
+        name for name in newest_first if name != 's3']
+    listed = api.stack_list('tenant-a', show_deleted=True)
+    assert [s.name for s in listed] == newest_first
+    assert listed[1].deleted_at is not None
+    assert [s.name for s in api.stack_list(
+        'tenant-a', statuses=['CREATE_FAILED', 'DELETE_COMPLETE'],
+        show_deleted=True)] == ['s1']
+    assert [s.name for s in api.stack_list(
+        'tenant-a', show_deleted=True, limit=2,
+        marker=listed[1].id)] == ['s2', 's1']
+    theirs = api.stack_list('tenant-b')[0]
+    assert api.stack_list('tenant-a', marker=theirs.id) == []
+
+
+
+def test_events_page_newest_first(heat_db_any):
+    stack = make_stack()
+    api.events_create([{'stack_id': stack.id, 'resource_name': 'r%d' % i,
+                        'resource_type': 'T', 'resource_action': 'CREATE',
+                        'resource_status': 'COMPLETE',
+                        'resource_properties': {'i': i}}
+                       for i in range(3)])
+    events = api.event_list(stack.id)
+    assert [(e.resource_name, e.resource_properties) for e in events] == [
+        ('r2', {'i': 2}), ('r1', {'i': 1}), ('r0', {'i': 0})]
+    assert events[0].created_at.tzinfo == datetime.timezone.utc
+    assert [e.resource_name for e in api.event_list(
+        stack.id, limit=1, marker=events[0].uuid)] == ['r1']
