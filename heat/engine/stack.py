@@ -71,7 +71,7 @@ def describe_stored(ctxt, row):
     """
     template = template_cache.stored(row)
     if has_outputs(row) and template.outputs:
-        return Stack(ctxt, row, template, db_api.resource_get_all(row.id),
+        return Stack(ctxt, row, template, db_api.resource_views(row.id),
                      building=_needed_by_outputs).describe()
     return describe.stack(row, _shown_parameters(template, row), [])
 

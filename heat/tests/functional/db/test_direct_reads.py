@@ -93,3 +93,13 @@ def test_events_page_newest_first(heat_db_any):
     assert events[0].created_at.tzinfo == datetime.timezone.utc
     assert [e.resource_name for e in api.event_list(
         stack.id, limit=1, marker=events[0].uuid)] == ['r1']
+
+
+def test_resource_views_read_what_stacks_restore_from(heat_db_any):
+    stack = make_stack()
+    row = api.resource_create({'stack_id': stack.id, 'name': 'r',
+                               'type': 'T', 'action': 'CREATE'})
+    api.resource_update(row.id, {'data': {'k': 'v'}, 'rsrc_metadata': {}})
+    view, = api.resource_views(stack.id)
+    assert (view.id, view.name, view.data, view.rsrc_metadata) == (
+        row.id, 'r', {'k': 'v'}, {})

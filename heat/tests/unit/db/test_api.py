@@ -190,6 +190,23 @@ def test_resource_states_show_the_started_resources_in_order():
     assert states[0].updated_at is None
 
 
+def test_resource_views_read_what_stacks_restore_from():
+    stack = make_stack()
+    first = api.resource_create(resource_values(stack.id, 'A'))
+    api.resource_update(first.id, {'data': {'k': 'v'},
+                                   'rsrc_metadata': {'m': 1},
+                                   'physical_resource_id': 'pa'})
+    api.resource_create(resource_values(stack.id, 'B', action='CREATE'))
+    api.resource_create(resource_values(make_stack(name='other').id, 'C'))
+    columns = ('id', 'name', 'action', 'status', 'status_reason',
+               'physical_resource_id', 'data', 'rsrc_metadata')
+    assert [{c: getattr(r, c) for c in columns}
+            for r in api.resource_views(stack.id)] == [
+        {c: getattr(r, c) for c in columns}
+        for r in api.resource_get_all(stack.id)]
+    assert api.resource_views(stack.id)[0].data == {'k': 'v'}
+
+
 def test_stack_resource_states_read_the_stack_with_its_started_resources():
     stack = make_stack()
     other = make_stack(name='other')
