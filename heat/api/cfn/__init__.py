@@ -5,8 +5,7 @@ AWS does); so does the signal route of wait condition handles,
 ``/v1/waitcondition/<stack ARN>/resources/<handle>``.
 """
 
-import re
-
+import routes
 import webob
 
 from heat.api.cfn import stacks
@@ -36,29 +35,30 @@ class Router:
     def __init__(self, rpc_client):
         query_api = stacks.StackController(rpc_client)
         signal_api = waitcondition.WaitConditionController(rpc_client)
-        query_methods = ('GET', 'POST')
-        # Tried in turn against PATH_INFO; a route without methods takes
-        # any.  The ARN of the signal route holds slashes, a logical name
-        # does not.
-        self._routes = [
-            (re.compile(r'^/healthcheck$'), None, health_check),
-            (re.compile(r'^(?:/v1)?/$'), query_methods, query_api),
-            (re.compile(r'^/v1$'), query_methods, query_api),
-            (re.compile(r'^(?:/v1)?/waitcondition/(?P<arn>.+)'
-                        r'/resources/(?P<resource>[^/]+?)$'),
-             handle_url.SIGNAL_VERBS, signal_api),
-        ]
+        self._mapper = routes.Mapper()
+        self._mapper.connect('/healthcheck', app=health_check)
+        for prefix in ('/v1', ''):
+            self._mapper.connect(prefix + '/', app=query_api,
+                                 conditions={'method': ['GET', 'POST']})
+            # A stack ARN holds slashes; a logical name does not.
+            self._mapper.connect(
+                prefix + '/waitcondition/{arn:.+}/resources/{resource}',
+                app=signal_api,
+                conditions={'method': list(handle_url.SIGNAL_VERBS)})
+        self._mapper.connect('/v1', app=query_api,
+                             conditions={'method': ['GET', 'POST']})
 
     def __call__(self, environ, start_response):
-        path = environ['PATH_INFO']
-        method = environ['REQUEST_METHOD']
-        for pattern, methods, app in self._routes:
-            match = pattern.match(path)
-            if match and (methods is None or method in methods):
-                environ[ROUTING_ARGS_KEY] = ((), match.groupdict())
-                return app(environ, start_response)
-        environ[ROUTING_ARGS_KEY] = ((), {})
-        return not_found(environ, start_response)
+        # The mapper is asked directly: Routes' middleware would also keep
+        # thread-local state for generating URLs, which nothing here does,
+        # at several times the cost of the match.
+        match = self._mapper.match(environ['PATH_INFO'], environ=environ)
+        if not match:
+            environ[ROUTING_ARGS_KEY] = ((), {})
+            return not_found(environ, start_response)
+        app = match.pop('app')
+        environ[ROUTING_ARGS_KEY] = ((), match)
+        return app(environ, start_response)
 
 
 def app_factory(global_conf, **local_conf):
