@@ -139,8 +139,8 @@ def stack_list(tenant, statuses=None, show_deleted=False, limit=None,
                        limit is not None).rows(**params)
 
 
-# A statement for each number of statuses filtered on: a read compiles
-# every value it binds.
+# A statement for each number of statuses filtered on, since a direct
+# read binds no list; the cache bounds those a caller can have made.
 @functools.lru_cache(maxsize=64)
 def _stack_list(show_deleted, status_count, after_marker, limited):
     query = sa.select(Stack).where(Stack.tenant == sa.bindparam('tenant'))

@@ -147,17 +147,19 @@ class _ReadPlan:
         self.sql = compiled.string
         self._compiled = compiled
         self._order = compiled.positiontup if compiled.positional else None
-        self._bind_processors = {
-            name: processor for name, processor in (
-                (name, bind.type.dialect_impl(dialect).bind_processor(
-                    dialect)) for name, bind in compiled.binds.items())
-            if processor is not None}
-        self._result_processors = [
-            (index, processor) for index, processor in enumerate(
-                column.type.dialect_impl(dialect).result_processor(
-                    dialect, None)
-                for column in statement.selected_columns)
-            if processor is not None]
+        # Only the values a type converts: most need nothing done.
+        self._bind_processors = {}
+        for name, bind in compiled.binds.items():
+            processor = bind.type.dialect_impl(dialect).bind_processor(
+                dialect)
+            if processor is not None:
+                self._bind_processors[name] = processor
+        self._result_processors = []
+        for index, column in enumerate(statement.selected_columns):
+            processor = column.type.dialect_impl(dialect).result_processor(
+                dialect, None)
+            if processor is not None:
+                self._result_processors.append((index, processor))
         self._row = collections.namedtuple(
             'Row', statement.selected_columns.keys())
 
