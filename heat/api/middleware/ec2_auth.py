@@ -120,14 +120,27 @@ def credentials_from_request(req):
     elif any(name in query for name in _SIGV4_QUERY_NAMES):
         credentials.update(_sigv4_query(query))
     elif _signs_v2(query):
+        if not handle_url.is_signal_path(req.path_info):
+            _refuse_unsigned(cfn_request.form_params(environ))
         credentials.update(_sigv2(query))
     else:
         form = dict(cfn_request.form_params(environ)) \
             if cfn_request.is_form_post(environ) else {}
         if not _signs_v2(form):
             raise exception.MissingAuthenticationToken()
+        _refuse_unsigned(query)
         credentials.update(_sigv2(form))
     return credentials
+
+
+def _refuse_unsigned(unsigned):
+    """A SigV2 signature covers the parameters it is sent with, the query
+    string's or the form's: the others would reach the action unsigned,
+    so a request may not carry both."""
+    if unsigned:
+        raise _incomplete(
+            'a Signature Version 2 request carries its parameters either '
+            'in the query string or in the form body it signs, not in both')
 
 
 def request_headers(environ):

@@ -160,3 +160,38 @@ def test_sigv4_dates_are_read_as_strptime_reads_them(text):
         # Checked at the very moment it was signed: with no window, any
         # other reading of the date would be out of time.
         ec2signature.check_freshness(credentials, signed_at, 0)
+
+
+def test_sigv2_form_request_may_not_carry_unsigned_query_parameters(
+        app, authenticator):
+    req = conftest.signed('POST', sigv=2)
+    req.query_string = 'Action=DeleteStack&StackName=other'
+    response = req.get_response(app)
+    assert response.status_code == 403
+    assert code_of(response) == 'IncompleteSignature'
+    assert authenticator.seen == []
+
+
+def test_sigv2_query_request_may_not_carry_an_unsigned_form(
+        app, authenticator):
+    req = conftest.signed('GET', sigv=2)
+    req.method = 'POST'
+    req.content_type = conftest.FORM
+    req.body = b'TemplateBody=%7B%7D'
+    response = req.get_response(app)
+    assert response.status_code == 403
+    assert code_of(response) == 'IncompleteSignature'
+    assert authenticator.seen == []
+
+
+def test_sigv2_query_signed_signal_keeps_its_body(authenticator):
+    # A handle's pre-signed URL is signalled with a body of data, which
+    # the signature never covers (nor does AWS's).
+    app = ec2_auth.Ec2Auth(conftest.echo_app, authenticator)
+    req = conftest.signed('PUT', sigv=2,
+                          path='/v1/waitcondition/arn/resources/handle')
+    req.method = 'POST'  # checked as the PUT it was signed for
+    req.content_type = conftest.FORM
+    req.body = b'Status=SUCCESS'
+    assert req.get_response(app).status_code == 200
+    assert authenticator.seen[-1]['verb'] == 'PUT'
