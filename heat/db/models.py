@@ -82,6 +82,9 @@ class Stack(Base):
     created_at: Mapped[datetime.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime.datetime | None] = mapped_column(
         onupdate=utcnow)
+    # AWS's LastUpdatedTime: when the latest UpdateStack started, None
+    # until the first (updated_at changes with every status).
+    last_updated_time: Mapped[datetime.datetime | None]
     deleted_at: Mapped[datetime.datetime | None]
 
 

@@ -39,7 +39,7 @@ def stack(row, parameters, outputs):
         'Parameters': [{'ParameterKey': k, 'ParameterValue': v}
                        for k, v in sorted(parameters.items())],
         'CreationTime': timestamp(row.created_at),
-        'LastUpdatedTime': timestamp(row.updated_at),
+        'LastUpdatedTime': timestamp(row.last_updated_time),
         'DeletionTime': timestamp(row.deleted_at),
         'StackStatus': '%s_%s' % (row.action, row.status),
         'StackStatusReason': row.status_reason,
@@ -58,7 +58,7 @@ def stack_summary(row):
         'StackName': row.name,
         'TemplateDescription': row.description or None,
         'CreationTime': timestamp(row.created_at),
-        'LastUpdatedTime': timestamp(row.updated_at),
+        'LastUpdatedTime': timestamp(row.last_updated_time),
         'DeletionTime': timestamp(row.deleted_at),
         'StackStatus': '%s_%s' % (row.action, row.status),
         'StackStatusReason': row.status_reason,

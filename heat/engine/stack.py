@@ -156,8 +156,8 @@ class Stack:
             description=template.description, created_at=utcnow(),
             disable_rollback=False, tags=[], notification_arns=[],
             capabilities=[], timeout=None, on_failure=None,
-            owner_id=None, updated_at=None, deleted_at=None,
-            prev_raw_template_id=None)
+            owner_id=None, updated_at=None, last_updated_time=None,
+            deleted_at=None, prev_raw_template_id=None)
         for column, value in options.items():
             setattr(row, column, value)
         return cls(ctxt, row, template)
@@ -268,8 +268,13 @@ class Stack:
     def set_state(self, action, status, reason):
         """Record the stack's own state, after every resource state so far."""
         self.recorder.flush()
+        now = utcnow()
         values = {'action': action, 'status': status,
                   'status_reason': reason}
+        if (action, status) == ('UPDATE', 'IN_PROGRESS'):
+            # An update starts: the moment of its UPDATE_IN_PROGRESS event
+            # is what describes show as LastUpdatedTime from now on.
+            values['last_updated_time'] = now
         db_api.stack_update(self.row.id, values)
         for column, value in values.items():
             setattr(self.row, column, value)
@@ -278,7 +283,7 @@ class Stack:
             'physical_resource_id': self.identifier.arn(),
             'resource_type': STACK_RESOURCE_TYPE,
             'resource_action': action, 'resource_status': status,
-            'resource_status_reason': reason, 'created_at': utcnow()})
+            'resource_status_reason': reason, 'created_at': now})
         LOG.info('%s: %s_%s: %s', self, action, status, reason)
 
     def mark_deleted(self):

@@ -66,7 +66,8 @@ def test_describe_stacks_shows_what_was_created(stack):
     assert described['Tags'] == [{'Key': 'team', 'Value': 'heat'}]
     assert described['TimeoutInMinutes'] == 5
     assert described['DisableRollback'] is False
-    assert described['CreationTime'] <= described['LastUpdatedTime']
+    # Shown only once the stack has been updated, as AWS does.
+    assert 'LastUpdatedTime' not in described
 
 
 def test_describe_stacks_by_arn_and_all(cfn, stack):
@@ -99,6 +100,7 @@ def test_list_stacks_filters_by_status_without_next_token(cfn, stack,
     assert set(names) <= set(summaries)
     assert summaries[stack[0]]['StackId'] == stack[1]
     assert summaries[stack[0]]['TemplateDescription'] == 'Two handles'
+    assert 'LastUpdatedTime' not in summaries[stack[0]]
     complete = cfn.list_stacks(StackStatusFilter=['CREATE_COMPLETE'])
     assert set(names) <= {s['StackName'] for s in
                           complete['StackSummaries']}
@@ -336,6 +338,10 @@ def test_update_stack_adds_a_resource(cfn, template):
     updated = clients.wait_for_status(cfn, name)
     assert updated['StackStatus'] == 'UPDATE_COMPLETE'
     assert updated['Description'] == 'Three'
+    assert updated['CreationTime'] <= updated['LastUpdatedTime']
+    summaries = cfn.list_stacks()['StackSummaries']
+    assert [s['LastUpdatedTime'] for s in summaries
+            if s['StackName'] == name] == [updated['LastUpdatedTime']]
     resources = cfn.list_stack_resources(StackName=name)[
         'StackResourceSummaries']
     assert sorted(r['LogicalResourceId'] for r in resources) == [

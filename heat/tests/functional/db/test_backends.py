@@ -37,7 +37,7 @@ def table_names(url):
 
 def test_migrations_agree_with_models(database_url):
     migration.upgrade(database_url)
-    assert migration.version(database_url) == '0003'
+    assert migration.version(database_url) == '0004'
     assert schema_differences(database_url) == []
 
 
@@ -66,6 +66,51 @@ def test_model_change_is_detected(database_url):
     finally:
         engine.dispose()
     assert [d[0] for d in diff] == ['add_column']
+
+
+def test_upgrade_dates_stacks_updated_before_by_their_events(database_url):
+    # Revision 0004 takes a stack's LastUpdatedTime from its newest
+    # UPDATE_IN_PROGRESS event: its resources' events do not count.
+    migration.upgrade(database_url, '0003')
+    at = [datetime.datetime(2026, 1, 1, 0, 0, second,
+                            tzinfo=datetime.timezone.utc)
+          for second in range(6)]
+    stack_events = {
+        'updated': [('CREATE', 'IN_PROGRESS', at[0]),
+                    ('UPDATE', 'IN_PROGRESS', at[1]),
+                    ('UPDATE', 'COMPLETE', at[2]),
+                    ('UPDATE', 'IN_PROGRESS', at[3]),
+                    ('UPDATE_ROLLBACK', 'IN_PROGRESS', at[4])],
+        'created': [('CREATE', 'IN_PROGRESS', at[0]),
+                    ('CREATE', 'COMPLETE', at[1])]}
+    stack, event = models.Stack.__table__, models.Event.__table__
+    engine = connection.make_engine(database_url)
+    try:
+        with engine.begin() as conn:
+            template_id = conn.execute(
+                models.RawTemplate.__table__.insert()
+                .values(template={})).inserted_primary_key[0]
+            for name, events in stack_events.items():
+                conn.execute(stack.insert().values(
+                    id=name, name=name, tenant='t', action='X',
+                    status='Y', raw_template_id=template_id))
+                conn.execute(event.insert(), [
+                    {'stack_id': name, 'resource_name': name,
+                     'resource_type': 'AWS::CloudFormation::Stack',
+                     'resource_action': action, 'resource_status': status,
+                     'created_at': moment}
+                    for action, status, moment in events])
+            conn.execute(event.insert().values(
+                stack_id='updated', resource_name='R', resource_type='T',
+                resource_action='UPDATE', resource_status='IN_PROGRESS',
+                created_at=at[5]))
+        migration.upgrade(database_url)
+        with engine.connect() as conn:
+            assert dict(conn.execute(sa.select(
+                stack.c.id, stack.c.last_updated_time)).all()) == {
+                    'updated': at[3], 'created': None}
+    finally:
+        engine.dispose()
 
 
 # -- the data API ------------------------------------------------------------

@@ -47,3 +47,32 @@ def test_stack_resources_carry_their_stack_and_leave_out_empty_members():
          'LogicalResourceId': 'B', 'ResourceType': 'T',
          'Timestamp': '2024-05-06T07:08:09.123Z',
          'ResourceStatus': 'CREATE_COMPLETE'}]
+
+
+def stack_row(last_updated_time):
+    created = datetime.datetime(2024, 5, 6, 7, 8, 9, 123456, tzinfo=UTC)
+    return types.SimpleNamespace(
+        id='1234', name='web', tenant='t1', description=None,
+        action='CREATE', status='COMPLETE', status_reason='done',
+        created_at=created,
+        # Every status change sets updated_at, a create's too.
+        updated_at=created + datetime.timedelta(seconds=5),
+        last_updated_time=last_updated_time, deleted_at=None,
+        disable_rollback=False, notification_arns=[], timeout=None,
+        capabilities=[], tags=[])
+
+
+def shown_stacks(row):
+    return describe.stack(row, {}, []), describe.stack_summary(row)
+
+
+def test_stack_never_updated_shows_no_last_updated_time():
+    for shown in shown_stacks(stack_row(last_updated_time=None)):
+        assert shown['CreationTime'] == '2024-05-06T07:08:09.123Z'
+        assert 'LastUpdatedTime' not in shown
+
+
+def test_updated_stack_shows_when_its_latest_update_started():
+    started = datetime.datetime(2024, 5, 7, 1, 2, 3, 456789, tzinfo=UTC)
+    for shown in shown_stacks(stack_row(last_updated_time=started)):
+        assert shown['LastUpdatedTime'] == '2024-05-07T01:02:03.456Z'

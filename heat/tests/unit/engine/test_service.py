@@ -194,3 +194,54 @@ def test_events_are_newest_first(engine):
     assert statuses[-1] == ('web', 'CREATE_COMPLETE')
     assert statuses.index(('First', 'CREATE_COMPLETE')) < statuses.index(
         ('Second', 'CREATE_IN_PROGRESS'))
+
+
+def update_and_wait(engine, body, parameters=PASSWORD):
+    engine.client.update_stack(CTXT, args={
+        'StackName': 'web', 'TemplateBody': body, 'Parameters': parameters})
+    return wait_until_settled(engine, 'web')
+
+
+def latest_update_start(engine):
+    """The Timestamp of the stack's newest UPDATE_IN_PROGRESS event."""
+    events = engine.client.describe_stack_events(
+        CTXT, args={'StackName': 'web'})['StackEvents']
+    return next(e['Timestamp'] for e in events
+                if (e['LogicalResourceId'], e['ResourceStatus'])
+                == ('web', 'UPDATE_IN_PROGRESS'))
+
+
+def summary(engine):
+    return engine.client.list_stacks(CTXT, args={})['StackSummaries'][0]
+
+
+def test_last_updated_time_is_when_the_latest_update_started(engine):
+    create(engine, 'web', TEMPLATE, Parameters=PASSWORD)
+    created = wait_until_settled(engine, 'web')
+    # A create changes the stack's status several times, but is no update.
+    assert 'LastUpdatedTime' not in created
+    assert 'LastUpdatedTime' not in summary(engine)
+
+    greeting = PASSWORD + [{'ParameterKey': 'Greeting',
+                            'ParameterValue': 'hi'}]
+    first = update_and_wait(engine, TEMPLATE, greeting)
+    assert first['StackStatus'] == 'UPDATE_COMPLETE'
+    assert first['LastUpdatedTime'] == latest_update_start(engine)
+    assert first['LastUpdatedTime'] >= first['CreationTime']
+    assert summary(engine)['LastUpdatedTime'] == first['LastUpdatedTime']
+
+    second = update_and_wait(engine, TEMPLATE)
+    assert second['LastUpdatedTime'] == latest_update_start(engine)
+    assert second['LastUpdatedTime'] > first['LastUpdatedTime']
+
+
+def test_an_update_that_rolls_back_still_counts(engine):
+    create(engine, 'web', TEMPLATE, Parameters=PASSWORD)
+    wait_until_settled(engine, 'web')
+    failing = json.loads(TEMPLATE)
+    failing['Resources']['Bad'] = {'Type': 'Test::Resource::Controlled',
+                                   'Properties': {'FailCreate': True}}
+    shown = update_and_wait(engine, json.dumps(failing))
+    assert shown['StackStatus'] == 'UPDATE_ROLLBACK_COMPLETE'
+    assert shown['LastUpdatedTime'] == latest_update_start(engine)
+    assert summary(engine)['LastUpdatedTime'] == shown['LastUpdatedTime']
