@@ -29,6 +29,12 @@ def _without_none(values):
     return {k: v for k, v in values.items() if v is not None}
 
 
+def _reason(text):
+    """A resource's or event's status reason; an empty one is left out, as
+    CloudFormation leaves out a reason there is none of."""
+    return text or None
+
+
 def stack(row, parameters, outputs):
     """A Stack: `parameters` shown as the API must show them (NoEcho
     masked), `outputs` as a list of {OutputKey, OutputValue, Description}."""
@@ -78,7 +84,7 @@ def events(stack_row, rows):
         'Timestamp': timestamp(row.created_at),
         'ResourceStatus': '%s_%s' % (row.resource_action,
                                      row.resource_status),
-        'ResourceStatusReason': row.resource_status_reason,
+        'ResourceStatusReason': _reason(row.resource_status_reason),
         'ResourceProperties': (json.dumps(row.resource_properties)
                                if row.resource_properties is not None
                                else None),
@@ -104,7 +110,7 @@ def stack_resources(stack_row, rows):
         'ResourceType': row.type,
         'Timestamp': _last_updated(row),
         'ResourceStatus': _resource_status(row),
-        'ResourceStatusReason': row.status_reason,
+        'ResourceStatusReason': _reason(row.status_reason),
     }) for row in rows]
 
 
@@ -119,7 +125,7 @@ def stack_resource_detail(stack_row, row, metadata):
         'ResourceType': row.type,
         'LastUpdatedTimestamp': _last_updated(row),
         'ResourceStatus': _resource_status(row),
-        'ResourceStatusReason': row.status_reason,
+        'ResourceStatusReason': _reason(row.status_reason),
         'Metadata': json.dumps(metadata or {}),
     })
 
@@ -132,5 +138,5 @@ def stack_resource_summary(row):
         'ResourceType': row.type,
         'LastUpdatedTimestamp': _last_updated(row),
         'ResourceStatus': _resource_status(row),
-        'ResourceStatusReason': row.status_reason,
+        'ResourceStatusReason': _reason(row.status_reason),
     })

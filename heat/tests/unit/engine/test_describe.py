@@ -34,7 +34,7 @@ def test_stack_resources_carry_their_stack_and_leave_out_empty_members():
         updated_at=updated)
         for name, physical, reason, updated in (
             ('A', 'pa', 'done', created + datetime.timedelta(seconds=1)),
-            ('B', None, None, None))]
+            ('B', None, '', None))]
     assert describe.stack_resources(stack, rows) == [
         {'StackName': 'web',
          'StackId': 'arn:openstack:heat::t1:stacks/web/1234',
@@ -76,3 +76,25 @@ def test_updated_stack_shows_when_its_latest_update_started():
     started = datetime.datetime(2024, 5, 7, 1, 2, 3, 456789, tzinfo=UTC)
     for shown in shown_stacks(stack_row(last_updated_time=started)):
         assert shown['LastUpdatedTime'] == '2024-05-07T01:02:03.456Z'
+
+
+@pytest.mark.parametrize('reason, shown', [('', {}), (None, {}), (
+    'Received SUCCESS', {'ResourceStatusReason': 'Received SUCCESS'})])
+def test_resources_and_events_leave_out_an_empty_reason(reason, shown):
+    stack = types.SimpleNamespace(id='1234', name='web', tenant='t1')
+    when = datetime.datetime(2024, 5, 6, 7, 8, 9, tzinfo=UTC)
+    resource = types.SimpleNamespace(
+        name='A', type='T', physical_resource_id=None, action='CREATE',
+        status='COMPLETE', status_reason=reason, created_at=when,
+        updated_at=None)
+    event = types.SimpleNamespace(
+        uuid='e1', resource_name='A', physical_resource_id=None,
+        resource_type='T', created_at=when, resource_action='CREATE',
+        resource_status='COMPLETE', resource_status_reason=reason,
+        resource_properties=None)
+    for described in (describe.stack_resources(stack, [resource])[0],
+                      describe.stack_resource_summary(resource),
+                      describe.stack_resource_detail(stack, resource, {}),
+                      describe.events(stack, [event])[0]):
+        assert {k: v for k, v in described.items()
+                if k == 'ResourceStatusReason'} == shown
