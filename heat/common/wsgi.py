@@ -46,6 +46,11 @@ class Server:
             (host, port), app, numthreads=CONF.heat_api.workers,
             request_queue_size=128, timeout=30,
             server_name='heat-api')
+        # Idle keep-alive connections are not counted against a limit
+        # (each still closes after `timeout` seconds): counting them takes,
+        # on every response, a lock that the connection manager's thread
+        # also takes, and clients lose no connection to a limit.
+        self._server.keep_alive_conn_limit = None
         self._thread = None
 
     def start(self):
