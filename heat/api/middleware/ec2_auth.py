@@ -57,7 +57,7 @@ class Ec2Auth:
 
     def __call__(self, environ, start_response):
         req = webob.Request(environ)
-        path = req.path_info
+        path = _path_info(req)
         if path != HEALTHCHECK_PATH:
             environ[IDENTITY_KEY] = self._identity(req, path)
         return self.app(environ, start_response)
@@ -92,6 +92,17 @@ class Ec2Auth:
             credentials, utcnow(), CONF.auth.sigv4_window_seconds,
             allow_untimed=identity.scoped_resource is not None)
         return identity
+
+
+def _path_info(req):
+    """The request's path, refused as a path nothing is served at when it
+    is not UTF-8 (nothing is)."""
+    try:
+        return req.path_info
+    except UnicodeDecodeError:
+        raise exception.InvalidAction(message='No API is served at %s' % (
+            req.environ.get('PATH_INFO', '').encode('latin-1').decode(
+                'utf-8', 'replace')))
 
 
 def utcnow():

@@ -107,3 +107,11 @@ def test_request_id_header_is_added_once(pipeline):
     assert status == '200 OK'
     ids = [value for name, value in headers if name == 'x-amzn-RequestId']
     assert len(ids) == 1
+
+
+def test_a_path_that_is_not_utf8_is_served_nothing(pipeline, authenticator):
+    response = webob.Request.blank('/v1/%FF').get_response(pipeline)
+    assert response.status_code == 400
+    assert b'<Code>InvalidAction</Code>' in response.body
+    assert 'No API is served at /v1/\ufffd' in response.text
+    assert authenticator.seen == []
