@@ -140,15 +140,21 @@ def _read_form(req):
     if content_type not in _WEBOB_FORM_TYPES or (
             req.method != 'POST' and not content_type):
         return []
-    if req.method == 'POST' and content_type == FORM_CONTENT_TYPE and \
-            req.charset == 'UTF-8':
-        # What cgi.FieldStorage made of such a body for webob.
+    if req.method == 'POST' and content_type == FORM_CONTENT_TYPE:
+        # What cgi.FieldStorage made of such a body for webob.  Read as
+        # UTF-8 whatever charset it declares, as the Query API's
+        # parameters are: check_utf8 has refused one that is not.
         return urllib.parse.parse_qsl(
             request_body(req.environ).decode('utf-8', 'replace'),
             keep_blank_values=True)
-    # A multipart body, a POST without a type or a charset webob refuses:
-    # rare enough to leave to webob.
-    return list(req.POST.items())
+    # A multipart body or a POST without a type: rare enough to leave to
+    # webob, which refuses (with a DeprecationWarning, raised) a charset
+    # other than UTF-8.
+    try:
+        return list(req.POST.items())
+    except DeprecationWarning:
+        raise exception.MalformedQueryString(
+            'A form body must be UTF-8, not %s.' % req.charset)
 
 
 def is_form_post(environ):

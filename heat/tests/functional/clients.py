@@ -164,14 +164,15 @@ class AwsCli:
 
 # -- hand-made requests -----------------------------------------------------
 
-def sigv4_headers(server, form, access=None, secret=None, when=None):
+def sigv4_headers(server, form, access=None, secret=None, when=None,
+                  charset='utf-8'):
     """Headers of a SigV4-signed form POST, signed at time ``when``."""
     credentials = botocore.credentials.Credentials(
         access or server.access, secret or server.secret)
     request = botocore.awsrequest.AWSRequest(
         method='POST', url=server.endpoint, data=form,
         headers={'Content-Type': 'application/x-www-form-urlencoded; '
-                                 'charset=utf-8'})
+                                 'charset=' + charset})
     signer = botocore.auth.SigV4Auth(credentials, 'cloudformation', REGION)
     if when is None:
         signer.add_auth(request)
@@ -195,11 +196,13 @@ class _clock_at:
         botocore.auth.get_current_datetime = self._saved
 
 
-def post_signed(server, params, access=None, secret=None, when=None):
-    """POST the Query parameters (a dict or bytes) signed with SigV4."""
+def post_signed(server, params, access=None, secret=None, when=None,
+                charset='utf-8'):
+    """POST the Query parameters (a dict or bytes) signed with SigV4, the
+    form declared in charset."""
     form = (params if isinstance(params, bytes)
             else urllib.parse.urlencode(params).encode())
-    headers = sigv4_headers(server, form, access, secret, when)
+    headers = sigv4_headers(server, form, access, secret, when, charset)
     return requests.post(server.endpoint, data=form, headers=headers,
                          timeout=COMMAND_TIMEOUT_SECONDS)
 

@@ -96,6 +96,23 @@ def test_invalid_utf8_is_refused_not_replaced(heat_server, tenant,
     assert name not in clients.stack_names(boto3_client)
 
 
+def test_a_form_declared_in_another_charset_is_read_as_utf8(heat_server,
+                                                            tenant):
+    response = clients.post_signed(
+        heat_server, {'Action': 'ListStacks', 'Version': clients.API_VERSION},
+        *tenant, charset='latin-1')
+    assert response.status_code == 200, response.text
+    assert b'<ListStacksResult>' in response.content
+
+
+def test_a_path_that_is_not_utf8_is_served_nothing(heat_server):
+    response = requests.get(heat_server.endpoint + '%FF',
+                            timeout=clients.COMMAND_TIMEOUT_SECONDS)
+    assert_error(response, 'InvalidAction',
+                 'No API is served at /v1/\ufffd')
+    assert response.headers['x-amzn-RequestId']
+
+
 @pytest.fixture(scope='module')
 def small_server():
     running = server_mod.HeatServer(
