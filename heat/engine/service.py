@@ -275,11 +275,13 @@ class EngineService:
         if physical_id:
             found = db_api.resource_get_by_physical_id(ctxt.tenant,
                                                        physical_id)
-            if found is None:
+            # The stack may have gone between the two reads.
+            stack = None if found is None else db_api.stack_resource_states(
+                found.stack_id, ctxt.tenant)
+            if stack is None:
                 raise exception.ValidationError(
                     'Stack for PhysicalResourceId %s does not exist'
                     % physical_id)
-            stack = db_api.stack_resource_states(found.stack_id, ctxt.tenant)
         else:
             stack = self._find(ctxt, name, show_deleted=True,
                                reads=_WITH_RESOURCES)

@@ -245,3 +245,19 @@ def test_an_update_that_rolls_back_still_counts(engine):
     assert shown['StackStatus'] == 'UPDATE_ROLLBACK_COMPLETE'
     assert shown['LastUpdatedTime'] == latest_update_start(engine)
     assert summary(engine)['LastUpdatedTime'] == shown['LastUpdatedTime']
+
+
+def test_resources_by_physical_id_of_a_stack_gone_meanwhile(engine,
+                                                            monkeypatch):
+    create(engine, 'web', TEMPLATE, Parameters=PASSWORD)
+    wait_until_settled(engine, 'web')
+    physical_id = engine.client.describe_stack_resources(
+        CTXT, args={'StackName': 'web'})['StackResources'][0][
+            'PhysicalResourceId']
+    # The stack goes between the resource's read and the stack's.
+    monkeypatch.setattr(db_api, 'stack_resource_states',
+                        lambda stack_id, tenant: None)
+    with pytest.raises(exception.ValidationError,
+                       match='Stack for PhysicalResourceId .* does not exist'):
+        engine.client.describe_stack_resources(
+            CTXT, args={'PhysicalResourceId': physical_id})
