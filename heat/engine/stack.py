@@ -169,13 +169,16 @@ class Stack:
         return cls(ctxt, row, template, db_api.resource_get_all(row.id))
 
     @classmethod
-    def for_update(cls, ctxt, row, template, params):
-        """The stack as ``template`` and ``params`` would make it, holding
-        its resources as they stand; stored by store_template()."""
-        columns = [c.key for c in models.Stack.__table__.columns]
-        new_row = models.Stack(**{c: getattr(row, c) for c in columns})
+    def for_update(cls, ctxt, row, template, params, **columns):
+        """The stack as ``template`` and ``params`` would make it, with
+        the other stack ``columns`` the update sets, holding its resources
+        as they stand; stored by store_template()."""
+        names = [c.key for c in models.Stack.__table__.columns]
+        new_row = models.Stack(**{c: getattr(row, c) for c in names})
         new_row.parameters = params
         new_row.description = template.description
+        for column, value in columns.items():
+            setattr(new_row, column, value)
         return cls(ctxt, new_row, template, db_api.resource_get_all(row.id))
 
     def _stack_info(self):
@@ -248,13 +251,17 @@ class Stack:
 
     def store_template(self):
         """Point the stored stack at this template and these parameters,
-        keeping the template they replace as the previous one."""
+        keeping the template they replace as the previous one, and store
+        the stack columns an update sets with them."""
+        row = self.row
         values = {
             'raw_template_id': db_api.raw_template_create(
                 self.template.data),
-            'prev_raw_template_id': self.row.raw_template_id,
-            'parameters': self.row.parameters,
-            'description': self.template.description}
+            'prev_raw_template_id': row.raw_template_id,
+            'parameters': row.parameters,
+            'description': self.template.description,
+            'tags': row.tags, 'notification_arns': row.notification_arns,
+            'capabilities': row.capabilities}
         db_api.stack_update(self.row.id, values)
         for column, value in values.items():
             setattr(self.row, column, value)

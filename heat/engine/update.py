@@ -43,6 +43,12 @@ UPDATABLE = frozenset(['CREATE_COMPLETE', 'UPDATE_COMPLETE',
 
 UPDATE_STARTED = 'Stack UPDATE started'
 
+# The stack columns an absent request member leaves as stored (an empty
+# list clears them), as CloudFormation does; a change to them is an update.
+KEPT_WHEN_ABSENT = (('tags', 'Tags'),
+                    ('notification_arns', 'NotificationARNs'))
+
+
 def prepare(ctxt, row, args):
     """The target stack of an UpdateStack request, validated.
 
@@ -60,15 +66,35 @@ def prepare(ctxt, row, args):
     previous = existing.parameters.stored_values()
     values = parameters_mod.Parameters.merge_previous(values, previous,
                                                       use_previous)
-    target = stack_mod.Stack.for_update(ctxt, row, template, values)
+    columns = _requested_columns(row, args)
+    target = stack_mod.Stack.for_update(ctxt, row, template, values,
+                                        **columns)
     target.validate()
     if template.data == existing.template.data \
-            and target.parameters.stored_values() == previous:
+            and target.parameters.stored_values() == previous \
+            and all(columns[column] == getattr(row, column)
+                    for column, _ in KEPT_WHEN_ABSENT):
         raise exception.ValidationError('No updates are to be performed.')
     if args.get('DisableRollback') is not None:
         # For this update only, as the request's member says.
         target.row.disable_rollback = bool(args['DisableRollback'])
     return target
+
+
+def _requested_columns(row, args):
+    """The stack columns the update stores, besides its parameters, read
+    from the request as CreateStack reads them."""
+    requested = {
+        'tags': [{'Key': t['Key'], 'Value': t.get('Value', '')}
+                 for t in args.get('Tags') or []],
+        'notification_arns': list(args.get('NotificationARNs') or []),
+        # Those this update acknowledges: none when the member is absent.
+        'capabilities': list(args.get('Capabilities') or []),
+    }
+    for column, member in KEPT_WHEN_ABSENT:
+        if args.get(member) is None:
+            requested[column] = getattr(row, column)
+    return requested
 
 
 def _requested_template(existing, args):

@@ -350,6 +350,25 @@ def test_update_stack_adds_a_resource(cfn, template):
 
 
 @needs_update
+def test_update_stack_replaces_tags_and_empties_them(cfn, template):
+    name = clients.unique_name('retagged')
+    cfn.create_stack(StackName=name, TemplateBody=clients.body(template),
+                     Tags=[{'Key': 'team', 'Value': 'blue'}])
+    clients.wait_for_status(cfn, name)
+    red = [{'Key': 'team', 'Value': 'red'}]
+    cfn.update_stack(StackName=name, UsePreviousTemplate=True, Tags=red)
+    updated = clients.wait_for_status(cfn, name)
+    assert (updated['StackStatus'], updated['Tags']) == ('UPDATE_COMPLETE',
+                                                         red)
+    # boto3 sends an empty list as a bare ``Tags=``, which clears them.
+    cfn.update_stack(StackName=name, UsePreviousTemplate=True, Tags=[])
+    updated = clients.wait_for_status(cfn, name)
+    assert (updated['StackStatus'], updated['Tags']) == ('UPDATE_COMPLETE',
+                                                         [])
+    cfn.delete_stack(StackName=name)
+
+
+@needs_update
 def test_cancel_update_stack_when_no_update_runs(cfn, stack):
     code, message = error_of(cfn.cancel_update_stack, StackName=stack[0])
     assert (code, message) == (

@@ -261,3 +261,18 @@ def test_resources_by_physical_id_of_a_stack_gone_meanwhile(engine,
                        match='Stack for PhysicalResourceId .* does not exist'):
         engine.client.describe_stack_resources(
             CTXT, args={'PhysicalResourceId': physical_id})
+
+
+def test_update_tags_through_the_client_kept_when_absent_cleared_by_empty(
+        engine):
+    tags = [{'Key': 'team', 'Value': 'blue'}]
+    create(engine, 'web', TEMPLATE, Parameters=PASSWORD, Tags=tags)
+    wait_until_settled(engine, 'web')
+    greeting = PASSWORD + [{'ParameterKey': 'Greeting',
+                            'ParameterValue': 'hi'}]
+    assert update_and_wait(engine, TEMPLATE, greeting)['Tags'] == tags
+    # The empty list crosses the RPC transport as itself, not as absent.
+    engine.client.update_stack(CTXT, args={
+        'StackName': 'web', 'UsePreviousTemplate': True,
+        'Parameters': greeting, 'Tags': []})
+    assert wait_until_settled(engine, 'web')['Tags'] == []

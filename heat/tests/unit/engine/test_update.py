@@ -430,3 +430,77 @@ def test_replaced_resource_keeps_its_object_by_update_replace_policy(rpc):
                 and e.resource_action == 'DELETE'
                 and e.resource_status == 'COMPLETE']
     assert retained == ['Retained by its deletion policy']
+
+
+TAGS = [{'Key': 'team', 'Value': 'blue'}]
+TOPIC = 'arn:aws:sns:r1:t1:topic'
+
+
+def labels(shown):
+    return shown['Tags'], shown['NotificationARNs'], shown['Capabilities']
+
+
+def test_tags_and_topics_are_replaced_or_emptied_and_kept_when_absent(rpc):
+    template = body({'A': simple(Value={'Ref': 'P'})},
+                    parameters={'P': {'Type': 'String'}})
+    create(rpc, 's', template, Parameters=params(P='1'), Tags=TAGS,
+           NotificationARNs=[TOPIC], Capabilities=['CAPABILITY_IAM'])
+    new_tags = [{'Key': 'team', 'Value': 'red'}, {'Key': 'cost'}]
+    shown = update_and_wait(rpc, 's', template, Parameters=params(P='2'),
+                            Tags=new_tags, NotificationARNs=[TOPIC + '2'],
+                            Capabilities=['CAPABILITY_NAMED_IAM'])
+    assert shown['StackStatus'] == 'UPDATE_COMPLETE'
+    assert labels(shown) == ([{'Key': 'team', 'Value': 'red'},
+                              {'Key': 'cost', 'Value': ''}],
+                             [TOPIC + '2'], ['CAPABILITY_NAMED_IAM'])
+    # Absent members keep the stack's tags and topics; the capabilities
+    # are those the latest update acknowledged.
+    shown = update_and_wait(rpc, 's', template, Parameters=params(P='3'))
+    assert labels(shown) == ([{'Key': 'team', 'Value': 'red'},
+                              {'Key': 'cost', 'Value': ''}],
+                             [TOPIC + '2'], [])
+    # An empty list, as the Query API decodes a bare ``Tags=``, clears.
+    shown = update_and_wait(rpc, 's', template, Parameters=params(P='4'),
+                            Tags=[], NotificationARNs=[])
+    assert labels(shown) == ([], [], [])
+
+
+def test_new_tags_or_topics_alone_are_an_update(rpc):
+    create(rpc, 's', body({'A': simple(Value='a')}), Tags=TAGS)
+    shown = update_and_wait(rpc, 's', UsePreviousTemplate=True, Tags=[])
+    assert (shown['StackStatus'], shown['Tags']) == ('UPDATE_COMPLETE', [])
+    shown = update_and_wait(rpc, 's', UsePreviousTemplate=True,
+                            NotificationARNs=[TOPIC])
+    assert shown['NotificationARNs'] == [TOPIC]
+    for same in ({'Tags': []}, {'NotificationARNs': [TOPIC]},
+                 {'Capabilities': ['CAPABILITY_IAM']}):
+        with pytest.raises(exception.ValidationError) as caught:
+            rpc.update_stack(CTXT, args={
+                'StackName': 's', 'UsePreviousTemplate': True, **same})
+        assert 'No updates are to be performed.' in str(caught.value)
+
+
+def test_new_topics_are_the_pseudo_parameter_of_the_update(rpc):
+    out = {'Topics': {'Value': {'Fn::Join': [
+        ',', {'Ref': 'AWS::NotificationARNs'}]}}}
+    create(rpc, 's', body({'A': simple(Value='a')}, outputs=out),
+           NotificationARNs=[TOPIC])
+    shown = update_and_wait(rpc, 's', UsePreviousTemplate=True,
+                            NotificationARNs=[TOPIC, TOPIC + '2'])
+    assert outputs(shown) == {'Topics': '%s,%s2' % (TOPIC, TOPIC)}
+
+
+def test_failed_update_keeps_the_previous_tags_and_topics(rpc):
+    create(rpc, 's', body(V1), Tags=TAGS, NotificationARNs=[TOPIC],
+           Capabilities=['CAPABILITY_IAM'])
+    shown = update_and_wait(rpc, 's', body(V2_FAILING), Tags=[],
+                            NotificationARNs=[])
+    assert shown['StackStatus'] == 'UPDATE_ROLLBACK_COMPLETE'
+    assert labels(shown) == (TAGS, [TOPIC], ['CAPABILITY_IAM'])
+
+
+def test_failed_update_without_rollback_keeps_its_tags(rpc):
+    create(rpc, 's', body(V1), Tags=TAGS)
+    shown = update_and_wait(rpc, 's', body(V2_FAILING), Tags=[],
+                            DisableRollback=True)
+    assert (shown['StackStatus'], shown['Tags']) == ('UPDATE_FAILED', [])
