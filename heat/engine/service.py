@@ -77,10 +77,7 @@ def _stack_options(args):
         'timeout': args.get('TimeoutInMinutes'),
         'disable_rollback': bool(args.get('DisableRollback')),
         'on_failure': args.get('OnFailure'),
-        'tags': [{'Key': t['Key'], 'Value': t.get('Value', '')}
-                 for t in args.get('Tags') or []],
-        'notification_arns': list(args.get('NotificationARNs') or []),
-        'capabilities': list(args.get('Capabilities') or []),
+        **stack_mod.requested_columns(args),
     }
     if options['timeout'] is not None and options['timeout'] < 1:
         raise exception.ValidationError(

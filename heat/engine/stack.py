@@ -48,6 +48,18 @@ def public_endpoint():
     return 'http://%s:%d/v1' % (host, CONF.heat_api.bind_port)
 
 
+def requested_columns(args):
+    """The stack columns a CreateStack or UpdateStack request names
+    besides its template and parameters: tags, notification ARNs and the
+    capabilities it acknowledges (none when a member is absent)."""
+    return {
+        'tags': [{'Key': t['Key'], 'Value': t.get('Value', '')}
+                 for t in args.get('Tags') or []],
+        'notification_arns': list(args.get('NotificationARNs') or []),
+        'capabilities': list(args.get('Capabilities') or []),
+    }
+
+
 def stack_info(row):
     """What the pseudo parameters say about a stored stack."""
     return parameters_mod.StackInfo(

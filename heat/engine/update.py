@@ -84,13 +84,7 @@ def prepare(ctxt, row, args):
 def _requested_columns(row, args):
     """The stack columns the update stores, besides its parameters, read
     from the request as CreateStack reads them."""
-    requested = {
-        'tags': [{'Key': t['Key'], 'Value': t.get('Value', '')}
-                 for t in args.get('Tags') or []],
-        'notification_arns': list(args.get('NotificationARNs') or []),
-        # Those this update acknowledges: none when the member is absent.
-        'capabilities': list(args.get('Capabilities') or []),
-    }
+    requested = stack_mod.requested_columns(args)
     for column, member in KEPT_WHEN_ABSENT:
         if args.get(member) is None:
             requested[column] = getattr(row, column)
