@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes .venv (python3 -m venv) and installs Heat into it, editable, with its
-# test requirements; does nothing when the requirements have not changed
-# since the last install.
+# test requirements, every package at the version constraints.txt pins; does
+# nothing when none of the files it installs from changed since the last run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,11 +9,19 @@ stamp=.venv/.installed
 if [ ! -x .venv/bin/python ]; then
     python3 -m venv .venv
 fi
-if [ ! -f "$stamp" ] || [ setup.py -nt "$stamp" ] \
-        || [ requirements.txt -nt "$stamp" ] \
-        || [ test-requirements.txt -nt "$stamp" ]; then
-    echo "Installing Heat and its requirements into .venv ..." >&2
-    .venv/bin/pip install -q -U pip setuptools wheel
-    .venv/bin/pip install -q -e '.[test]'
+stale=0
+[ -f "$stamp" ] || stale=1
+for source in setup.py requirements.txt test-requirements.txt constraints.txt; do
+    [ "$source" -nt "$stamp" ] && stale=1
+done
+if [ "$stale" = 1 ]; then
+    echo "Installing Heat and its pinned requirements into .venv ..." >&2
+    pip=(.venv/bin/python -m pip install --quiet --disable-pip-version-check
+         --constraint constraints.txt)
+    # pip, setuptools and wheel first, at their pins: they build Heat's own
+    # editable install below, which therefore needs no isolated build
+    # environment with whatever setuptools is newest that day.
+    "${pip[@]}" pip setuptools wheel
+    "${pip[@]}" --no-build-isolation --editable '.[test]'
     touch "$stamp"
 fi
