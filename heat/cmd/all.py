@@ -7,7 +7,6 @@ against its own credential store and builds stacks in the sandbox cloud.
 
 import sys
 
-import heat.cmd  # noqa: F401  (quiets eventlet's import warning)
 from heat.cmd import _process
 from heat.common import config
 from heat.common import wsgi
@@ -29,9 +28,13 @@ def main(argv=None):
     _process.start('heat-all', argv)
     config.use_embedded_transport_by_default()
     migration.upgrade()
+    server = wsgi.Server(wsgi.load_app())
+    # The address first: a second heat-all on the same port and state must
+    # stop before its engine starts working on the first one's stacks.
+    with _process.failures_in_one_line('heat-all'):
+        server.bind()
     engine = worker.Engine()
     engine.start()
-    server = wsgi.Server(wsgi.load_app())
     server.start()
     config_arg = ''.join('--config-file %s ' % f for f in CONF.config_file)
     sys.stdout.write(WELCOME.format(endpoint=server.endpoint,

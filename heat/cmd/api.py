@@ -1,6 +1,5 @@
 """heat-api: the CloudFormation Query API, relaying to the engines over RPC."""
 
-import heat.cmd  # noqa: F401  (quiets eventlet's import warning)
 from heat.cmd import _process
 from heat.common import wsgi
 
@@ -8,6 +7,8 @@ from heat.common import wsgi
 def main(argv=None):
     _process.start('heat-api', argv)
     server = wsgi.Server(wsgi.load_app())
+    with _process.failures_in_one_line('heat-api'):
+        server.bind()
     server.start()
     try:
         _process.wait_for_stop_signal()

@@ -8,7 +8,6 @@ import sys
 
 from alembic import script
 
-import heat.cmd  # noqa: F401  (quiets eventlet's import warning)
 from heat.cmd import _process
 from heat.db import migration
 from heat.engine import worker

@@ -13,7 +13,6 @@ Output meant for scripts goes to stdout (JSON lines for credentials);
 errors are one line on stderr and exit status 1.
 """
 
-import heat.cmd  # noqa: F401  (first: silences eventlet's import warning)
 
 import datetime
 import json
