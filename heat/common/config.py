@@ -210,6 +210,25 @@ def use_embedded_transport_by_default(conf=CONF):
     location = conf.get_location('transport_url')
     if location is None or location.location not in _USER_LOCATIONS:
         conf.set_override('transport_url', EMBEDDED_TRANSPORT_URL)
+        _without_heartbeats(conf)
+
+
+def _without_heartbeats(conf):
+    """Turn off AMQP heartbeats, which an in-process queue cannot have.
+
+    Left on, oslo.messaging warns at start that the transport does not
+    support them.  The option is registered here as oslo.messaging lists it
+    (registering an equal option again is allowed), so that it can be set
+    before the transport is made.
+    """
+    import oslo_messaging.opts
+    group = 'oslo_messaging_rabbit'
+    for listed_group, opts in oslo_messaging.opts.list_opts():
+        if listed_group == group:
+            conf.register_opts([opt for opt in opts
+                                if opt.name == 'heartbeat_timeout_threshold'],
+                               group=group)
+    conf.set_override('heartbeat_timeout_threshold', 0, group=group)
 
 
 register_opts()

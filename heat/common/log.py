@@ -33,7 +33,8 @@ def setup():
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.DEBUG if CONF.debug else logging.INFO)
-    # Libraries that are chatty at INFO about every connection.
+    # Libraries that are chatty at INFO about every connection, migration
+    # step or backend choice; Heat says what matters in its own words.
     for name in ('oslo.messaging', 'oslo_messaging', 'amqp', 'kombu',
-                 'cheroot', 'urllib3'):
+                 'cheroot', 'urllib3', 'alembic', 'oslo_service'):
         logging.getLogger(name).setLevel(logging.WARNING)

@@ -36,6 +36,12 @@ def load_app(name='heat-api-cfn'):
     return deploy.loadapp('config:%s' % find_paste_config(), name=name)
 
 
+def _reason(exc):
+    """The operating system's words in cheroot's bind error."""
+    cause = str(exc)
+    return cause.rsplit(']', 1)[-1].strip(' )') or cause
+
+
 class Server:
     """A threaded WSGI server on [heat_api] bind_host:bind_port."""
 
@@ -53,8 +59,18 @@ class Server:
         self._server.keep_alive_conn_limit = None
         self._thread = None
 
+    def bind(self):
+        """Take the listening address, or raise OSError saying why not."""
+        try:
+            self._server.prepare()
+        except OSError as exc:
+            host, port = self._server.bind_addr[:2]
+            raise OSError('cannot listen on %s:%d ([heat_api] bind_host and '
+                          'bind_port): %s' % (host, port, _reason(exc))) from exc
+
     def start(self):
-        self._server.prepare()
+        if not self._server.ready:
+            self.bind()
         self._thread = threading.Thread(target=self._server.serve,
                                         name='heat-api', daemon=True)
         self._thread.start()

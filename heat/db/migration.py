@@ -9,19 +9,31 @@ SQLite file in state_path).
 """
 
 import contextlib
+import logging
 import os
 
 from alembic import command
 from alembic import config as alembic_config
 from alembic import migration as alembic_migration
+from alembic import script as alembic_script
 
 from heat.db import connection
+
+LOG = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = os.path.join(os.path.dirname(__file__), 'migrations')
 
 
 def upgrade(url=None, revision='head'):
     with _alembic_config(url) as config:
+        current = alembic_migration.MigrationContext.configure(
+            config.attributes['connection']).get_current_revision()
+        wanted = alembic_script.ScriptDirectory.from_config(
+            config).as_revision_number(revision)
+        if current != wanted:
+            # Said once here; alembic's own line per step is kept quiet.
+            LOG.info('Upgrading the database schema from %s to %s',
+                     current or 'nothing', wanted)
         command.upgrade(config, revision)
 
 

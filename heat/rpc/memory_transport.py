@@ -17,7 +17,6 @@ from kombu import transport
 from kombu.transport import memory
 
 NAME = 'heatmemory'
-URL = 'kombu+%s:////' % NAME
 
 # Bumped, under the condition, whenever a message is put on any queue.
 _arrived = threading.Condition()
@@ -44,6 +43,10 @@ class Channel(memory.Channel):
 
 class Transport(memory.Transport):
     Channel = Channel
+
+    # An in-process queue has no host.  Given none to default to, kombu does
+    # not warn that the URL names none (oslo.messaging warns if it does).
+    default_connection_params: dict = {}
 
     def drain_events(self, connection, timeout=None):
         """Deliver one message, sleeping until one is put if none waits."""
