@@ -16,8 +16,11 @@ for source in setup.py requirements.txt test-requirements.txt constraints.txt; d
 done
 if [ "$stale" = 1 ]; then
     echo "Installing Heat and its pinned requirements into .venv ..." >&2
-    pip=(.venv/bin/python -m pip install --quiet --disable-pip-version-check
-         --constraint constraints.txt)
+    # Errors only: the warnings pip and setuptools print during an install
+    # (about this machine's pip configuration, or editable installs in
+    # general) say nothing about Heat.
+    pip=(.venv/bin/python -m pip install --quiet --quiet
+         --disable-pip-version-check --constraint constraints.txt)
     # pip, setuptools and wheel first, at their pins: they build Heat's own
     # editable install below, which therefore needs no isolated build
     # environment with whatever setuptools is newest that day.
