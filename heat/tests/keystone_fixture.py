@@ -1,10 +1,11 @@
 """A real keystone on loopback, for tests of keystone signature auth.
 
-Keystone comes from PyPI (pinned in tools/keystone-requirements.txt) and is
-installed once per machine into a virtualenv of its own, beside a seed
-state: a migrated, bootstrapped database with its keys, a service user and
-test users with EC2 keys.  A run then costs a few seconds: copy the seed to
-a temporary directory and serve it with gunicorn on a free loopback port.
+Keystone comes from PyPI (tools/keystone-requirements.txt, every package
+pinned in tools/keystone-constraints.txt) and is installed once per machine
+into a virtualenv of its own, beside a seed state: a migrated, bootstrapped
+database with its keys, a service user and test users with EC2 keys.  A run
+then costs a few seconds: copy the seed to a temporary directory and serve
+it with gunicorn on a free loopback port.
 Use the ``keystone`` fixture; when keystone cannot be installed or started
 its tests skip, or fail under HEAT_TEST_REQUIRE_SERVICES=1.
 """
@@ -31,9 +32,10 @@ import pytest
 from heat.tests import services
 from heat.tests import setup_steps
 
-REQUIREMENTS = os.path.join(
-    os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(
-        __file__)))), 'tools', 'keystone-requirements.txt')
+TOOLS = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__)))), 'tools')
+REQUIREMENTS = os.path.join(TOOLS, 'keystone-requirements.txt')
+CONSTRAINTS = os.path.join(TOOLS, 'keystone-constraints.txt')
 VENV = os.environ.get('HEAT_TEST_KEYSTONE_VENV') or os.path.join(
     platformdirs.user_cache_dir('heat'), 'keystone-venv')
 SEED = os.path.join(VENV, 'seed')
@@ -130,8 +132,10 @@ def _write_stamp(name, made_from):
 
 def ensure_installed():
     """Install keystone and make its seed state, unless already done."""
-    with open(REQUIREMENTS) as f:
-        requirements = f.read()
+    requirements = ''
+    for path in (REQUIREMENTS, CONSTRAINTS):
+        with open(path) as f:
+            requirements += f.read()
     with setup_steps.install_lock(VENV):
         log_path = os.path.join(VENV, 'install.log')
         if _stamp('requirements') != requirements:
@@ -147,7 +151,8 @@ def _install(requirements, log_path):
     os.makedirs(VENV)
     _run([sys.executable, '-m', 'venv', VENV], log_path, 60)
     _run([os.path.join(VENV, 'bin', 'python'), '-m', 'pip', 'install',
-          '-q', '-r', REQUIREMENTS], log_path, INSTALL_TIMEOUT_SECONDS)
+          '-q', '-r', REQUIREMENTS, '-c', CONSTRAINTS], log_path,
+         INSTALL_TIMEOUT_SECONDS)
     # Stamps are written last: a half-done step is redone next time.
     _write_stamp('requirements', requirements)
 
