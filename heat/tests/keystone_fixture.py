@@ -132,21 +132,22 @@ def _write_stamp(name, made_from):
 
 def ensure_installed():
     """Install keystone and make its seed state, unless already done."""
-    requirements = ''
-    for path in (REQUIREMENTS, CONSTRAINTS):
+    wanted = {}
+    for name, path in (('requirements', REQUIREMENTS),
+                       ('constraints', CONSTRAINTS)):
         with open(path) as f:
-            requirements += f.read()
+            wanted[name] = f.read()
     with setup_steps.install_lock(VENV):
         log_path = os.path.join(VENV, 'install.log')
-        if _stamp('requirements') != requirements:
-            _install(requirements, log_path)
+        if any(_stamp(name) != text for name, text in wanted.items()):
+            _install(wanted, log_path)
         if _stamp('seed') != SEED_FORMAT:
             shutil.rmtree(SEED, ignore_errors=True)
             _make_seed(SEED, log_path)
             _write_stamp('seed', SEED_FORMAT)
 
 
-def _install(requirements, log_path):
+def _install(wanted, log_path):
     shutil.rmtree(VENV, ignore_errors=True)
     os.makedirs(VENV)
     _run([sys.executable, '-m', 'venv', VENV], log_path, 60)
@@ -154,7 +155,8 @@ def _install(requirements, log_path):
           '-q', '-r', REQUIREMENTS, '-c', CONSTRAINTS], log_path,
          INSTALL_TIMEOUT_SECONDS)
     # Stamps are written last: a half-done step is redone next time.
-    _write_stamp('requirements', requirements)
+    for name, text in wanted.items():
+        _write_stamp(name, text)
 
 
 def _make_seed(seed, log_path):
