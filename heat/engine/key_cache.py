@@ -23,7 +23,8 @@ CONF = config.CONF
 MAX_KEYS = 1024
 
 _lock = threading.Lock()
-_keys = {}  # access -> (Ec2Keypair, time.monotonic() when read)
+# access -> (its key pair, time.monotonic() when read)
+_keys: dict[str, tuple[db_api.Ec2Keypair, float]] = {}
 
 
 def get(access):

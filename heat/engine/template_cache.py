@@ -19,7 +19,8 @@ from heat.engine import template as template_mod
 SIZE = 32
 
 _lock = threading.Lock()
-_templates = collections.OrderedDict()
+_templates: collections.OrderedDict[tuple[str, int], template_mod.Template] = (
+    collections.OrderedDict())
 
 
 def stored(row):

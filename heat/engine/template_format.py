@@ -37,10 +37,11 @@ SHORT_TAGS = {
 
 
 # libyaml's parser where PyYAML was built with it: several times faster.
-_BaseLoader = getattr(yaml, 'CSafeLoader', yaml.SafeLoader)
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, 'CSafeLoader',
+                                             yaml.SafeLoader)
 
 
-class TemplateLoader(_BaseLoader):
+class TemplateLoader(_BaseLoader):  # type: ignore[valid-type,misc]
     """A YAML loader that reads only what JSON could also say.
 
     YAML 1.1 would turn ``2010-09-09`` into a date, ``yes`` into True,
@@ -48,7 +49,7 @@ class TemplateLoader(_BaseLoader):
     all of those as strings, so only JSON-like scalars are resolved.
     """
 
-    yaml_implicit_resolvers = {}
+    yaml_implicit_resolvers: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
 
 
 def _add_resolver(tag, pattern, first_chars):

@@ -26,7 +26,7 @@ from oslo_serialization import jsonutils
 LOG = logging.getLogger(__name__)
 
 _lock = threading.Lock()
-_endpoints = []
+_endpoints: list[object] = []
 
 
 def serve(endpoint):
