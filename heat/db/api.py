@@ -415,8 +415,9 @@ def _insert_events(session, values_list):
 
 
 def write_batch(resource_updates: list[tuple[int, dict]],
-                events: list[dict], new_keys: list[dict] = (),
-                revoked_keys: list[tuple[str, str]] = ()) -> None:
+                events: list[dict], new_keys: typing.Sequence[dict] = (),
+                revoked_keys: typing.Sequence[tuple[str, str]] = ()
+                ) -> None:
     """Resource updates and the events recording them, in one transaction.
 
     Before them, in the same transaction: new_keys (rows that

@@ -19,6 +19,7 @@ from heat.common import context
 from heat.common import exception
 from heat.common import identifier
 from heat.engine import attributes
+from heat.engine.clients import contract
 from heat.engine import properties
 from heat.engine import scheduler
 from heat.engine import signals
@@ -96,10 +97,13 @@ class StackView(typing.Protocol):
 
     context: context.RequestContext
     identifier: identifier.StackIdentifier
-    # Client plugins (sandbox or OpenStack) acting as the stack's user.
-    clients: typing.Any
     # URL servers reach the API by, without a trailing slash.
     public_endpoint: str
+
+    @property
+    def clients(self) -> contract.Clients:
+        """Client plugins (sandbox or OpenStack) acting as the stack's
+        user; read-only, as the stack builds them on first use."""
 
     def resolve(self, snippet: typing.Any) -> typing.Any:
         """Plain data for a snippet of the resource's definition."""

@@ -313,7 +313,7 @@ class Stack:
     # -- what resources see (resource.StackView) --------------------------
 
     @functools.cached_property
-    def clients(self):
+    def clients(self) -> clients_mod.Clients:
         # Built on first use: describes and validation never reach a cloud.
         return clients_mod.for_context(self.context)
 
