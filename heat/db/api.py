@@ -17,6 +17,7 @@ from sqlalchemy import orm
 
 from heat.common import crypto
 from heat.common import exception
+from heat.common.states import ResourceAction, StackAction
 from heat.db import connection
 from heat.db.models import (Ec2Credential, Event, RawTemplate, Resource,
                             ResourceSignal, Stack, StackLock, UserCreds)
@@ -247,7 +248,7 @@ _RESOURCE_STATES_COLUMNS = (
 _RESOURCE_STATES = connection.DirectRead(
     sa.select(*_RESOURCE_STATES_COLUMNS)
     .where(Resource.stack_id == sa.bindparam('stack_id'),
-           Resource.action != 'INIT')
+           Resource.action != ResourceAction.INIT)
     .order_by(Resource.id))
 
 
@@ -281,7 +282,7 @@ def _stack_with_resource_states(*where):
                   Stack.tenant, Stack.deleted_at,
                   *_RESOURCE_STATES_COLUMNS)
         .outerjoin(Resource, sa.and_(Resource.stack_id == Stack.id,
-                                     Resource.action != 'INIT'))
+                                     Resource.action != ResourceAction.INIT))
         .where(Stack.tenant == sa.bindparam('tenant'), *where)
         .order_by(Stack.created_at.desc(), Resource.id))
 
@@ -733,7 +734,7 @@ def _check_stack_takes_signals(session, stack_id):
         .where(Stack.id == stack_id)).first()
     if row is None or row.deleted_at is not None:
         raise exception.StackNotFound(stack=stack_id)
-    if row.action == 'DELETE':
+    if row.action == StackAction.DELETE:
         raise exception.ValidationError(
             'Stack %s is being deleted: it takes no signals.' % row.name)
 

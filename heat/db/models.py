@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 from sqlalchemy.orm import Mapped, mapped_column
 
+from heat.common.states import ResourceAction, ResourceStatus
 from heat.db.types import Json, UTCDateTime, utcnow
 
 
@@ -102,8 +103,10 @@ class Resource(Base):
     type: Mapped[str] = mapped_column(sa.String(255))
     physical_resource_id: Mapped[str | None] = mapped_column(
         sa.String(PHYSICAL_ID_LENGTH))
-    action: Mapped[str] = mapped_column(sa.String(32), default='INIT')
-    status: Mapped[str] = mapped_column(sa.String(32), default='COMPLETE')
+    action: Mapped[str] = mapped_column(sa.String(32),
+                                        default=ResourceAction.INIT)
+    status: Mapped[str] = mapped_column(sa.String(32),
+                                        default=ResourceStatus.COMPLETE)
     status_reason: Mapped[str | None] = mapped_column(sa.Text)
     properties_data: Mapped[dict[str, Any] | None]
     rsrc_metadata: Mapped[dict[str, Any]] = mapped_column(default=dict)

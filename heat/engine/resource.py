@@ -18,6 +18,7 @@ import typing
 from heat.common import context
 from heat.common import exception
 from heat.common import identifier
+from heat.common import states
 from heat.engine import attributes
 from heat.engine.clients import contract
 from heat.engine import properties
@@ -31,20 +32,8 @@ LOG = logging.getLogger(__name__)
 FIRST_POLL_SECONDS = 0.1
 
 
-class Action(enum.Enum):
-    INIT = 'INIT'
-    CREATE = 'CREATE'
-    DELETE = 'DELETE'
-    UPDATE = 'UPDATE'
-    ROLLBACK = 'ROLLBACK'
-    SUSPEND = 'SUSPEND'
-    RESUME = 'RESUME'
-
-
-class Status(enum.Enum):
-    IN_PROGRESS = 'IN_PROGRESS'
-    COMPLETE = 'COMPLETE'
-    FAILED = 'FAILED'
+Action = states.ResourceAction
+Status = states.ResourceStatus
 
 
 class DeletionPolicy(enum.Enum):
