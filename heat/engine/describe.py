@@ -86,9 +86,6 @@ def events(stack_row, rows):
         'ResourceStatus': states.joined(row.resource_action,
                                         row.resource_status),
         'ResourceStatusReason': _reason(row.resource_status_reason),
-        'ResourceProperties': (json.dumps(row.resource_properties)
-                               if row.resource_properties is not None
-                               else None),
     }) for row in rows]
 
 

@@ -172,8 +172,8 @@ class Stack:
             description=template.description, created_at=utcnow(),
             disable_rollback=False, tags=[], notification_arns=[],
             capabilities=[], timeout=None, on_failure=None,
-            owner_id=None, updated_at=None, last_updated_time=None,
-            deleted_at=None, prev_raw_template_id=None)
+            updated_at=None, last_updated_time=None, deleted_at=None,
+            prev_raw_template_id=None)
         for column, value in options.items():
             setattr(row, column, value)
         return cls(ctxt, row, template)
@@ -255,8 +255,7 @@ class Stack:
             name, _resource_definition(definition), self)
         row = db_api.resource_create({
             'stack_id': self.row.id, 'name': name, 'type': definition.type,
-            'action': rsrc.action.value, 'status': rsrc.status.value,
-            'replaces': self._row_ids[name]})
+            'action': rsrc.action.value, 'status': rsrc.status.value})
         self._row_ids[name] = row.id
         self.resources[name] = rsrc
         return rsrc
