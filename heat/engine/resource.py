@@ -249,10 +249,6 @@ class Resource:
         self.data.update(values)
         self.stack.data_changed(self)
 
-    def set_metadata(self, metadata):
-        self.metadata = metadata
-        self.stack.data_changed(self)
-
     # What the stack calls.
 
     def validate(self):
