@@ -40,13 +40,6 @@ class InvalidParameterValue(HeatError):
     message = 'A parameter has a value that is not valid.'
 
 
-class InvalidParameterCombination(HeatError):
-    code = 'InvalidParameterCombination'
-    http_status = 400
-    sender_fault = True
-    message = 'Parameters that must not be used together were used together.'
-
-
 class MissingParameter(HeatError):
     code = 'MissingParameter'
     http_status = 400
@@ -75,20 +68,6 @@ class AlreadyExists(HeatError):
     message = 'Stack [%(name)s] already exists'
 
 
-class LimitExceeded(HeatError):
-    code = 'LimitExceededException'
-    http_status = 400
-    sender_fault = True
-    message = 'A limit was exceeded.'
-
-
-class InsufficientCapabilities(HeatError):
-    code = 'InsufficientCapabilitiesException'
-    http_status = 400
-    sender_fault = True
-    message = 'Requires capabilities : [%(capabilities)s]'
-
-
 class StackNotFound(ValidationError):
     """A stack that does not exist, or belongs to another tenant."""
 
@@ -106,10 +85,6 @@ class InvalidTemplate(ValidationError):
 class StackInProgress(ValidationError):
     message = ('Stack:%(stack)s is in %(status)s state and can not be '
                'updated.')
-
-
-class NoUpdates(ValidationError):
-    message = 'No updates are to be performed.'
 
 
 class InvalidClientTokenId(HeatError):
@@ -188,10 +163,6 @@ class CloudError(HeatError):
 
 class CloudNotFound(CloudError):
     """The cloud says the object does not exist (HTTP 404)."""
-
-
-class OperationCancelled(HeatError):
-    message = 'Operation cancelled: %(reason)s'
 
 
 class MissingAction(HeatError):

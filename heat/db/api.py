@@ -17,9 +17,10 @@ from sqlalchemy import orm
 
 from heat.common import crypto
 from heat.common import exception
+from heat.common.states import ResourceAction, StackAction
 from heat.db import connection
 from heat.db.models import (Ec2Credential, Event, RawTemplate, Resource,
-                            ResourceSignal, Stack, StackLock, UserCreds)
+                            ResourceSignal, Stack, StackLock)
 from heat.db.types import utcnow
 
 configure = connection.configure
@@ -167,13 +168,6 @@ def _stack_list(show_deleted, status_count, after_marker, limited):
     return connection.DirectRead(query)
 
 
-def stack_count_by_tenant(tenant) -> int:
-    query = (sa.select(sa.func.count()).select_from(Stack)
-             .where(Stack.tenant == tenant, Stack.deleted_at.is_(None)))
-    with connection.reading() as session:
-        return session.scalar(query)
-
-
 def stack_update(stack_id, values: dict) -> None:
     values = {'updated_at': utcnow(), **values}
     with connection.writing() as session:
@@ -244,27 +238,13 @@ _RESOURCE_STATES_COLUMNS = (
     Resource.name, Resource.type, Resource.physical_resource_id,
     Resource.action, Resource.status, Resource.status_reason,
     Resource.created_at, Resource.updated_at)
-_RESOURCE_STATES = connection.DirectRead(
-    sa.select(*_RESOURCE_STATES_COLUMNS)
-    .where(Resource.stack_id == sa.bindparam('stack_id'),
-           Resource.action != 'INIT')
-    .order_by(Resource.id))
-
-
-def resource_states(stack_id) -> list:
-    """What describes show of the stack's started (not INIT) resources.
-
-    Rows of name, type, physical_resource_id, action, status,
-    status_reason, created_at and updated_at, in the order stored: without
-    the data, metadata and properties that whole rows decode.
-    """
-    return _RESOURCE_STATES.rows(stack_id=stack_id)
 
 
 class StackResourceStates(typing.NamedTuple):
-    """A stack's identity and the states of its started resources, as
-    DescribeStackResources shows them: rows with resource_states' columns
-    (beside the stack's)."""
+    """A stack's identity and the states of its started (not INIT)
+    resources, as DescribeStackResources shows them: rows of the columns
+    in _RESOURCE_STATES_COLUMNS, without the data, metadata and
+    properties that whole rows decode (beside the stack's)."""
 
     id: str
     name: str
@@ -281,7 +261,7 @@ def _stack_with_resource_states(*where):
                   Stack.tenant, Stack.deleted_at,
                   *_RESOURCE_STATES_COLUMNS)
         .outerjoin(Resource, sa.and_(Resource.stack_id == Stack.id,
-                                     Resource.action != 'INIT'))
+                                     Resource.action != ResourceAction.INIT))
         .where(Stack.tenant == sa.bindparam('tenant'), *where)
         .order_by(Stack.created_at.desc(), Resource.id))
 
@@ -298,14 +278,14 @@ _STACK_RESOURCE_STATES_BY_NAME = _stack_with_resource_states(
 
 def stack_resource_states(stack_id, tenant,
                           show_deleted=False) -> StackResourceStates | None:
-    """The tenant's stack with resource_states, like stack_view."""
+    """The tenant's stack with its resources' states, like stack_view."""
     return _with_resources(_STACK_RESOURCE_STATES[bool(show_deleted)].rows(
         stack_id=stack_id, tenant=tenant))
 
 
 def stack_resource_states_by_name(tenant,
                                   name) -> StackResourceStates | None:
-    """The tenant's live stack of that name with resource_states."""
+    """The tenant's live stack of that name with its resources' states."""
     return _with_resources(_STACK_RESOURCE_STATES_BY_NAME.rows(
         tenant=tenant, name=name))
 
@@ -343,12 +323,6 @@ def resource_update(resource_id: int, values: dict) -> None:
             raise exception.EntityNotFound(entity='resource', id=resource_id)
 
 
-def resources_update(updates: list[tuple[int, dict]]) -> None:
-    """Update many resources by id, in one transaction."""
-    with connection.writing() as session:
-        _update_resources(session, updates)
-
-
 def resource_delete(resource_id: int) -> bool:
     with connection.writing() as session:
         result = session.execute(
@@ -372,11 +346,6 @@ def event_create(values: dict) -> Event:
         event = Event(**values)
         session.add(event)
     return event
-
-
-def events_create(values_list: list[dict]) -> None:
-    with connection.writing() as session:
-        _insert_events(session, values_list)
 
 
 def event_list(stack_id, limit=None, marker=None) -> list:
@@ -415,8 +384,9 @@ def _insert_events(session, values_list):
 
 
 def write_batch(resource_updates: list[tuple[int, dict]],
-                events: list[dict], new_keys: list[dict] = (),
-                revoked_keys: list[tuple[str, str]] = ()) -> None:
+                events: list[dict], new_keys: typing.Sequence[dict] = (),
+                revoked_keys: typing.Sequence[tuple[str, str]] = ()
+                ) -> None:
     """Resource updates and the events recording them, in one transaction.
 
     Before them, in the same transaction: new_keys (rows that
@@ -494,14 +464,6 @@ def stack_lock_release(stack_id, engine_id) -> bool:
         return result.rowcount == 1
 
 
-def stack_locks_held_by(engine_id) -> list[str]:
-    query = (sa.select(StackLock.stack_id)
-             .where(StackLock.engine_id == engine_id)
-             .order_by(StackLock.stack_id))
-    with connection.reading() as session:
-        return list(session.scalars(query))
-
-
 def stack_locks_holders() -> dict[str, str]:
     """{stack id: engine id} of every lock held."""
     query = sa.select(StackLock.stack_id, StackLock.engine_id)
@@ -518,18 +480,6 @@ def _lock_holder(stack_id):
 # -- credentials -----------------------------------------------------------
 
 @dataclasses.dataclass(frozen=True)
-class UserCredentials:
-    """A stack's stored identity, password decrypted."""
-
-    stack_id: str
-    username: str | None
-    password: str | None = dataclasses.field(repr=False)
-    tenant: str
-    trust_id: str | None
-    auth_url: str | None
-
-
-@dataclasses.dataclass(frozen=True)
 class Ec2Keypair:
     """An EC2 key pair; secret is None where it was not asked for."""
 
@@ -541,39 +491,6 @@ class Ec2Keypair:
     secret: str | None = dataclasses.field(default=None, repr=False)
     # Set for a key that may only signal this resource of stack_id.
     resource_name: str | None = None
-
-
-def user_creds_create(stack_id, tenant, username=None, password=None,
-                      trust_id=None, auth_url=None) -> int:
-    encrypted = None if password is None else crypto.encrypt(password)
-    with connection.writing() as session:
-        row = UserCreds(stack_id=stack_id, tenant=tenant, username=username,
-                        password=encrypted, trust_id=trust_id,
-                        auth_url=auth_url)
-        session.add(row)
-        session.flush()
-        return row.id
-
-
-def user_creds_get(stack_id) -> UserCredentials | None:
-    """The stack's most recently stored credentials."""
-    query = (sa.select(UserCreds).where(UserCreds.stack_id == stack_id)
-             .order_by(UserCreds.id.desc()))
-    with connection.reading() as session:
-        row = session.scalars(query).first()
-    if row is None:
-        return None
-    password = None if row.password is None else crypto.decrypt(row.password)
-    return UserCredentials(stack_id=row.stack_id, username=row.username,
-                           password=password, tenant=row.tenant,
-                           trust_id=row.trust_id, auth_url=row.auth_url)
-
-
-def user_creds_delete(stack_id) -> bool:
-    with connection.writing() as session:
-        result = session.execute(
-            sa.delete(UserCreds).where(UserCreds.stack_id == stack_id))
-        return result.rowcount > 0
 
 
 def ec2_credential_create(tenant, user=None, stack_id=None,
@@ -732,7 +649,7 @@ def _check_stack_takes_signals(session, stack_id):
         .where(Stack.id == stack_id)).first()
     if row is None or row.deleted_at is not None:
         raise exception.StackNotFound(stack=stack_id)
-    if row.action == 'DELETE':
+    if row.action == StackAction.DELETE:
         raise exception.ValidationError(
             'Stack %s is being deleted: it takes no signals.' % row.name)
 
@@ -774,14 +691,10 @@ def purge_deleted(older_than: datetime.timedelta) -> int:
         if not purged:
             return 0
         stack_ids = [row.id for row in purged]
-        for model in (Resource, Event, StackLock, UserCreds, Ec2Credential,
+        for model in (Resource, Event, StackLock, Ec2Credential,
                       ResourceSignal):
             session.execute(sa.delete(model)
                             .where(model.stack_id.in_(stack_ids)))
-        # A surviving child must not point at a parent that is gone.
-        session.execute(sa.update(Stack)
-                        .where(Stack.owner_id.in_(stack_ids))
-                        .values(owner_id=None))
         session.execute(sa.delete(Stack).where(Stack.id.in_(stack_ids)))
         template_ids = ({row.raw_template_id for row in purged}
                         | {row.prev_raw_template_id for row in purged})

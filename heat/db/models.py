@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 from sqlalchemy.orm import Mapped, mapped_column
 
+from heat.common.states import ResourceAction, ResourceStatus
 from heat.db.types import Json, UTCDateTime, utcnow
 
 
@@ -51,7 +52,6 @@ class Stack(Base):
     __tablename__ = 'stack'
     __table_args__ = (
         sa.Index('ix_stack_tenant_name', 'tenant', 'name'),
-        sa.Index('ix_stack_owner_id', 'owner_id'),
     )
 
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True,
@@ -59,9 +59,6 @@ class Stack(Base):
     name: Mapped[str] = mapped_column(sa.String(255))
     tenant: Mapped[str] = mapped_column(sa.String(255))
     user: Mapped[str | None] = mapped_column(sa.String(255))
-    # The parent of a nested stack.
-    owner_id: Mapped[str | None] = mapped_column(
-        sa.String(36), sa.ForeignKey('stack.id'))
     raw_template_id: Mapped[int] = mapped_column(
         sa.ForeignKey('raw_template.id'))
     # The template an update replaced, kept until the update cannot roll back.
@@ -102,17 +99,15 @@ class Resource(Base):
     type: Mapped[str] = mapped_column(sa.String(255))
     physical_resource_id: Mapped[str | None] = mapped_column(
         sa.String(PHYSICAL_ID_LENGTH))
-    action: Mapped[str] = mapped_column(sa.String(32), default='INIT')
-    status: Mapped[str] = mapped_column(sa.String(32), default='COMPLETE')
+    action: Mapped[str] = mapped_column(sa.String(32),
+                                        default=ResourceAction.INIT)
+    status: Mapped[str] = mapped_column(sa.String(32),
+                                        default=ResourceStatus.COMPLETE)
     status_reason: Mapped[str | None] = mapped_column(sa.Text)
-    properties_data: Mapped[dict[str, Any] | None]
     rsrc_metadata: Mapped[dict[str, Any]] = mapped_column(default=dict)
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
     # Attribute values cached for outputs, so describes need no cloud call.
     attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    # During update replacement: ids of the old and the new resource rows.
-    replaces: Mapped[int | None]
-    replaced_by: Mapped[int | None]
     created_at: Mapped[datetime.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime.datetime | None] = mapped_column(
         onupdate=utcnow)
@@ -136,26 +131,6 @@ class Event(Base):
     resource_action: Mapped[str] = mapped_column(sa.String(32))
     resource_status: Mapped[str] = mapped_column(sa.String(32))
     resource_status_reason: Mapped[str | None] = mapped_column(sa.Text)
-    resource_properties: Mapped[dict[str, Any] | None]
-    created_at: Mapped[datetime.datetime] = mapped_column(default=utcnow)
-
-
-class UserCreds(Base):
-    """The identity a stack's long-running work acts as."""
-
-    __tablename__ = 'user_creds'
-    __table_args__ = (
-        sa.Index('ix_user_creds_stack_id', 'stack_id'),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    stack_id: Mapped[str] = mapped_column(sa.ForeignKey('stack.id'))
-    username: Mapped[str | None] = mapped_column(sa.String(255))
-    password: Mapped[str | None] = mapped_column(sa.Text,
-                                                 doc='Encrypted.')
-    tenant: Mapped[str] = mapped_column(sa.String(255))
-    trust_id: Mapped[str | None] = mapped_column(sa.String(255))
-    auth_url: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[datetime.datetime] = mapped_column(default=utcnow)
 
 

@@ -99,22 +99,6 @@ class Dependencies:
             raise exception.CircularDependency(
                 cycle=' -> '.join(str(node) for node in cycle))
 
-    def subgraph(self, nodes):
-        """The graph of ``nodes`` alone, keeping only edges among them."""
-        wanted = set(nodes)
-        for node in wanted:
-            if node not in self._requires:
-                raise KeyError(node)
-        graph = Dependencies()
-        for node in self._requires:
-            if node in wanted:
-                graph.add_node(node)
-        for node in graph:
-            for required in self._requires[node]:
-                if required in wanted:
-                    graph.add_requirement(node, required)
-        return graph
-
     def __str__(self):
         """One line per node, in insertion order: ``node -> required, ...``."""
         lines = []

@@ -9,6 +9,7 @@ ISO 8601 UTC strings, which cross RPC unchanged.
 import json
 
 from heat.common import identifier
+from heat.common import states
 
 
 def timestamp(value):
@@ -47,7 +48,7 @@ def stack(row, parameters, outputs):
         'CreationTime': timestamp(row.created_at),
         'LastUpdatedTime': timestamp(row.last_updated_time),
         'DeletionTime': timestamp(row.deleted_at),
-        'StackStatus': '%s_%s' % (row.action, row.status),
+        'StackStatus': states.joined(row.action, row.status),
         'StackStatusReason': row.status_reason,
         'DisableRollback': row.disable_rollback,
         'NotificationARNs': list(row.notification_arns or []),
@@ -66,7 +67,7 @@ def stack_summary(row):
         'CreationTime': timestamp(row.created_at),
         'LastUpdatedTime': timestamp(row.last_updated_time),
         'DeletionTime': timestamp(row.deleted_at),
-        'StackStatus': '%s_%s' % (row.action, row.status),
+        'StackStatus': states.joined(row.action, row.status),
         'StackStatusReason': row.status_reason,
     })
 
@@ -82,17 +83,14 @@ def events(stack_row, rows):
         'PhysicalResourceId': row.physical_resource_id,
         'ResourceType': row.resource_type,
         'Timestamp': timestamp(row.created_at),
-        'ResourceStatus': '%s_%s' % (row.resource_action,
-                                     row.resource_status),
+        'ResourceStatus': states.joined(row.resource_action,
+                                        row.resource_status),
         'ResourceStatusReason': _reason(row.resource_status_reason),
-        'ResourceProperties': (json.dumps(row.resource_properties)
-                               if row.resource_properties is not None
-                               else None),
     }) for row in rows]
 
 
 def _resource_status(row):
-    return '%s_%s' % (row.action, row.status)
+    return states.joined(row.action, row.status)
 
 
 def _last_updated(row):

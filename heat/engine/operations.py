@@ -7,6 +7,8 @@ what it depends on is complete, and cloud calls wait in the shared pool.
 
 import logging
 
+from heat.common.states import (ResourceAction, ResourceStatus, StackAction,
+                                StackStatus)
 from heat.engine import scheduler
 
 LOG = logging.getLogger(__name__)
@@ -57,11 +59,11 @@ def create(stack, operation):
     DELETE_IN_PROGRESS): only a create that keeps what it made, or that a
     delete cancelled, ends CREATE_FAILED.
     """
-    stack.begin('CREATE', CREATE_STARTED)
+    stack.begin(StackAction.CREATE, CREATE_STARTED)
     result = operation.run(stack, lambda name: stack.resources[name].create(),
                            timeout=_timeout_seconds(stack))
     if result.outcome is scheduler.RunOutcome.COMPLETE:
-        stack.set_state('CREATE', 'COMPLETE',
+        stack.set_state(StackAction.CREATE, StackStatus.COMPLETE,
                         'Stack CREATE completed successfully')
         return
     reason = _failure_reason('create', result)
@@ -71,7 +73,7 @@ def create(stack, operation):
     if result.outcome is scheduler.RunOutcome.CANCELLED \
             or on_failure == ON_FAILURE_DO_NOTHING:
         # A cancel came from a delete, which carries on from here.
-        stack.set_state('CREATE', 'FAILED', reason)
+        stack.set_state(StackAction.CREATE, StackStatus.FAILED, reason)
     elif on_failure == ON_FAILURE_ROLLBACK:
         rollback(stack, operation, reason)
     else:
@@ -82,22 +84,22 @@ def rollback(stack, operation, reason):
     """Delete what a failed create made; reason says why it failed."""
     # Named now: the rollback turns the failed resources DELETE_COMPLETE.
     failure = _creation_failure(stack)
-    stack.set_state('ROLLBACK', 'IN_PROGRESS',
+    stack.set_state(StackAction.ROLLBACK, StackStatus.IN_PROGRESS,
                     'Rollback requested: %s' % reason)
     result = operation.run(stack, lambda name: stack.resources[name].delete(),
                            reverse=True)
     if result.outcome is scheduler.RunOutcome.COMPLETE:
-        stack.set_state('ROLLBACK', 'COMPLETE',
+        stack.set_state(StackAction.ROLLBACK, StackStatus.COMPLETE,
                         'Rollback completed after: %s' % failure)
     else:
-        stack.set_state('ROLLBACK', 'FAILED',
+        stack.set_state(StackAction.ROLLBACK, StackStatus.FAILED,
                         _failure_reason('rollback', result))
 
 
 def _creation_failure(stack):
     failed = sorted(name for name, rsrc in stack.resources.items()
-                    if rsrc.action.value == 'CREATE'
-                    and rsrc.status.value == 'FAILED')
+                    if rsrc.action is ResourceAction.CREATE
+                    and rsrc.status is ResourceStatus.FAILED)
     if failed:
         return ('The following resource(s) failed to create: [%s].'
                 % ', '.join(failed))
@@ -106,14 +108,15 @@ def _creation_failure(stack):
 
 def delete(stack, operation):
     """Delete every resource, dependents first; then the stack itself."""
-    stack.begin('DELETE', DELETE_STARTED)
+    stack.begin(StackAction.DELETE, DELETE_STARTED)
     result = operation.run(stack, lambda name: stack.resources[name].delete(),
                            reverse=True, timeout=_timeout_seconds(stack))
     if result.outcome is scheduler.RunOutcome.COMPLETE:
         # Deleted first, so no one sees DELETE_COMPLETE on a stack that
         # its name still finds.
         stack.mark_deleted()
-        stack.set_state('DELETE', 'COMPLETE',
+        stack.set_state(StackAction.DELETE, StackStatus.COMPLETE,
                         'Stack DELETE completed successfully')
     else:
-        stack.set_state('DELETE', 'FAILED', _failure_reason('delete', result))
+        stack.set_state(StackAction.DELETE, StackStatus.FAILED,
+                        _failure_reason('delete', result))

@@ -73,21 +73,6 @@ class Range:
         return _bounds('MinValue', self.min, 'MaxValue', self.max)
 
 
-@dataclasses.dataclass(frozen=True)
-class Pattern:
-    """A regular expression the whole string must match."""
-
-    regex: str
-
-    def check(self, value):
-        if re.fullmatch(self.regex, value) is None:
-            raise ValueError('"%s" does not match pattern "%s"'
-                             % (value, self.regex))
-
-    def describe(self):
-        return {'AllowedPattern': self.regex}
-
-
 def _bounds(min_key, min_value, max_key, max_value):
     bounds = {min_key: min_value, max_key: max_value}
     return {k: v for k, v in bounds.items() if v is not None}

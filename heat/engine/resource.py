@@ -18,7 +18,9 @@ import typing
 from heat.common import context
 from heat.common import exception
 from heat.common import identifier
+from heat.common import states
 from heat.engine import attributes
+from heat.engine.clients import contract
 from heat.engine import properties
 from heat.engine import scheduler
 from heat.engine import signals
@@ -30,20 +32,8 @@ LOG = logging.getLogger(__name__)
 FIRST_POLL_SECONDS = 0.1
 
 
-class Action(enum.Enum):
-    INIT = 'INIT'
-    CREATE = 'CREATE'
-    DELETE = 'DELETE'
-    UPDATE = 'UPDATE'
-    ROLLBACK = 'ROLLBACK'
-    SUSPEND = 'SUSPEND'
-    RESUME = 'RESUME'
-
-
-class Status(enum.Enum):
-    IN_PROGRESS = 'IN_PROGRESS'
-    COMPLETE = 'COMPLETE'
-    FAILED = 'FAILED'
+Action = states.ResourceAction
+Status = states.ResourceStatus
 
 
 class DeletionPolicy(enum.Enum):
@@ -96,10 +86,13 @@ class StackView(typing.Protocol):
 
     context: context.RequestContext
     identifier: identifier.StackIdentifier
-    # Client plugins (sandbox or OpenStack) acting as the stack's user.
-    clients: typing.Any
     # URL servers reach the API by, without a trailing slash.
     public_endpoint: str
+
+    @property
+    def clients(self) -> contract.Clients:
+        """Client plugins (sandbox or OpenStack) acting as the stack's
+        user; read-only, as the stack builds them on first use."""
 
     def resolve(self, snippet: typing.Any) -> typing.Any:
         """Plain data for a snippet of the resource's definition."""
@@ -254,10 +247,6 @@ class Resource:
 
     def update_data(self, values):
         self.data.update(values)
-        self.stack.data_changed(self)
-
-    def set_metadata(self, metadata):
-        self.metadata = metadata
         self.stack.data_changed(self)
 
     # What the stack calls.

@@ -16,6 +16,7 @@ from heat.common import config
 from heat.common import ec2signature
 from heat.common import exception
 from heat.common import identifier
+from heat.common.states import StackAction, StackStatus
 from heat.db import api as db_api
 from heat.engine import describe
 from heat.engine import key_cache
@@ -145,7 +146,7 @@ class EngineService:
                                     options)
         stack.validate()
         stack.store()
-        self._engine.run_locked(stack, operations.create, 'CREATE',
+        self._engine.run_locked(stack, operations.create, StackAction.CREATE,
                                 operations.CREATE_STARTED)
         return {'StackId': stack.identifier.arn()}
 
@@ -155,7 +156,7 @@ class EngineService:
         _only_unscoped(ctxt)
         row = self._find(ctxt, args['StackName'])
         target = update.prepare(ctxt, row, args)
-        self._engine.run_locked(target, update.update, 'UPDATE',
+        self._engine.run_locked(target, update.update, StackAction.UPDATE,
                                 update.UPDATE_STARTED)
         return {'StackId': target.identifier.arn()}
 
@@ -164,7 +165,8 @@ class EngineService:
         """Stop the running update, wherever it runs; it then rolls back."""
         _only_unscoped(ctxt)
         row = self._find(ctxt, args['StackName'])
-        if (row.action, row.status) != ('UPDATE', 'IN_PROGRESS'):
+        if (row.action, row.status) != (StackAction.UPDATE,
+                                        StackStatus.IN_PROGRESS):
             raise exception.ValidationError(
                 'CancelUpdateStack cannot be called from current stack '
                 'status')
@@ -185,7 +187,8 @@ class EngineService:
             row = self._find(ctxt, args['StackName'])
         except exception.StackNotFound:
             return {}
-        if (row.action, row.status) == ('DELETE', 'COMPLETE'):
+        if (row.action, row.status) == (StackAction.DELETE,
+                                        StackStatus.COMPLETE):
             return {}
         stack = stack_mod.Stack.load(ctxt, row)
         self._engine.delete_when_free(stack)

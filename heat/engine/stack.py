@@ -15,6 +15,7 @@ import uuid
 from heat.common import config
 from heat.common import exception
 from heat.common import handle_url
+from heat.common.states import StackAction, StackStatus
 from heat.db import api as db_api
 from heat.db import models
 from heat.db.types import utcnow
@@ -35,7 +36,8 @@ LOG = logging.getLogger(__name__)
 
 STACK_RESOURCE_TYPE = 'AWS::CloudFormation::Stack'
 # The actions after which a complete stack has its resources, so outputs.
-ACTIONS_WITH_OUTPUTS = ('CREATE', 'UPDATE', 'UPDATE_ROLLBACK')
+ACTIONS_WITH_OUTPUTS = (StackAction.CREATE, StackAction.UPDATE,
+                        StackAction.UPDATE_ROLLBACK)
 
 
 def public_endpoint():
@@ -71,7 +73,8 @@ def stack_info(row):
 
 def has_outputs(row):
     """Whether the stack stands complete, so its outputs can be shown."""
-    return row.status == 'COMPLETE' and row.action in ACTIONS_WITH_OUTPUTS
+    return (row.status == StackStatus.COMPLETE
+            and row.action in ACTIONS_WITH_OUTPUTS)
 
 
 def describe_stored(ctxt, row):
@@ -163,13 +166,14 @@ class Stack:
         parameters.  ``options`` holds the stack columns the request set."""
         row = models.Stack(
             id=str(uuid.uuid4()), name=name, tenant=ctxt.tenant,
-            user=ctxt.user, action='INIT', status='COMPLETE',
+            user=ctxt.user, action=StackAction.INIT,
+            status=StackStatus.COMPLETE,
             status_reason='', parameters=params,
             description=template.description, created_at=utcnow(),
             disable_rollback=False, tags=[], notification_arns=[],
             capabilities=[], timeout=None, on_failure=None,
-            owner_id=None, updated_at=None, last_updated_time=None,
-            deleted_at=None, prev_raw_template_id=None)
+            updated_at=None, last_updated_time=None, deleted_at=None,
+            prev_raw_template_id=None)
         for column, value in options.items():
             setattr(row, column, value)
         return cls(ctxt, row, template)
@@ -251,8 +255,7 @@ class Stack:
             name, _resource_definition(definition), self)
         row = db_api.resource_create({
             'stack_id': self.row.id, 'name': name, 'type': definition.type,
-            'action': rsrc.action.value, 'status': rsrc.status.value,
-            'replaces': self._row_ids[name]})
+            'action': rsrc.action.value, 'status': rsrc.status.value})
         self._row_ids[name] = row.id
         self.resources[name] = rsrc
         return rsrc
@@ -278,19 +281,21 @@ class Stack:
         for column, value in values.items():
             setattr(self.row, column, value)
 
-    def begin(self, action, reason):
+    def begin(self, action: StackAction, reason: str) -> None:
         """Enter <action>_IN_PROGRESS, unless the stack is there already
         (the engine enters it before answering the request)."""
-        if (self.row.action, self.row.status) != (action, 'IN_PROGRESS'):
-            self.set_state(action, 'IN_PROGRESS', reason)
+        if (self.row.action, self.row.status) != (action,
+                                                  StackStatus.IN_PROGRESS):
+            self.set_state(action, StackStatus.IN_PROGRESS, reason)
 
-    def set_state(self, action, status, reason):
+    def set_state(self, action: StackAction, status: StackStatus,
+                  reason: str) -> None:
         """Record the stack's own state, after every resource state so far."""
         self.recorder.flush()
         now = utcnow()
         values = {'action': action, 'status': status,
                   'status_reason': reason}
-        if (action, status) == ('UPDATE', 'IN_PROGRESS'):
+        if (action, status) == (StackAction.UPDATE, StackStatus.IN_PROGRESS):
             # An update starts: the moment of its UPDATE_IN_PROGRESS event
             # is what describes show as LastUpdatedTime from now on.
             values['last_updated_time'] = now
@@ -313,7 +318,7 @@ class Stack:
     # -- what resources see (resource.StackView) --------------------------
 
     @functools.cached_property
-    def clients(self):
+    def clients(self) -> clients_mod.Clients:
         # Built on first use: describes and validation never reach a cloud.
         return clients_mod.for_context(self.context)
 

@@ -21,6 +21,8 @@ DisableRollback the stack stops at UPDATE_FAILED instead.
 import logging
 
 from heat.common import exception
+from heat.common import states
+from heat.common.states import StackAction, StackStatus
 from heat.db import api as db_api
 from heat.engine import parameters as parameters_mod
 from heat.engine import resource as resource_mod
@@ -35,8 +37,10 @@ Status = resource_mod.Status
 COMPLETE = scheduler.RunOutcome.COMPLETE
 
 # The states a stack may be updated from (others are busy or broken).
-UPDATABLE = frozenset(['CREATE_COMPLETE', 'UPDATE_COMPLETE',
-                       'UPDATE_ROLLBACK_COMPLETE', 'UPDATE_FAILED'])
+UPDATABLE = frozenset([(StackAction.CREATE, StackStatus.COMPLETE),
+                       (StackAction.UPDATE, StackStatus.COMPLETE),
+                       (StackAction.UPDATE_ROLLBACK, StackStatus.COMPLETE),
+                       (StackAction.UPDATE, StackStatus.FAILED)])
 
 
 # -- the request -----------------------------------------------------------
@@ -56,11 +60,11 @@ def prepare(ctxt, row, args):
     the request would change nothing.
     """
     existing = stack_mod.Stack.load(ctxt, row)
-    status = '%s_%s' % (row.action, row.status)
-    if status not in UPDATABLE:
+    if (row.action, row.status) not in UPDATABLE:
         raise exception.ValidationError(
             'Stack:%s is in %s state and can not be updated.'
-            % (existing.identifier.arn(), status))
+            % (existing.identifier.arn(),
+               states.joined(row.action, row.status)))
     template = _requested_template(existing, args)
     values, use_previous = _requested_parameters(args)
     previous = existing.parameters.stored_values()
@@ -162,7 +166,7 @@ class StackUpdate:
 
     def run(self):
         target = self.target
-        target.begin('UPDATE', UPDATE_STARTED)
+        target.begin(StackAction.UPDATE, UPDATE_STARTED)
         target.add_resource_rows(sorted(self.added))
         result = self.operation.run(target, self._update_task,
                                     timeout=_timeout_seconds(target))
@@ -173,7 +177,7 @@ class StackUpdate:
         if target.row.disable_rollback:
             # The stack stays as far as it got, and describes itself so.
             target.store_template()
-            target.set_state('UPDATE', 'FAILED', reason)
+            target.set_state(StackAction.UPDATE, StackStatus.FAILED, reason)
             return
         if result.outcome is scheduler.RunOutcome.CANCELLED:
             # A cancelled update rolls back; only a further cancel (as a
@@ -203,7 +207,8 @@ class StackUpdate:
     def _clean_up(self):
         target = self.target
         target.store_template()
-        target.set_state('UPDATE', 'COMPLETE_CLEANUP_IN_PROGRESS',
+        target.set_state(StackAction.UPDATE,
+                         StackStatus.COMPLETE_CLEANUP_IN_PROGRESS,
                          'Deleting the resources the update removed or '
                          'replaced')
         result = self.operation.run(self.existing, self._cleanup_task,
@@ -214,7 +219,7 @@ class StackUpdate:
             # As in CloudFormation the update stands; the events tell.
             reason = '%s; old resources left: %s' % (
                 reason, _run_failure('cleanup', result))
-        target.set_state('UPDATE', 'COMPLETE', reason)
+        target.set_state(StackAction.UPDATE, StackStatus.COMPLETE, reason)
 
     def _leftovers(self):
         removed = set(self.existing.resources) - set(self.target.resources)
@@ -232,13 +237,16 @@ class StackUpdate:
 
     def _roll_back(self, reason):
         target = self.target
-        target.set_state('UPDATE_ROLLBACK', 'IN_PROGRESS', reason)
+        target.set_state(StackAction.UPDATE_ROLLBACK,
+                         StackStatus.IN_PROGRESS, reason)
         result = self.operation.run(self.existing, self._rollback_task)
         if result.outcome is not COMPLETE:
-            target.set_state('UPDATE_ROLLBACK', 'FAILED',
+            target.set_state(StackAction.UPDATE_ROLLBACK,
+                             StackStatus.FAILED,
                              _run_failure('rollback', result))
             return
-        target.set_state('UPDATE_ROLLBACK', 'COMPLETE_CLEANUP_IN_PROGRESS',
+        target.set_state(StackAction.UPDATE_ROLLBACK,
+                         StackStatus.COMPLETE_CLEANUP_IN_PROGRESS,
                          'Deleting the resources the update created')
         made = self.added | self.replaced | self.replaced_back
         result = self.operation.run(
@@ -246,10 +254,11 @@ class StackUpdate:
             reverse=True)
         self._drop_deleted(target, made)
         if result.outcome is not COMPLETE:
-            target.set_state('UPDATE_ROLLBACK', 'FAILED',
+            target.set_state(StackAction.UPDATE_ROLLBACK,
+                             StackStatus.FAILED,
                              _run_failure('rollback cleanup', result))
             return
-        target.set_state('UPDATE_ROLLBACK', 'COMPLETE',
+        target.set_state(StackAction.UPDATE_ROLLBACK, StackStatus.COMPLETE,
                          'Rollback completed after: %s' % reason)
 
     def _rollback_task(self, name):

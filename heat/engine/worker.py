@@ -16,6 +16,7 @@ import oslo_messaging
 from heat.common import config
 from heat.common import context
 from heat.common import exception
+from heat.common.states import StackAction, StackStatus
 from heat.db import api as db_api
 from heat.engine import operations
 from heat.engine import resources
@@ -74,10 +75,10 @@ class Engine:
             if not db_api.stack_lock_steal(stack_id, holder, self.engine_id):
                 continue
             row = db_api.stack_get(stack_id, show_deleted=True)
-            if row is not None and row.status.endswith('IN_PROGRESS'):
+            if row is not None and StackStatus(row.status).in_progress:
                 stack = stack_mod.Stack.load(
                     context.RequestContext(tenant=row.tenant), row)
-                stack.set_state(row.action, 'FAILED',
+                stack.set_state(StackAction(row.action), StackStatus.FAILED,
                                 'Engine %s stopped before the %s finished'
                                 % (holder, row.action.lower()))
             db_api.stack_lock_release(stack_id, self.engine_id)
@@ -136,8 +137,8 @@ class Engine:
             operation(stack, operations.Operation(self._pool, cancel))
         except Exception as exc:
             LOG.exception('%s: %s failed', stack, operation.__name__)
-            stack.set_state(stack.row.action, 'FAILED',
-                            'Internal error: %s' % exc)
+            stack.set_state(StackAction(stack.row.action),
+                            StackStatus.FAILED, 'Internal error: %s' % exc)
         finally:
             with self._running_lock:
                 if self._running.get(stack.row.id) is cancel:
@@ -165,7 +166,7 @@ class Engine:
         if outcome is None:
             self._workers.submit(self._delete_when_free, stack)
             return
-        stack.begin('DELETE', operations.DELETE_STARTED)
+        stack.begin(StackAction.DELETE, operations.DELETE_STARTED)
         self._workers.submit(self._run, stack, lock, operations.delete,
                              self._register(stack.row.id))
 

@@ -8,6 +8,8 @@ as Heat's service user instead.
 
 import functools
 
+from heat.common import context
+from heat.engine.clients import contract
 from heat.engine.clients.openstack import compute
 from heat.engine.clients.openstack import identity
 from heat.engine.clients.openstack import network
@@ -18,7 +20,8 @@ from heat.engine.clients.openstack import volume
 class OpenStackClients:
     """compute, volume, network and identity of one caller's cloud."""
 
-    def __init__(self, ctxt, endpoints=None):
+    def __init__(self, ctxt: context.RequestContext,
+                 endpoints: dict[str, str] | None = None):
         self._ctxt = ctxt
         self._endpoints = endpoints
 
@@ -30,19 +33,19 @@ class OpenStackClients:
         return session.make_session(self._ctxt, self._endpoints)
 
     @functools.cached_property
-    def compute(self):
+    def compute(self) -> contract.Compute:
         return compute.Compute(self.cloud)
 
     @functools.cached_property
-    def volume(self):
+    def volume(self) -> contract.Volume:
         return volume.BlockStorage(self.cloud)
 
     @functools.cached_property
-    def network(self):
+    def network(self) -> contract.Network:
         return network.Network(self.cloud)
 
     @functools.cached_property
-    def identity(self):
+    def identity(self) -> contract.Identity:
         return identity.Identity(self._identity_cloud(), self._ctxt.tenant)
 
     def _identity_cloud(self):
@@ -54,7 +57,8 @@ class OpenStackClients:
         return self.cloud
 
 
-def make_clients(ctxt, endpoints=None):
+def make_clients(ctxt: context.RequestContext,
+                 endpoints: dict[str, str] | None = None) -> contract.Clients:
     """The OpenStack clients acting as the context's caller.
 
     ``endpoints`` maps service types ('compute', 'block-storage',

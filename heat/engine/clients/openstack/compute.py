@@ -4,6 +4,7 @@ Images are glance's: nova's image proxy is gone from newer microversions,
 so they are looked up on the image service through the same session.
 """
 
+from collections.abc import Iterable, Mapping
 import urllib.parse
 
 from novaclient import client as nova_client
@@ -27,7 +28,7 @@ class Compute:
             region_name=cloud.region_name, endpoint_type=cloud.interface,
             endpoint_override=cloud.endpoint_override('compute'))
 
-    def find_image(self, name_or_id):
+    def find_image(self, name_or_id: str) -> model.Image:
         try:
             found = [self._glance_get('/v2/images/' + urllib.parse.quote(
                 name_or_id, safe=''))]
@@ -47,7 +48,7 @@ class Compute:
                                **self._cloud.endpoint_filter('image'))
         return response.json()
 
-    def find_flavor(self, name_or_id):
+    def find_flavor(self, name_or_id: str) -> model.Flavor:
         try:
             return _flavor(errors.call(self._nova.flavors.get, name_or_id))
         except exception.CloudNotFound:
@@ -58,20 +59,24 @@ class Compute:
         raise exception.CloudNotFound(
             reason='Flavor %s not found' % name_or_id)
 
-    def get_keypair(self, name):
+    def get_keypair(self, name: str) -> model.Keypair:
         keypair = errors.call(self._nova.keypairs.get, name)
         return model.Keypair(name=keypair.name,
                              fingerprint=keypair.fingerprint)
 
-    def availability_zones(self):
+    def availability_zones(self) -> list[str]:
         zones = errors.call(self._nova.availability_zones.list,
                             detailed=False)
         return [zone.zoneName for zone in zones
                 if zone.zoneState.get('available')]
 
-    def create_server(self, name, image_id, flavor_id, key_name=None,
-                      user_data=None, security_groups=(),
-                      availability_zone=None, metadata=None):
+    def create_server(self, name: str, image_id: str, flavor_id: str,
+                      key_name: str | None = None,
+                      user_data: str | None = None,
+                      security_groups: Iterable[str] = (),
+                      availability_zone: str | None = None,
+                      metadata: Mapping[str, str] | None = None
+                      ) -> model.Server:
         # novaclient base64-encodes user_data itself.
         created = errors.call(
             self._nova.servers.create, name, image_id, flavor_id,
@@ -85,21 +90,22 @@ class Compute:
             metadata=dict(metadata or {}), image_id=image_id,
             flavor_id=flavor_id, key_name=key_name)
 
-    def get_server(self, server_id):
+    def get_server(self, server_id: str) -> model.Server:
         server = errors.call(self._nova.servers.get, server_id)
         return server_from_nova(server.to_dict())
 
-    def delete_server(self, server_id):
+    def delete_server(self, server_id: str) -> None:
         errors.call(self._nova.servers.delete, server_id)
 
-    def attach_volume(self, server_id, volume_id, device=None):
+    def attach_volume(self, server_id: str, volume_id: str,
+                      device: str | None = None) -> model.Attachment:
         attachment = errors.call(self._nova.volumes.create_server_volume,
                                  server_id, volume_id, device=device)
         return model.Attachment(server_id=attachment.serverId,
                                 volume_id=attachment.volumeId,
                                 device=getattr(attachment, 'device', None))
 
-    def detach_volume(self, server_id, volume_id):
+    def detach_volume(self, server_id: str, volume_id: str) -> None:
         errors.call(self._nova.volumes.delete_server_volume,
                     server_id, volume_id)
 

@@ -20,14 +20,14 @@ STACK_USER_ROLE = 'heat_stack_user'
 class Identity:
     """The contract's ``identity`` operations on keystone."""
 
-    def __init__(self, cloud, project_id):
+    def __init__(self, cloud, project_id: str):
         self._project_id = project_id
         self._keystone = keystone_client.Client(
             session=cloud.session, region_name=cloud.region_name,
             interface=cloud.interface,
             endpoint_override=cloud.endpoint_override('identity'))
 
-    def create_stack_user(self, stack_id, name):
+    def create_stack_user(self, stack_id: str, name: str) -> str:
         role = self._stack_user_role()
         # Named explicitly: keystone would put the user in its default
         # domain, whatever the project's.
@@ -52,15 +52,16 @@ class Identity:
                        % STACK_USER_ROLE)
         return roles[0].id
 
-    def delete_stack_user(self, user_id):
+    def delete_stack_user(self, user_id: str) -> None:
         errors.call(self._keystone.users.delete, user_id)
 
-    def create_ec2_credentials(self, user_id, stack_id):
+    def create_ec2_credentials(self, user_id: str,
+                               stack_id: str) -> tuple[str, str]:
         # The keys belong to the stack's own user, which scopes them to
         # that stack; keystone has no field for the stack itself.
         credential = errors.call(self._keystone.ec2.create, user_id,
                                  self._project_id)
         return credential.access, credential.secret
 
-    def delete_ec2_credentials(self, user_id, access):
+    def delete_ec2_credentials(self, user_id: str, access: str) -> None:
         errors.call(self._keystone.ec2.delete, user_id, access)

@@ -36,7 +36,7 @@ class Network:
         # SDK listings are generators: the requests happen while iterating.
         return errors.call(lambda: list(listing(**query)))
 
-    def allocate_floating_ip(self):
+    def allocate_floating_ip(self) -> model.FloatingIp:
         external = self._list(self._neutron.networks,
                               is_router_external=True)
         if not external:
@@ -46,17 +46,18 @@ class Network:
                          floating_network_id=external[0].id)
         return model.FloatingIp(id=ip.id, address=ip.floating_ip_address)
 
-    def get_floating_ip(self, fip_id):
+    def get_floating_ip(self, fip_id: str) -> model.FloatingIp:
         return self._floating_ip(errors.call(self._neutron.get_ip, fip_id))
 
-    def find_floating_ip(self, address):
+    def find_floating_ip(self, address: str) -> model.FloatingIp:
         found = self._list(self._neutron.ips, floating_ip_address=address)
         if not found:
             raise exception.CloudNotFound(
                 reason='Floating IP %s not found' % address)
         return self._floating_ip(found[0])
 
-    def associate_floating_ip(self, fip_id, server_id):
+    def associate_floating_ip(self, fip_id: str,
+                              server_id: str) -> model.FloatingIp:
         ports = self._list(self._neutron.ports, device_id=server_id)
         if not ports:
             raise exception.CloudError(
@@ -67,11 +68,11 @@ class Network:
         return model.FloatingIp(id=ip.id, address=ip.floating_ip_address,
                                 server_id=server_id)
 
-    def disassociate_floating_ip(self, fip_id):
+    def disassociate_floating_ip(self, fip_id: str) -> model.FloatingIp:
         ip = errors.call(self._neutron.update_ip, fip_id, port_id=None)
         return model.FloatingIp(id=ip.id, address=ip.floating_ip_address)
 
-    def release_floating_ip(self, fip_id):
+    def release_floating_ip(self, fip_id: str) -> None:
         errors.call(self._neutron.delete_ip, fip_id, ignore_missing=False)
 
     def _floating_ip(self, ip):
@@ -83,22 +84,27 @@ class Network:
         return model.FloatingIp(id=ip.id, address=ip.floating_ip_address,
                                 server_id=server_id)
 
-    def create_security_group(self, name, description):
+    def create_security_group(self, name: str,
+                              description: str) -> model.SecurityGroup:
         return _security_group(errors.call(
             self._neutron.create_security_group, name=name,
             description=description))
 
-    def get_security_group(self, sg_id):
+    def get_security_group(self, sg_id: str) -> model.SecurityGroup:
         return _security_group(errors.call(
             self._neutron.get_security_group, sg_id))
 
-    def find_security_group(self, name_or_id):
+    def find_security_group(self, name_or_id: str) -> model.SecurityGroup:
         return _security_group(errors.call(
             self._neutron.find_security_group, name_or_id,
             ignore_missing=False))
 
-    def add_security_group_rule(self, sg_id, direction, protocol, port_min,
-                                port_max, cidr=None, remote_group_id=None):
+    def add_security_group_rule(self, sg_id: str, direction: str,
+                                protocol: str | None, port_min: int | None,
+                                port_max: int | None,
+                                cidr: str | None = None,
+                                remote_group_id: str | None = None
+                                ) -> model.SecurityGroupRule:
         rule = errors.call(
             self._neutron.create_security_group_rule,
             security_group_id=sg_id, direction=direction, protocol=protocol,
@@ -107,7 +113,7 @@ class Network:
             ethertype='IPv6' if cidr and ':' in cidr else 'IPv4')
         return _rule(rule.to_dict())
 
-    def delete_security_group(self, sg_id):
+    def delete_security_group(self, sg_id: str) -> None:
         errors.call(self._neutron.delete_security_group, sg_id,
                     ignore_missing=False)
 

@@ -1,5 +1,7 @@
 """Volumes and snapshots: cinder's v3 API, via python-cinderclient."""
 
+from collections.abc import Mapping
+
 from cinderclient import client as cinder_client
 
 from heat.engine.clients import model
@@ -18,26 +20,30 @@ class BlockStorage:
             endpoint_type=cloud.interface,
             os_endpoint=cloud.endpoint_override('block-storage'))
 
-    def create_volume(self, size_gb, name=None, availability_zone=None,
-                      snapshot_id=None, metadata=None):
+    def create_volume(self, size_gb: int, name: str | None = None,
+                      availability_zone: str | None = None,
+                      snapshot_id: str | None = None,
+                      metadata: Mapping[str, str] | None = None
+                      ) -> model.Volume:
         volume = errors.call(self._cinder.volumes.create, size_gb,
                              name=name, availability_zone=availability_zone,
                              snapshot_id=snapshot_id, metadata=metadata)
         return volume_from_cinder(volume.to_dict())
 
-    def get_volume(self, volume_id):
+    def get_volume(self, volume_id: str) -> model.Volume:
         volume = errors.call(self._cinder.volumes.get, volume_id)
         return volume_from_cinder(volume.to_dict())
 
-    def delete_volume(self, volume_id):
+    def delete_volume(self, volume_id: str) -> None:
         errors.call(self._cinder.volumes.delete, volume_id)
 
-    def create_snapshot(self, volume_id, name=None):
+    def create_snapshot(self, volume_id: str,
+                        name: str | None = None) -> model.Snapshot:
         snapshot = errors.call(self._cinder.volume_snapshots.create,
                                volume_id, name=name)
         return _snapshot(snapshot)
 
-    def get_snapshot(self, snapshot_id):
+    def get_snapshot(self, snapshot_id: str) -> model.Snapshot:
         return _snapshot(errors.call(self._cinder.volume_snapshots.get,
                                      snapshot_id))
 

@@ -10,6 +10,8 @@ take KeyName as a parameter.  Images, flavors and zones are in catalog.
 
 import dataclasses
 
+from heat.common import context
+from heat.engine.clients import contract
 from heat.engine.clients.sandbox.compute import Compute
 from heat.engine.clients.sandbox.identity import Identity
 from heat.engine.clients.sandbox.network import Network
@@ -26,7 +28,7 @@ class SandboxClients:
     identity: Identity
 
 
-def make_clients(ctxt) -> SandboxClients:
+def make_clients(ctxt: context.RequestContext) -> contract.Clients:
     tenant = ctxt.tenant
     return SandboxClients(compute=Compute(tenant), volume=Volume(tenant),
                           network=Network(tenant), identity=Identity(tenant))

@@ -1,5 +1,6 @@
 """The sandbox's nova: images, flavors, key pairs, servers, attachments."""
 
+from collections.abc import Iterable, Mapping
 import hashlib
 import uuid
 
@@ -29,16 +30,16 @@ def to_server(row, floating_ips=()) -> model.Server:
 
 
 class Compute:
-    def __init__(self, tenant):
+    def __init__(self, tenant: str):
         self.tenant = tenant
 
-    def find_image(self, name_or_id) -> model.Image:
+    def find_image(self, name_or_id: str) -> model.Image:
         return catalog.find_image(name_or_id)
 
-    def find_flavor(self, name_or_id) -> model.Flavor:
+    def find_flavor(self, name_or_id: str) -> model.Flavor:
         return catalog.find_flavor(name_or_id)
 
-    def get_keypair(self, name) -> model.Keypair:
+    def get_keypair(self, name: str) -> model.Keypair:
         if not name:
             raise exception.CloudNotFound(
                 reason='Keypair %r not found' % name)
@@ -48,9 +49,13 @@ class Compute:
     def availability_zones(self) -> list[str]:
         return list(catalog.AVAILABILITY_ZONES)
 
-    def create_server(self, name, image_id, flavor_id, key_name=None,
-                      user_data=None, security_groups=(),
-                      availability_zone=None, metadata=None) -> model.Server:
+    def create_server(self, name: str, image_id: str, flavor_id: str,
+                      key_name: str | None = None,
+                      user_data: str | None = None,
+                      security_groups: Iterable[str] = (),
+                      availability_zone: str | None = None,
+                      metadata: Mapping[str, str] | None = None
+                      ) -> model.Server:
         image = catalog.find_image(image_id)
         flavor = catalog.find_flavor(flavor_id)
         zone = catalog.check_availability_zone(availability_zone)
@@ -71,19 +76,19 @@ class Compute:
                                         CONF.sandbox.private_cidr)
         return to_server(row)
 
-    def get_server(self, server_id) -> model.Server:
+    def get_server(self, server_id: str) -> model.Server:
         row, floating_ips = sandbox_api.server_get(self.tenant, server_id)
         return to_server(row, floating_ips)
 
-    def delete_server(self, server_id) -> None:
+    def delete_server(self, server_id: str) -> None:
         sandbox_api.server_delete(self.tenant, server_id)
 
-    def attach_volume(self, server_id, volume_id,
-                      device=None) -> model.Attachment:
+    def attach_volume(self, server_id: str, volume_id: str,
+                      device: str | None = None) -> model.Attachment:
         row = sandbox_api.volume_attach(self.tenant, server_id, volume_id,
                                         device)
         return model.Attachment(server_id=server_id, volume_id=volume_id,
                                 device=row.device)
 
-    def detach_volume(self, server_id, volume_id) -> None:
+    def detach_volume(self, server_id: str, volume_id: str) -> None:
         sandbox_api.volume_detach(self.tenant, server_id, volume_id)

@@ -51,48 +51,52 @@ def check_rule(direction, protocol, port_min, port_max, cidr,
 
 
 class Network:
-    def __init__(self, tenant):
+    def __init__(self, tenant: str):
         self.tenant = tenant
 
     def allocate_floating_ip(self) -> model.FloatingIp:
         return to_floating_ip(sandbox_api.floating_ip_create(
             self.tenant, CONF.sandbox.floating_cidr))
 
-    def get_floating_ip(self, fip_id) -> model.FloatingIp:
+    def get_floating_ip(self, fip_id: str) -> model.FloatingIp:
         return to_floating_ip(sandbox_api.floating_ip_get(self.tenant,
                                                           fip_id))
 
-    def find_floating_ip(self, address) -> model.FloatingIp:
+    def find_floating_ip(self, address: str) -> model.FloatingIp:
         return to_floating_ip(sandbox_api.floating_ip_find(self.tenant,
                                                            address))
 
-    def associate_floating_ip(self, fip_id, server_id) -> model.FloatingIp:
+    def associate_floating_ip(self, fip_id: str,
+                              server_id: str) -> model.FloatingIp:
         return to_floating_ip(sandbox_api.floating_ip_associate(
             self.tenant, fip_id, server_id))
 
-    def disassociate_floating_ip(self, fip_id) -> model.FloatingIp:
+    def disassociate_floating_ip(self, fip_id: str) -> model.FloatingIp:
         return to_floating_ip(sandbox_api.floating_ip_associate(
             self.tenant, fip_id, None))
 
-    def release_floating_ip(self, fip_id) -> None:
+    def release_floating_ip(self, fip_id: str) -> None:
         sandbox_api.floating_ip_delete(self.tenant, fip_id)
 
-    def create_security_group(self, name,
-                              description) -> model.SecurityGroup:
+    def create_security_group(self, name: str,
+                              description: str) -> model.SecurityGroup:
         group = sandbox_api.security_group_create(self.tenant, name,
                                                   description)
         return to_security_group(group, [])
 
-    def get_security_group(self, sg_id) -> model.SecurityGroup:
+    def get_security_group(self, sg_id: str) -> model.SecurityGroup:
         return to_security_group(
             *sandbox_api.security_group_get(self.tenant, sg_id))
 
-    def find_security_group(self, name_or_id) -> model.SecurityGroup:
+    def find_security_group(self, name_or_id: str) -> model.SecurityGroup:
         return to_security_group(
             *sandbox_api.security_group_find(self.tenant, name_or_id))
 
-    def add_security_group_rule(self, sg_id, direction, protocol, port_min,
-                                port_max, cidr=None, remote_group_id=None
+    def add_security_group_rule(self, sg_id: str, direction: str,
+                                protocol: str | None, port_min: int | None,
+                                port_max: int | None,
+                                cidr: str | None = None,
+                                remote_group_id: str | None = None
                                 ) -> model.SecurityGroupRule:
         check_rule(direction, protocol, port_min, port_max, cidr,
                    remote_group_id)
@@ -102,5 +106,5 @@ class Network:
             'remote_group_id': remote_group_id})
         return to_rule(row)
 
-    def delete_security_group(self, sg_id) -> None:
+    def delete_security_group(self, sg_id: str) -> None:
         sandbox_api.security_group_delete(self.tenant, sg_id)

@@ -1,5 +1,7 @@
 """The sandbox's cinder: volumes and snapshots."""
 
+from collections.abc import Mapping
+
 from heat.common import exception
 from heat.db import sandbox_api
 from heat.engine.clients import model
@@ -20,11 +22,14 @@ def to_snapshot(row) -> model.Snapshot:
 
 
 class Volume:
-    def __init__(self, tenant):
+    def __init__(self, tenant: str):
         self.tenant = tenant
 
-    def create_volume(self, size_gb, name=None, availability_zone=None,
-                      snapshot_id=None, metadata=None) -> model.Volume:
+    def create_volume(self, size_gb: int, name: str | None = None,
+                      availability_zone: str | None = None,
+                      snapshot_id: str | None = None,
+                      metadata: Mapping[str, str] | None = None
+                      ) -> model.Volume:
         if not isinstance(size_gb, int) or size_gb < 1:
             raise exception.CloudError(
                 reason='Invalid input received: Volume size %r must be an '
@@ -36,18 +41,19 @@ class Volume:
             snapshot_id=snapshot_id, meta=dict(metadata or {})))
         return to_volume(row)
 
-    def get_volume(self, volume_id) -> model.Volume:
+    def get_volume(self, volume_id: str) -> model.Volume:
         return to_volume(sandbox_api.volume_get(self.tenant, volume_id))
 
-    def delete_volume(self, volume_id) -> None:
+    def delete_volume(self, volume_id: str) -> None:
         sandbox_api.volume_delete(self.tenant, volume_id)
 
-    def create_snapshot(self, volume_id, name=None) -> model.Snapshot:
+    def create_snapshot(self, volume_id: str,
+                        name: str | None = None) -> model.Snapshot:
         row = sandbox_api.snapshot_create(
             self.tenant, volume_id,
             dict(timing.settling('creating', 'available'), name=name))
         return to_snapshot(row)
 
-    def get_snapshot(self, snapshot_id) -> model.Snapshot:
+    def get_snapshot(self, snapshot_id: str) -> model.Snapshot:
         return to_snapshot(sandbox_api.snapshot_get(self.tenant,
                                                     snapshot_id))

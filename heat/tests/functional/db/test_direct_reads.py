@@ -82,14 +82,15 @@ def test_stack_list_filters_and_pages(heat_db_any):
 
 def test_events_page_newest_first(heat_db_any):
     stack = make_stack()
-    api.events_create([{'stack_id': stack.id, 'resource_name': 'r%d' % i,
-                        'resource_type': 'T', 'resource_action': 'CREATE',
-                        'resource_status': 'COMPLETE',
-                        'resource_properties': {'i': i}}
-                       for i in range(3)])
+    api.write_batch([], [{'stack_id': stack.id, 'resource_name': 'r%d' % i,
+                          'resource_type': 'T', 'resource_action': 'CREATE',
+                          'resource_status': 'COMPLETE',
+                          'resource_status_reason': 'reason %d' % i}
+                         for i in range(3)])
     events = api.event_list(stack.id)
-    assert [(e.resource_name, e.resource_properties) for e in events] == [
-        ('r2', {'i': 2}), ('r1', {'i': 1}), ('r0', {'i': 0})]
+    assert [(e.resource_name, e.resource_status_reason)
+            for e in events] == [('r2', 'reason 2'), ('r1', 'reason 1'),
+                                 ('r0', 'reason 0')]
     assert events[0].created_at.tzinfo == datetime.timezone.utc
     assert [e.resource_name for e in api.event_list(
         stack.id, limit=1, marker=events[0].uuid)] == ['r1']

