@@ -15,5 +15,5 @@ from oslo_service import backend as _oslo_service_backend
 
 # An entry of None makes `import eventlet` fail as if it were not installed;
 # setdefault leaves a process that chose to load it first alone.
-sys.modules.setdefault('eventlet', None)
+sys.modules.setdefault('eventlet', None)  # type: ignore[arg-type]
 _oslo_service_backend.init_backend(_oslo_service_backend.BackendType.THREADING)

@@ -119,13 +119,13 @@ class ParameterSchema:
     default: object = None
     no_echo: bool = False
     description: str = ''
-    allowed_values: tuple = None
-    allowed_pattern: str = None
-    min_length: int = None
-    max_length: int = None
-    min_value: float = None
-    max_value: float = None
-    constraint_description: str = None
+    allowed_values: tuple[object, ...] | None = None
+    allowed_pattern: str | None = None
+    min_length: int | None = None
+    max_length: int | None = None
+    min_value: float | None = None
+    max_value: float | None = None
+    constraint_description: str | None = None
 
     @classmethod
     def from_template(cls, name, definition, path):

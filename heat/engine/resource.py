@@ -177,8 +177,8 @@ class Resource:
         self.status = Status.COMPLETE
         self.status_reason = ''
         self.resource_id = None
-        self.data = {}
-        self.metadata = {}
+        self.data: dict[str, str] = {}
+        self.metadata: dict[str, object] = {}
         self.properties = self._properties(definition)
 
     def __repr__(self):
