@@ -11,11 +11,17 @@
 
 Output meant for scripts goes to stdout (JSON lines for credentials);
 errors are one line on stderr and exit status 1.
+
+The commands that read or write data create or upgrade the embedded SQLite
+schema first, as heat-all does, so they work on a fresh state directory.
+A configured [database] connection is left alone: its schema changes only
+through db_sync, run once for the whole deployment.
 """
 
 import heat.cmd  # noqa: F401  (first: silences eventlet's import warning)
 
 import datetime
+import functools
 import json
 import sys
 
@@ -35,6 +41,20 @@ CONF = config.CONF
 _GLOBAL_OPTIONS = ('--config-file', '--config-dir')
 
 
+def _needs_schema(func):
+    """Run func once the database has the current schema."""
+    @functools.wraps(func)
+    def with_schema():
+        if CONF.database.connection is None:
+            migration.upgrade()
+        elif not migration.is_current():
+            raise exception.HeatError(
+                'The database schema is not current: run "heat-manage '
+                '%sdb_sync" first.' % config.config_file_args())
+        func()
+    return with_schema
+
+
 def db_sync():
     migration.upgrade()
 
@@ -43,6 +63,7 @@ def db_version():
     print(migration.version() or 'base')
 
 
+@_needs_schema
 def credentials_create():
     access, secret = db_api.ec2_credential_create(
         CONF.command.tenant, user=CONF.command.user)
@@ -51,6 +72,7 @@ def credentials_create():
                       'user': CONF.command.user}))
 
 
+@_needs_schema
 def credentials_list():
     for keypair in db_api.ec2_credential_list(tenant=CONF.command.tenant):
         print(json.dumps({'access': keypair.access,
@@ -60,12 +82,14 @@ def credentials_list():
                           'created_at': keypair.created_at.isoformat()}))
 
 
+@_needs_schema
 def credentials_delete():
     if not db_api.ec2_credential_delete(CONF.command.access):
         raise exception.HeatError('No credential with access key %s.'
                                   % CONF.command.access)
 
 
+@_needs_schema
 def purge_deleted():
     age = datetime.timedelta(
         **{CONF.command.granularity: CONF.command.age})
@@ -73,6 +97,7 @@ def purge_deleted():
     print('Purged %d deleted stack(s).' % count, file=sys.stderr)
 
 
+@_needs_schema
 def sandbox_show():
     print(json.dumps(inventory.describe(CONF.command.tenant), indent=2))
 
