@@ -5,12 +5,24 @@ import signal
 import sys
 import threading
 
+from oslo_config import cfg
+
 from heat.common import config
+from heat.common import config_check
 from heat.common import log
 
 
 def start(prog, argv):
-    config.parse_args(argv if argv is not None else sys.argv[1:], prog=prog)
+    """Read the configuration; exit with a one-line reason when it is
+    unreadable or cannot work."""
+    try:
+        config.parse_args(argv if argv is not None else sys.argv[1:],
+                          prog=prog)
+    except (cfg.Error, OSError) as exc:
+        sys.exit('%s: error: %s' % (prog, exc))
+    reason = config_check.refusal()
+    if reason is not None:
+        sys.exit('%s: error: %s' % (prog, reason))
     log.setup()
 
 
