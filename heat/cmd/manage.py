@@ -3,13 +3,15 @@
     heat-manage [--config-file F] db_sync
     heat-manage [--config-file F] db_version
     heat-manage [--config-file F] credentials create --tenant T [--user U]
+                                                     [--shell]
     heat-manage [--config-file F] credentials list [--tenant T]
     heat-manage [--config-file F] credentials delete ACCESS
     heat-manage [--config-file F] purge_deleted AGE [--granularity days]
     heat-manage [--config-file F] sandbox show [--tenant T]
     heat-manage config-sample [--output-file F]
 
-Output meant for scripts goes to stdout (JSON lines for credentials);
+Output meant for scripts goes to stdout (JSON lines for credentials, or
+with --shell the export lines that give the AWS tools a new key pair);
 errors are one line on stderr and exit status 1.
 
 The commands that read or write data create or upgrade the embedded SQLite
@@ -23,6 +25,7 @@ import heat.cmd  # noqa: F401  (first: silences eventlet's import warning)
 import datetime
 import functools
 import json
+import shlex
 import sys
 
 from oslo_config import cfg
@@ -67,9 +70,22 @@ def db_version():
 def credentials_create():
     access, secret = db_api.ec2_credential_create(
         CONF.command.tenant, user=CONF.command.user)
+    if CONF.command.shell:
+        print(shell_exports(access, secret))
+        return
     print(json.dumps({'access': access, 'secret': secret,
                       'tenant': CONF.command.tenant,
                       'user': CONF.command.user}))
+
+
+def shell_exports(access, secret):
+    """POSIX shell lines that hand the key pair and the region to the aws
+    CLI, boto3, heat-cfn and curl's --user "$AWS_ACCESS_KEY_ID:..."."""
+    variables = {'AWS_ACCESS_KEY_ID': access,
+                 'AWS_SECRET_ACCESS_KEY': secret,
+                 'AWS_DEFAULT_REGION': CONF.clients.region_name}
+    return '\n'.join('export %s=%s' % (name, shlex.quote(value))
+                     for name, value in variables.items())
 
 
 @_needs_schema
@@ -152,6 +168,10 @@ def _add_credentials_parsers(parser):
                                 'print it as one JSON line.')
     create.add_argument('--tenant', required=True)
     create.add_argument('--user')
+    create.add_argument('--shell', action='store_true',
+                        help='Print "export AWS_...=" lines for a POSIX '
+                        'shell (eval "$(heat-manage credentials create '
+                        '--tenant T --shell)") instead of JSON.')
     create.set_defaults(func=credentials_create)
 
     listing = actions.add_parser('list', help='Print key pairs as JSON '

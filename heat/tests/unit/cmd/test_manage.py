@@ -161,3 +161,17 @@ def test_committed_config_sample_is_current(tmp_path):
     assert SAMPLE.exists() and SAMPLE.read_text() == fresh.read_text(), (
         'etc/heat/heat.conf.sample is stale: run `heat-manage config-sample '
         '--output-file etc/heat/heat.conf.sample`')
+
+
+@pytest.mark.slow
+def test_credentials_for_a_shell_export_a_working_pair(conf_file):
+    exports = ok('credentials', 'create', '--tenant', 'demo', '--shell',
+                 conf_file=conf_file)
+    shown = subprocess.run(
+        ['bash', '-c', 'eval "$1"; echo "$AWS_ACCESS_KEY_ID '
+         '$AWS_SECRET_ACCESS_KEY $AWS_DEFAULT_REGION"', 'bash', exports],
+        capture_output=True, text=True, check=True, timeout=10).stdout
+    access, secret, region = shown.split()
+    listed = json.loads(ok('credentials', 'list', conf_file=conf_file))
+    assert (listed['access'], listed['tenant']) == (access, 'demo')
+    assert len(secret) == 40 and region == 'RegionOne'
