@@ -9,6 +9,7 @@ import threading
 from oslo_config import cfg
 
 from heat.common import config
+from heat.common import config_check
 from heat.common import log
 
 
@@ -16,6 +17,9 @@ def start(prog, argv):
     with failures_in_one_line(prog):
         config.parse_args(argv if argv is not None else sys.argv[1:],
                           prog=prog)
+    reason = config_check.refusal()
+    if reason is not None:
+        sys.exit('%s: error: %s' % (prog, reason))
     log.setup()
 
 

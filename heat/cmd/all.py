@@ -5,6 +5,8 @@ data directory, talks over the in-process transport, checks signatures
 against its own credential store and builds stacks in the sandbox cloud.
 """
 
+import os
+import shlex
 import sys
 
 from heat.cmd import _process
@@ -17,11 +19,36 @@ CONF = config.CONF
 
 WELCOME = """\
 Heat is serving the CloudFormation API at {endpoint}
-Make credentials for a tenant with:
-    heat-manage {config}credentials create --tenant demo
-then, for example:
-    aws cloudformation list-stacks --endpoint-url {endpoint} --region {region}
+It runs in the foreground until Ctrl-C.  In another terminal, make keys
+for a tenant:
+    {manage} {config}credentials create --tenant demo
+then, with the access and secret keys that prints, list its stacks:
+    {cfn} --endpoint-url {endpoint} --access-key ACCESS --secret-key SECRET list
 """
+SANDBOX = """\
+Stacks are built in the sandbox cloud, where nothing real is created; see
+what was with:
+    {manage} {config}sandbox show --tenant demo
+"""
+
+
+def program(name):
+    """How to run Heat's program name from any shell: its path beside this
+    program when it is there (a virtualenv's bin, which need not be on the
+    user's PATH), else its bare name."""
+    beside = os.path.join(os.path.dirname(os.path.abspath(sys.argv[0])),
+                          name)
+    return shlex.quote(beside) if os.path.isfile(beside) else name
+
+
+def welcome(endpoint):
+    """What heat-all prints once it serves: commands that work as typed."""
+    text = WELCOME
+    if CONF.clients.backend == 'sandbox':
+        text += SANDBOX
+    return text.format(endpoint=endpoint, manage=program('heat-manage'),
+                       config=config.config_file_args(),
+                       cfn=program('heat-cfn'))
 
 
 def main(argv=None):
@@ -36,10 +63,7 @@ def main(argv=None):
     engine = worker.Engine()
     engine.start()
     server.start()
-    config_arg = ''.join('--config-file %s ' % f for f in CONF.config_file)
-    sys.stdout.write(WELCOME.format(endpoint=server.endpoint,
-                                    config=config_arg,
-                                    region=CONF.clients.region_name))
+    sys.stdout.write(welcome(server.endpoint))
     sys.stdout.flush()
     try:
         _process.wait_for_stop_signal()

@@ -6,24 +6,18 @@ are shared among them.
 
 import sys
 
-from alembic import script
-
 from heat.cmd import _process
+from heat.common import config
 from heat.db import migration
 from heat.engine import worker
 
 
-def schema_is_current():
-    head = script.ScriptDirectory.from_config(
-        migration.make_config()).get_current_head()
-    return migration.version() == head
-
-
 def main(argv=None):
     _process.start('heat-engine', argv)
-    if not schema_is_current():
+    if not migration.is_current():
         sys.exit('heat-engine: the database schema is not current; run '
-                 '"heat-manage db_sync" first.')
+                 '"heat-manage %sdb_sync" first.'
+                 % config.config_file_args())
     engine = worker.Engine()
     engine.start()
     try:

@@ -3,19 +3,28 @@
     heat-manage [--config-file F] db_sync
     heat-manage [--config-file F] db_version
     heat-manage [--config-file F] credentials create --tenant T [--user U]
+                                                     [--shell]
     heat-manage [--config-file F] credentials list [--tenant T]
     heat-manage [--config-file F] credentials delete ACCESS
     heat-manage [--config-file F] purge_deleted AGE [--granularity days]
     heat-manage [--config-file F] sandbox show [--tenant T]
     heat-manage config-sample [--output-file F]
 
-Output meant for scripts goes to stdout (JSON lines for credentials);
+Output meant for scripts goes to stdout (JSON lines for credentials, or
+with --shell the export lines that give the AWS tools a new key pair);
 errors are one line on stderr and exit status 1.
+
+The commands that read or write data create or upgrade the embedded SQLite
+schema first, as heat-all does, so they work on a fresh state directory.
+A configured [database] connection is left alone: its schema changes only
+through db_sync, run once for the whole deployment.
 """
 
 
 import datetime
+import functools
 import json
+import shlex
 import sys
 
 from oslo_config import cfg
@@ -34,6 +43,20 @@ CONF = config.CONF
 _GLOBAL_OPTIONS = ('--config-file', '--config-dir')
 
 
+def _needs_schema(func):
+    """Run func once the database has the current schema."""
+    @functools.wraps(func)
+    def with_schema():
+        if CONF.database.connection is None:
+            migration.upgrade()
+        elif not migration.is_current():
+            raise exception.HeatError(
+                'The database schema is not current: run "heat-manage '
+                '%sdb_sync" first.' % config.config_file_args())
+        func()
+    return with_schema
+
+
 def db_sync():
     migration.upgrade()
 
@@ -42,14 +65,29 @@ def db_version():
     print(migration.version() or 'base')
 
 
+@_needs_schema
 def credentials_create():
     access, secret = db_api.ec2_credential_create(
         CONF.command.tenant, user=CONF.command.user)
+    if CONF.command.shell:
+        print(shell_exports(access, secret))
+        return
     print(json.dumps({'access': access, 'secret': secret,
                       'tenant': CONF.command.tenant,
                       'user': CONF.command.user}))
 
 
+def shell_exports(access, secret):
+    """POSIX shell lines that hand the key pair and the region to the aws
+    CLI, boto3, heat-cfn and curl's --user "$AWS_ACCESS_KEY_ID:..."."""
+    variables = {'AWS_ACCESS_KEY_ID': access,
+                 'AWS_SECRET_ACCESS_KEY': secret,
+                 'AWS_DEFAULT_REGION': CONF.clients.region_name}
+    return '\n'.join('export %s=%s' % (name, shlex.quote(value))
+                     for name, value in variables.items())
+
+
+@_needs_schema
 def credentials_list():
     for keypair in db_api.ec2_credential_list(tenant=CONF.command.tenant):
         print(json.dumps({'access': keypair.access,
@@ -59,12 +97,14 @@ def credentials_list():
                           'created_at': keypair.created_at.isoformat()}))
 
 
+@_needs_schema
 def credentials_delete():
     if not db_api.ec2_credential_delete(CONF.command.access):
         raise exception.HeatError('No credential with access key %s.'
                                   % CONF.command.access)
 
 
+@_needs_schema
 def purge_deleted():
     age = datetime.timedelta(
         **{CONF.command.granularity: CONF.command.age})
@@ -72,6 +112,7 @@ def purge_deleted():
     print('Purged %d deleted stack(s).' % count, file=sys.stderr)
 
 
+@_needs_schema
 def sandbox_show():
     print(json.dumps(inventory.describe(CONF.command.tenant), indent=2))
 
@@ -126,6 +167,10 @@ def _add_credentials_parsers(parser):
                                 'print it as one JSON line.')
     create.add_argument('--tenant', required=True)
     create.add_argument('--user')
+    create.add_argument('--shell', action='store_true',
+                        help='Print "export AWS_...=" lines for a POSIX '
+                        'shell (eval "$(heat-manage credentials create '
+                        '--tenant T --shell)") instead of JSON.')
     create.set_defaults(func=credentials_create)
 
     listing = actions.add_parser('list', help='Print key pairs as JSON '

@@ -8,6 +8,7 @@ definitions (``heat-manage config-sample``); a test fails when it is stale.
 """
 
 import os
+import shlex
 
 from oslo_config import cfg
 import platformdirs
@@ -198,6 +199,13 @@ def parse_args(argv, prog=None, default_config_files=None):
     CONF(argv, project='heat', prog=prog, version='0.1.0',
          default_config_files=default_config_files)
     os.makedirs(CONF.state_path, exist_ok=True)
+
+
+def config_file_args(conf=CONF):
+    """The --config-file options of this process, as a shell would take
+    them back (empty, or ending in a space), for commands it suggests."""
+    return ''.join('--config-file %s ' % shlex.quote(path)
+                   for path in conf.config_file)
 
 
 # Where a value comes from when the user, not the code, set it.

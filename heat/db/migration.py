@@ -3,6 +3,7 @@
     upgrade(url)            bring the schema to the newest revision
     downgrade(url, rev)     go back to rev ('base': nothing)
     version(url)            the revision the database is at, or None
+    is_current(url)         whether it is at the newest revision
 
 url=None means the configured database ([database] connection, else the
 SQLite file in state_path).
@@ -46,6 +47,12 @@ def version(url=None) -> str | None:
     with _connection(url) as conn:
         return alembic_migration.MigrationContext.configure(
             conn).get_current_revision()
+
+
+def is_current(url=None) -> bool:
+    head = alembic_script.ScriptDirectory.from_config(
+        make_config()).get_current_head()
+    return version(url) == head
 
 
 def make_config():

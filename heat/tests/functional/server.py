@@ -42,13 +42,21 @@ class HeatServer:
     def start(self, with_credentials=True):
         log = open(self.log_path, 'wb')
         self._process = subprocess.Popen(
-            [os.path.join(BIN_DIR, self.command),
-             '--config-file', self.config_file],
+            self.command_line(), env=self.environment(),
             stdout=log, stderr=subprocess.STDOUT)
         self._wait_until_healthy()
         if with_credentials:
             self.access, self.secret = self.new_credentials(self.tenant)
         return self
+
+    def command_line(self):
+        """The program and its arguments."""
+        return [os.path.join(BIN_DIR, self.command),
+                '--config-file', self.config_file]
+
+    def environment(self):
+        """The process's environment: None inherits the test's."""
+        return None
 
     def _wait_until_healthy(self):
         deadline = time.monotonic() + START_TIMEOUT_SECONDS
