@@ -35,7 +35,9 @@ default_opts = [
                     'is generated once and kept in state_path.'),
     cfg.IntOpt('max_template_size',
                default=524288, min=1,
-               help='Largest template body accepted, in bytes.'),
+               help='Largest template accepted, in bytes of UTF-8: a '
+                    'TemplateBody, or what a TemplateURL answers (the '
+                    'download stops past it).'),
     cfg.IntOpt('max_resources_per_stack',
                default=500, min=1,
                help='Most resources a template may declare (500, as in '
