@@ -118,7 +118,8 @@ clients_opts = [
                     'emulates it in Heat\'s database, "openstack" uses '
                     'nova, cinder and neutron.'),
     cfg.StrOpt('region_name', default='RegionOne',
-               help='Region of the OpenStack services, and AWS::Region.'),
+               help='Region of the OpenStack services, AWS::Region, and '
+                    'the region SigV4 requests must be signed for.'),
     cfg.StrOpt('interface', default='public',
                help='Endpoint interface to use from the catalog.'),
     cfg.IntOpt('max_concurrent_calls', default=64, min=1,
