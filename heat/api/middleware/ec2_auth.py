@@ -18,6 +18,7 @@ one resource may omit (see heat.common.handle_url).
 
 import datetime
 import hashlib
+import logging
 import re
 import urllib.parse
 
@@ -31,6 +32,7 @@ from heat.common import exception
 from heat.common import handle_url
 
 CONF = config.CONF
+LOG = logging.getLogger(__name__)
 
 IDENTITY_KEY = 'heat.identity'
 # Served without a signature (the application answers it).
@@ -60,7 +62,11 @@ class Ec2Auth:
         req = webob.Request(environ)
         path = _path_info(req)
         if path != HEALTHCHECK_PATH:
-            environ[IDENTITY_KEY] = self._identity(req, path)
+            try:
+                environ[IDENTITY_KEY] = self._identity(req, path)
+            except exception.HeatError as refusal:
+                _log_refusal(req, refusal)
+                raise
         return self.app(environ, start_response)
 
     def _identity(self, req, path):
@@ -93,6 +99,35 @@ class Ec2Auth:
             credentials, utcnow(), CONF.auth.sigv4_window_seconds,
             allow_untimed=identity.scoped_resource is not None)
         return identity
+
+
+def _log_refusal(req, refusal):
+    """One line for an operator: who was refused and why (the request id
+    comes with every line).  The signature and secret never appear: no
+    refusal's message holds them."""
+    if refusal.http_status >= 500:
+        return  # not a refusal: the fault wrapper logs outages
+    LOG.info('Refused %s %s: access key %r: %s: %s', req.method,
+             req.path_info, claimed_access_key(req), refusal.code, refusal)
+
+
+def claimed_access_key(req):
+    """The access key id a request names, as far as it can be read, or
+    None: the request may be refused for being malformed."""
+    environ = req.environ
+    authorization = environ.get('HTTP_AUTHORIZATION', '')
+    if 'Credential=' in authorization:
+        return authorization.split('Credential=', 1)[1].split('/', 1)[0]
+    try:
+        params = dict(cfn_request.query_params(environ))
+        if 'X-Amz-Credential' in params:
+            return params['X-Amz-Credential'].split('/', 1)[0]
+        if 'AWSAccessKeyId' not in params and \
+                cfn_request.is_form_post(environ):
+            params = dict(cfn_request.form_params(environ))
+    except (UnicodeDecodeError, exception.HeatError):
+        return None  # parameters that are not UTF-8 name nobody
+    return params.get('AWSAccessKeyId')
 
 
 def _path_info(req):
