@@ -2,6 +2,7 @@
 
 import argparse
 import os
+import signal
 import sys
 
 import botocore.config
@@ -171,6 +172,29 @@ def main(argv=None, client=None):
     `client` replaces the one built from the options (tests pass a stubbed
     client).
     """
+    try:
+        return _run(argv, client)
+    except BrokenPipeError:
+        return _reader_gone()
+
+
+def _reader_gone():
+    """The status of a command whose reader closed the pipe (``| head``).
+
+    Nothing more can be said to the reader, so nothing is: stdout is
+    pointed at the null device so that the interpreter's last flush at
+    exit does not fail again, and the status is the one a shell reports
+    for a writer that SIGPIPE ended (128 + 13), as for any Unix filter.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass  # stdout is not a file (a test's buffer): nothing to flush
+    return 128 + signal.SIGPIPE
+
+
+def _run(argv, client):
     args = build_parser().parse_args(argv)
     printer = output.Printer(args.format, sys.stdout)
     try:

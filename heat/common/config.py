@@ -36,7 +36,9 @@ default_opts = [
                     'is generated once and kept in state_path.'),
     cfg.IntOpt('max_template_size',
                default=524288, min=1,
-               help='Largest template body accepted, in bytes.'),
+               help='Largest template accepted, in bytes of UTF-8: a '
+                    'TemplateBody, or what a TemplateURL answers (the '
+                    'download stops past it).'),
     cfg.IntOpt('max_resources_per_stack',
                default=500, min=1,
                help='Most resources a template may declare (500, as in '
@@ -117,7 +119,8 @@ clients_opts = [
                     'emulates it in Heat\'s database, "openstack" uses '
                     'nova, cinder and neutron.'),
     cfg.StrOpt('region_name', default='RegionOne',
-               help='Region of the OpenStack services, and AWS::Region.'),
+               help='Region of the OpenStack services, AWS::Region, and '
+                    'the region SigV4 requests must be signed for.'),
     cfg.StrOpt('interface', default='public',
                help='Endpoint interface to use from the catalog.'),
     cfg.IntOpt('max_concurrent_calls', default=64, min=1,

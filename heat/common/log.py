@@ -5,6 +5,7 @@ import logging
 from oslo_config import cfg
 
 from heat.common import config
+from heat.common import request_scope
 
 CONF = config.CONF
 
@@ -17,19 +18,20 @@ CONF.register_cli_opts(cli_opts)
 FORMAT = '%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s'
 
 
-class _RequestIdDefault(logging.Filter):
-    """Lets records without a request id use the common format."""
+class RequestIdFilter(logging.Filter):
+    """Gives each record the id of the request it was made for (see
+    heat.common.request_scope), or '-' when it was made for none."""
 
     def filter(self, record):
         if not hasattr(record, 'request_id'):
-            record.request_id = '-'
+            record.request_id = request_scope.current() or '-'
         return True
 
 
 def setup():
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter(FORMAT))
-    handler.addFilter(_RequestIdDefault())
+    handler.addFilter(RequestIdFilter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.DEBUG if CONF.debug else logging.INFO)

@@ -31,6 +31,8 @@ import logging
 import threading
 import time
 
+from heat.common import request_scope
+
 LOG = logging.getLogger(__name__)
 
 # A threading.Event cannot wake our condition when set, so while a run
@@ -127,7 +129,8 @@ class CallPool:
             max_workers=max_workers, thread_name_prefix='heat-call')
 
     def submit(self, fn, *args, **kwargs):
-        return self._executor.submit(fn, *args, **kwargs)
+        # A call's log lines carry the request its operation works for.
+        return request_scope.submit(self._executor, fn, *args, **kwargs)
 
     def shutdown(self, wait=True):
         self._executor.shutdown(wait=wait, cancel_futures=True)

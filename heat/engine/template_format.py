@@ -11,7 +11,6 @@ import re
 
 import yaml
 
-from heat.common import config
 from heat.common import exception
 
 # Short tag -> the long-form key it stands for.
@@ -150,12 +149,3 @@ def parse(text):
         raise _invalid('the template must be a JSON object or YAML mapping')
     return data
 
-
-def check_size(text):
-    """Raise ValidationError if the body is over CONF.max_template_size."""
-    size = len(text.encode('utf-8')) if isinstance(text, str) else len(text)
-    limit = config.CONF.max_template_size
-    if size > limit:
-        raise exception.ValidationError(
-            'Template size (%d bytes) exceeds the maximum allowed size of '
-            '%d bytes' % (size, limit))

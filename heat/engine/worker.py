@@ -16,6 +16,7 @@ import oslo_messaging
 from heat.common import config
 from heat.common import context
 from heat.common import exception
+from heat.common import request_scope
 from heat.common.states import StackAction, StackStatus
 from heat.db import api as db_api
 from heat.engine import operations
@@ -123,8 +124,9 @@ class Engine:
         lock = self.lock(stack)
         lock.acquire(stack.row.name)
         stack.begin(action, reason)
-        self._workers.submit(self._run, stack, lock, operation,
-                             self._register(stack.row.id))
+        # The operation's log lines carry the request that started it.
+        request_scope.submit(self._workers, self._run, stack, lock,
+                             operation, self._register(stack.row.id))
 
     def _register(self, stack_id):
         cancel = threading.Event()
@@ -164,10 +166,12 @@ class Engine:
         lock = self.lock(stack)
         outcome, _ = lock.try_acquire(stack.row.name)
         if outcome is None:
-            self._workers.submit(self._delete_when_free, stack)
+            request_scope.submit(self._workers, self._delete_when_free,
+                                 stack)
             return
         stack.begin(StackAction.DELETE, operations.DELETE_STARTED)
-        self._workers.submit(self._run, stack, lock, operations.delete,
+        request_scope.submit(self._workers, self._run, stack, lock,
+                             operations.delete,
                              self._register(stack.row.id))
 
     def _delete_when_free(self, stack):

@@ -1,10 +1,13 @@
 """The oslo.messaging transport, and how the request context crosses it."""
 
+import functools
+
 from oslo_config import cfg
 import oslo_messaging
 
 from heat.common import config
 from heat.common import context
+from heat.common import request_scope
 from heat.rpc import local
 from heat.rpc import memory_transport
 
@@ -54,12 +57,35 @@ def get_rpc_server(target, endpoint):
     On the in-process transport the endpoint also answers this process's
     topic calls directly (heat.rpc.local).
     """
+    endpoint = RequestScopedEndpoint(endpoint)
     server = oslo_messaging.get_rpc_server(
         get_transport(), target, [endpoint], serializer=ContextSerializer(),
         access_policy=oslo_messaging.DefaultRPCAccessPolicy)
     if in_process():
         return local.Server(server, endpoint)
     return server
+
+
+class RequestScopedEndpoint:
+    """Serves an endpoint's methods with the caller's request id bound
+    (heat.common.request_scope), so that every log line a call makes
+    carries the id the caller's log lines and answer carry."""
+
+    def __init__(self, endpoint):
+        self._endpoint = endpoint
+        # What oslo.messaging matches calls' versions against.
+        self.target = getattr(endpoint, 'target', None)
+
+    def __getattr__(self, name):
+        attribute = getattr(self._endpoint, name)
+        if name.startswith('_') or not callable(attribute):
+            return attribute  # private names are not served
+
+        @functools.wraps(attribute)
+        def scoped(ctxt, **kwargs):
+            with request_scope.bound(ctxt.request_id):
+                return attribute(ctxt, **kwargs)
+        return scoped
 
 
 def cleanup():

@@ -18,18 +18,21 @@ one resource may omit (see heat.common.handle_url).
 
 import datetime
 import hashlib
+import logging
 import re
 import urllib.parse
 
 import webob
 
 from heat.api.cfn import request as cfn_request
+from heat.api.middleware import credential_scope
 from heat.common import config
 from heat.common import ec2signature
 from heat.common import exception
 from heat.common import handle_url
 
 CONF = config.CONF
+LOG = logging.getLogger(__name__)
 
 IDENTITY_KEY = 'heat.identity'
 # Served without a signature (the application answers it).
@@ -59,7 +62,11 @@ class Ec2Auth:
         req = webob.Request(environ)
         path = _path_info(req)
         if path != HEALTHCHECK_PATH:
-            environ[IDENTITY_KEY] = self._identity(req, path)
+            try:
+                environ[IDENTITY_KEY] = self._identity(req, path)
+            except exception.HeatError as refusal:
+                _log_refusal(req, refusal)
+                raise
         return self.app(environ, start_response)
 
     def _identity(self, req, path):
@@ -92,6 +99,35 @@ class Ec2Auth:
             credentials, utcnow(), CONF.auth.sigv4_window_seconds,
             allow_untimed=identity.scoped_resource is not None)
         return identity
+
+
+def _log_refusal(req, refusal):
+    """One line for an operator: who was refused and why (the request id
+    comes with every line).  The signature and secret never appear: no
+    refusal's message holds them."""
+    if refusal.http_status >= 500:
+        return  # not a refusal: the fault wrapper logs outages
+    LOG.info('Refused %s %s: access key %r: %s: %s', req.method,
+             req.path_info, claimed_access_key(req), refusal.code, refusal)
+
+
+def claimed_access_key(req):
+    """The access key id a request names, as far as it can be read, or
+    None: the request may be refused for being malformed."""
+    environ = req.environ
+    authorization = environ.get('HTTP_AUTHORIZATION', '')
+    if 'Credential=' in authorization:
+        return authorization.split('Credential=', 1)[1].split('/', 1)[0]
+    try:
+        params = dict(cfn_request.query_params(environ))
+        if 'X-Amz-Credential' in params:
+            return params['X-Amz-Credential'].split('/', 1)[0]
+        if 'AWSAccessKeyId' not in params and \
+                cfn_request.is_form_post(environ):
+            params = dict(cfn_request.form_params(environ))
+    except (UnicodeDecodeError, exception.HeatError):
+        return None  # parameters that are not UTF-8 name nobody
+    return params.get('AWSAccessKeyId')
 
 
 def _path_info(req):
@@ -127,9 +163,9 @@ def credentials_from_request(req):
     query = dict(cfn_request.query_params(environ))
     if 'HTTP_AUTHORIZATION' in environ:
         credentials.update(_sigv4_header(environ['HTTP_AUTHORIZATION'],
-                                         query))
+                                         query, req.host))
     elif any(name in query for name in _SIGV4_QUERY_NAMES):
-        credentials.update(_sigv4_query(query))
+        credentials.update(_sigv4_query(query, req.host))
     elif _signs_v2(query):
         if not handle_url.is_signal_path(req.path_info):
             _refuse_unsigned(cfn_request.form_params(environ))
@@ -184,15 +220,25 @@ def _incomplete(why):
         'The request signature does not conform to AWS standards: %s' % why)
 
 
-def _access_from_scope(credential):
-    """The access key of ``AK/<date>/<region>/<service>/aws4_request``."""
+def _parse_scope(credential):
+    """(access key, region, service) of
+    ``AK/<date>/<region>/<service>/aws4_request``."""
     parts = credential.split('/')
     if len(parts) != 5 or not all(parts) or parts[4] != 'aws4_request':
         raise _incomplete('bad credential scope %r' % credential)
-    return parts[0]
+    return parts[0], parts[2], parts[3]
 
 
-def _sigv4_header(authorization, query):
+def _sigv4(credential, signature, params, host):
+    """The SigV4 part of the credentials, once the material is well
+    formed and its scope is this API's."""
+    access, region, service = _parse_scope(credential)
+    signature = _hex_signature(signature)
+    credential_scope.check(region, service, host)
+    return {'access': access, 'signature': signature, 'params': params}
+
+
+def _sigv4_header(authorization, query, host):
     algorithm, _, rest = authorization.partition(' ')
     if algorithm != ec2signature.SIGV4_ALGORITHM:
         raise _incomplete('unsupported Authorization %r' % algorithm)
@@ -206,12 +252,10 @@ def _sigv4_header(authorization, query):
     if missing:
         raise _incomplete('Authorization lacks %s' % ', '.join(
             sorted(missing)))
-    return {'access': _access_from_scope(fields['Credential']),
-            'signature': _hex_signature(fields['Signature']),
-            'params': query}
+    return _sigv4(fields['Credential'], fields['Signature'], query, host)
 
 
-def _sigv4_query(query):
+def _sigv4_query(query, host):
     missing = [name for name in _SIGV4_QUERY_NAMES if name not in query]
     if missing:
         raise _incomplete('the query lacks %s' % ', '.join(missing))
@@ -219,9 +263,7 @@ def _sigv4_query(query):
         raise _incomplete('unsupported X-Amz-Algorithm')
     params = dict(query)
     signature = params.pop('X-Amz-Signature')
-    return {'access': _access_from_scope(query['X-Amz-Credential']),
-            'signature': _hex_signature(signature),
-            'params': params}
+    return _sigv4(query['X-Amz-Credential'], signature, params, host)
 
 
 def _hex_signature(signature):

@@ -7,6 +7,7 @@ fields.
 
 from heat.common import context
 from heat.common import ec2signature
+from heat.common import request_scope
 
 
 class LocalEc2Authenticator:
@@ -20,8 +21,11 @@ class LocalEc2Authenticator:
         The engine raises InvalidClientTokenId or SignatureDoesNotMatch;
         RPC carries them back unchanged.
         """
-        # The caller is not known yet: an empty tenant says so.
-        anonymous = context.RequestContext(tenant='')
+        # The caller is not known yet: an empty tenant says so.  The
+        # request's id goes along, for the engine's log lines.
+        anonymous = context.RequestContext(
+            tenant='', request_id=request_scope.current()
+            or context.new_request_id())
         fields = self._rpc.authenticate_ec2(anonymous,
                                             credentials=credentials)
         return ec2signature.Identity(**fields)

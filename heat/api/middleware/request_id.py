@@ -1,6 +1,7 @@
 """Gives every request an id: in the environ, the logs and the response."""
 
 from heat.common import context
+from heat.common import request_scope
 
 ENVIRON_KEY = 'heat.request_id'
 HEADER = 'x-amzn-RequestId'
@@ -20,7 +21,10 @@ class RequestId:
             return start_response(status, headers + [(HEADER, request_id)],
                                   exc_info)
 
-        body = self.app(environ, start_with_id)
+        # Every log line of the request carries its id; the application
+        # returns the whole body, so nothing of it runs after the block.
+        with request_scope.bound(request_id):
+            body = self.app(environ, start_with_id)
         if environ['REQUEST_METHOD'] == 'HEAD':
             # The server sends whatever is returned, even to a HEAD.
             if hasattr(body, 'close'):

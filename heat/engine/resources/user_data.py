@@ -30,6 +30,8 @@ import urllib.parse
 from email.mime import multipart
 from email.mime import text
 
+from heat.common import config
+
 CLOUD_CONFIG = """\
 #cloud-config
 output: {all: '| tee -a /var/log/cloud-init-output.log'}
@@ -71,8 +73,6 @@ def handle_part(data, ctype, filename, payload):
 """
 
 CFN_TYPE = 'x-cfninitdata'
-# Used in SigV4 signatures' credential scope only; any name will do.
-BOTO_REGION_NAME = 'heat'
 DEFAULT_PORTS = {'http': 80, 'https': 443}
 
 
@@ -133,6 +133,9 @@ def boto_config(endpoint):
         '[Boto]',
         'debug = 0',
         'is_secure = %s' % (scheme == 'https'),
-        'cfn_region_name = %s' % BOTO_REGION_NAME,
+        # The name boto 2 gives the connection's region.  Its SigV4 scope
+        # it derives from the host instead, whatever this says; the API
+        # accepts that scope (heat.api.middleware.credential_scope).
+        'cfn_region_name = %s' % config.CONF.clients.region_name,
         'cfn_region_endpoint = %s' % host.strip('[]'),
         ''])

@@ -103,13 +103,19 @@ def boto3_client(server, access=None, secret=None):
 
 
 def boto2_connection(server, access=None, secret=None):
+    """boto 2 signing for Heat's region and service, as a user sets it:
+    left alone, boto 2 takes both from the host name (see
+    heat.api.middleware.credential_scope)."""
     import boto.cloudformation.connection
     import boto.regioninfo
-    return boto.cloudformation.connection.CloudFormationConnection(
+    connection = boto.cloudformation.connection.CloudFormationConnection(
         access or server.access, secret or server.secret,
         region=boto.regioninfo.RegionInfo(name=REGION,
                                           endpoint='127.0.0.1'),
         port=server.port, is_secure=False, path='/v1')
+    connection.auth_region_name = REGION
+    connection.auth_service_name = 'cloudformation'
+    return connection
 
 
 class AwsCli:

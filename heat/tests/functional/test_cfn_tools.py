@@ -75,8 +75,8 @@ class Guest:
         # the server URL (only its port is read) for the tools.
         with open(os.path.join(tools_dir, 'cfn-boto-cfg'), 'w') as f:
             f.write('[Boto]\ndebug = 0\nis_secure = 0\n'
-                    'cfn_region_name = heat\ncfn_region_endpoint = '
-                    '127.0.0.1\n')
+                    'cfn_region_name = %s\ncfn_region_endpoint = '
+                    '127.0.0.1\n' % clients.REGION)
         with open(os.path.join(tools_dir, 'cfn-metadata-server'), 'w') as f:
             f.write('http://127.0.0.1:%d/\n' % heat_server.port)
 

@@ -52,6 +52,19 @@ class HeatCfn:
                               capture_output=True, text=True,
                               timeout=COMMAND_TIMEOUT_SECONDS)
 
+    def into_closed_pipe(self, *args):
+        """Run with stdout a pipe whose reader is gone before it starts,
+        as when `| head` has read all it wants: every write fails."""
+        reader, writer = os.pipe()
+        os.close(reader)
+        try:
+            return subprocess.run([self.program] + list(args),
+                                  env=self.env, stdout=writer,
+                                  stderr=subprocess.PIPE, text=True,
+                                  timeout=COMMAND_TIMEOUT_SECONDS)
+        finally:
+            os.close(writer)
+
     def ok(self, *args):
         result = self.run(*args)
         assert result.returncode == 0, result.stderr
@@ -181,3 +194,11 @@ def test_create_failing_validation_reports_the_aws_error(cfn, tmp_path):
     assert 'No::Such::Type' in result.stderr
     assert 'Traceback' not in result.stderr
     assert result.stdout == ''
+
+
+def test_output_into_a_closed_pipe_ends_quietly(cfn, stack):
+    name, _ = stack
+    result = cfn.into_closed_pipe('describe', name)
+    assert result.stderr == ''
+    # What a shell reports for a writer that SIGPIPE ended (128 + 13).
+    assert result.returncode == 141

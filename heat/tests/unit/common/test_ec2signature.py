@@ -63,7 +63,7 @@ def botocore_request(auth, method='POST', port=8000, params=PARAMS,
 def sigv4(secret=SECRET):
     credentials = botocore.credentials.Credentials(ACCESS, secret)
     return botocore.auth.SigV4Auth(credentials, 'cloudformation',
-                                   'us-east-1')
+                                   'RegionOne')
 
 
 def sigv2(secret=SECRET):
@@ -133,7 +133,7 @@ def test_sigv2_hmac_sha1():
 def test_sigv4_presigned_query_verifies():
     credentials = botocore.credentials.Credentials(ACCESS, SECRET)
     auth = botocore.auth.SigV4QueryAuth(credentials, 'cloudformation',
-                                        'us-east-1', expires=600)
+                                        'RegionOne', expires=600)
     req = botocore_request(auth, 'GET')
     assert 'X-Amz-Signature' in req.GET
     assert 'Authorization' not in req.headers

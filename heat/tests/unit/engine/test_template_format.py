@@ -2,7 +2,6 @@ import json
 
 import pytest
 
-from heat.common import config
 from heat.common import exception
 from heat.engine import template_format
 
@@ -141,17 +140,3 @@ Outputs:
     assert template_format.parse(yaml_body) == \
         template_format.parse(json_body)
 
-
-def test_check_size_accepts_up_to_the_limit():
-    limit = config.CONF.max_template_size
-    template_format.check_size('x' * limit)
-    template_format.check_size(b'x' * limit)
-
-
-def test_check_size_refuses_bodies_over_the_limit():
-    config.CONF.set_override('max_template_size', 10)
-    try:
-        with pytest.raises(exception.ValidationError, match='10 bytes'):
-            template_format.check_size('\u00e9' * 6)  # 12 bytes in UTF-8
-    finally:
-        config.CONF.clear_override('max_template_size')

@@ -51,7 +51,7 @@ def signed(method='POST', params=None, secret=SECRET, sigv=4, path='/v1/'):
     credentials = botocore.credentials.Credentials(ACCESS, secret)
     if sigv == 4:
         auth = botocore.auth.SigV4Auth(credentials, 'cloudformation',
-                                       'us-east-1')
+                                       'RegionOne')
     else:
         auth = botocore.auth.SigV2Auth(credentials)
     url = 'http://127.0.0.1:8000' + path

@@ -1,13 +1,16 @@
 """The whole pipeline as etc/heat/api-paste.ini assembles it."""
 
+import logging
 import os
 
 from paste import deploy
 import pytest
 import webob
+import webob.dec
 
 import heat.api.cfn
 from heat.api.middleware import ec2_auth
+from heat.common import log
 from heat.tests.unit.api.middleware import conftest
 
 PASTE_INI = os.path.join(os.path.dirname(__file__), '..', '..', '..', '..',
@@ -115,3 +118,52 @@ def test_a_path_that_is_not_utf8_is_served_nothing(pipeline, authenticator):
     assert b'<Code>InvalidAction</Code>' in response.body
     assert 'No API is served at /v1/\ufffd' in response.text
     assert authenticator.seen == []
+
+
+def heat_records(caplog):
+    """Let caplog's records carry request ids, as Heat's handler does."""
+    caplog.handler.addFilter(log.RequestIdFilter())
+    caplog.set_level(logging.INFO)
+
+
+def test_a_refusal_is_logged_with_request_id_key_and_reason(pipeline,
+                                                            caplog):
+    heat_records(caplog)
+    req = conftest.signed(secret='wrong')
+    response = req.get_response(pipeline)
+    request_id = response.headers['x-amzn-RequestId']
+    [record] = [r for r in caplog.records if r.name == ec2_auth.__name__]
+    assert record.levelno == logging.INFO
+    assert record.request_id == request_id
+    message = record.getMessage()
+    assert "access key '%s'" % conftest.ACCESS in message
+    assert 'SignatureDoesNotMatch' in message
+    signature = req.headers['Authorization'].rsplit('Signature=', 1)[1]
+    assert signature not in message and 'wrong' not in message
+
+
+def test_a_refusal_of_an_unsigned_request_names_no_key(pipeline, caplog):
+    heat_records(caplog)
+    webob.Request.blank('/v1/?Action=ListStacks').get_response(pipeline)
+    [record] = [r for r in caplog.records if r.name == ec2_auth.__name__]
+    assert 'access key None: MissingAuthenticationToken' in \
+        record.getMessage()
+
+
+def test_lines_logged_for_a_request_carry_its_id(monkeypatch, caplog,
+                                                 authenticator):
+    @webob.dec.wsgify
+    def logging_app(req):
+        logging.getLogger('heat.test').info('handling')
+        return webob.Response()
+
+    monkeypatch.setattr(heat.api.cfn, 'app_factory',
+                        lambda global_conf, **local: logging_app)
+    monkeypatch.setattr(ec2_auth, 'make_authenticator',
+                        lambda backend: authenticator)
+    app = deploy.loadapp('config:' + os.path.abspath(PASTE_INI),
+                         name='heat-api-cfn')
+    heat_records(caplog)
+    response = conftest.signed().get_response(app)
+    [record] = [r for r in caplog.records if r.name == 'heat.test']
+    assert record.request_id == response.headers['x-amzn-RequestId']

@@ -110,6 +110,7 @@ def test_cfn_tools_find_the_api(tmp_path, cfn_helper, endpoint, url, port,
     boto = boto_config.Config(path=str(data_dir / 'cfn-boto-cfg'))
     assert boto.get('Boto', 'cfn_region_endpoint') == host
     assert boto.get('Boto', 'is_secure') == secure
+    assert boto.get('Boto', 'cfn_region_name') == 'RegionOne'
 
 
 def test_part_handler_writes_what_cfn_tools_read(tmp_path, cfn_helper):
