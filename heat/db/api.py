@@ -416,20 +416,23 @@ def _insert_events(session, values_list):
 
 def write_batch(resource_updates: list[tuple[int, dict]],
                 events: list[dict], new_keys: list[dict] = (),
-                revoked_keys: list[tuple[str, str]] = ()) -> None:
+                revoked_keys: list[tuple[str, str]] = (),
+                cleared_signals: list[tuple[str, str]] = ()) -> None:
     """Resource updates and the events recording them, in one transaction.
 
     Before them, in the same transaction: new_keys (rows that
     resource_key_new made) are stored, and the signals of their resources
-    go, since a handle made anew starts without signals; revoked_keys,
+    go, since a handle made anew starts without signals; so do those of
+    cleared_signals, (stack_id, resource name) pairs; revoked_keys,
     (stack_id, access) pairs, are deleted if they are keys of a resource
     of that stack (any other key is left alone).
     """
     with connection.writing() as session:
         if new_keys:
             session.execute(_INSERT_KEYPAIR, list(new_keys))
-            _delete_by_stack(session, _CLEAR_SIGNALS, 'names', [
-                (row['stack_id'], row['resource_name']) for row in new_keys])
+        _delete_by_stack(session, _CLEAR_SIGNALS, 'names', [
+            (row['stack_id'], row['resource_name']) for row in new_keys
+        ] + list(cleared_signals))
         _delete_by_stack(session, _REVOKE_KEYS, 'accesses', revoked_keys)
         _update_resources(session, resource_updates)
         _insert_events(session, events)

@@ -364,7 +364,8 @@ class Stack:
                                                        resource_name)]
 
     def forget_signals(self, resource_name):
-        db_api.resource_signal_delete(self.row.id, resource_name)
+        """Drop the resource's signals in the write of its next state."""
+        self.recorder.signals_cleared(resource_name)
 
     def handle_url(self, resource_name):
         # The key is stored with the batch of the state that shows the URL

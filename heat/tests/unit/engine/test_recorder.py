@@ -193,3 +193,26 @@ def test_a_new_handle_s_unwritten_batch_still_clears_its_signals(
     assert stack.signals('H000') == []
     db_api.resource_signal_store(stack.row.id, 'H000', 'new', 'SUCCESS')
     assert [s['unique_id'] for s in stack.signals('H000')] == ['new']
+
+
+
+
+def test_old_signals_go_in_the_write_that_shows_a_create_started(
+        heat_db, no_timed_flush):
+    stack = stack_mod.Stack.new(CTXT, 'signalled', template_mod.Template(
+        {'Resources': {'Wait': {
+            'Type': 'AWS::CloudFormation::WaitCondition',
+            'CreationPolicy': {'ResourceSignal': {'Timeout': 'PT1M'}}}}}),
+        {}, {})
+    stack.store()
+    db_api.resource_signal_store(stack.row.id, 'Wait', 'old', 'SUCCESS')
+    next(stack.resources['Wait'].create())   # up to its first cloud call
+    assert db_api.resource_get(stack.row.id, 'Wait').action == 'INIT'
+    assert len(db_api.resource_signal_list(stack.row.id, 'Wait')) == 1
+    stack.recorder.flush()
+    row = db_api.resource_get(stack.row.id, 'Wait')
+    assert (row.action, row.status) == ('CREATE', 'IN_PROGRESS')
+    assert db_api.resource_signal_list(stack.row.id, 'Wait') == []
+    # One sent by whoever saw CREATE_IN_PROGRESS is the create's to count.
+    db_api.resource_signal_store(stack.row.id, 'Wait', 'new', 'SUCCESS')
+    assert [s['unique_id'] for s in stack.signals('Wait')] == ['new']

@@ -410,6 +410,9 @@ def test_stack_keys_may_signal_any_resource_of_their_stack(engine):
     arn = create(engine, 'own', signalled_template())['StackId']
     stack_key = context.RequestContext(
         tenant=CTXT.tenant, scoped_stack_id=stored_stack(arn).id)
+    # A signal sent before the create shows it started is a previous
+    # create's, and goes: send it as a server would, once created.
+    wait_for_resource(stored_stack(arn).id, 'Server', 'CREATE_IN_PROGRESS')
     signal_resource(engine, arn, 'Server', ctxt=stack_key)
     assert wait_until_settled(engine, 'own')['StackStatus'] == \
         'CREATE_COMPLETE'
