@@ -183,6 +183,27 @@ def stack_update(stack_id, values: dict) -> None:
             raise exception.StackNotFound(stack=stack_id)
 
 
+def stack_set_state(stack_id, values: dict, event: dict,
+                    releasing_engine_id=None) -> None:
+    """Update the stack and add its event in one transaction.
+
+    With releasing_engine_id, that engine's lock on the stack goes in the
+    same transaction: whoever sees the state an operation ends with may
+    start the next one at once.
+    """
+    values = {'updated_at': utcnow(), **values}
+    with connection.writing() as session:
+        result = session.execute(
+            sa.update(Stack).where(Stack.id == stack_id).values(values))
+        if result.rowcount == 0:
+            raise exception.StackNotFound(stack=stack_id)
+        session.add(Event(**event))
+        if releasing_engine_id is not None:
+            session.execute(sa.delete(StackLock).where(
+                StackLock.stack_id == stack_id,
+                StackLock.engine_id == releasing_engine_id))
+
+
 def stack_soft_delete(stack_id) -> None:
     """Mark the stack deleted; purge_deleted removes it for good later."""
     stack_update(stack_id, {'deleted_at': utcnow()})

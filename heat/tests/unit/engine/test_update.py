@@ -20,6 +20,7 @@ from heat.engine import resources
 from heat.engine import scheduler
 from heat.engine import service
 from heat.engine import stack as stack_mod
+from heat.engine import stack_lock
 from heat.engine import update
 from heat.engine import worker
 from heat.tests.dbfixtures import heat_db  # noqa: F401 (fixture)
@@ -497,6 +498,26 @@ def test_failed_update_keeps_the_previous_tags_and_topics(rpc):
                             NotificationARNs=[])
     assert shown['StackStatus'] == 'UPDATE_ROLLBACK_COMPLETE'
     assert labels(shown) == (TAGS, [TOPIC], ['CAPABILITY_IAM'])
+
+
+def test_a_stack_shown_finished_takes_the_next_update_at_once(
+        rpc, monkeypatch):
+    # Workers that finish up slowly after the create's last state: the
+    # lock must have gone with that state, or the update is refused.
+    finishing = threading.Event()
+    release = stack_lock.StackLock.release
+
+    def slow_release(lock):
+        finishing.wait(WAIT_SECONDS)
+        release(lock)
+
+    monkeypatch.setattr(stack_lock.StackLock, 'release', slow_release)
+    try:
+        create(rpc, 's', body({'A': simple(Value='a')}))
+        shown = update_and_wait(rpc, 's', body({'A': simple(Value='b')}))
+    finally:
+        finishing.set()
+    assert shown['StackStatus'] == 'UPDATE_COMPLETE'
 
 
 def test_failed_update_without_rollback_keeps_its_tags(rpc):
