@@ -7,7 +7,6 @@ the test resource types.
 
 import json
 import threading
-import time
 
 import oslo_messaging
 import pytest
@@ -25,9 +24,10 @@ from heat.engine import update
 from heat.engine import worker
 from heat.tests.dbfixtures import heat_db  # noqa: F401 (fixture)
 from heat.tests.resources import test_types
+from heat.tests.waiting import WAIT_SECONDS
+from heat.tests.waiting import wait_until
 
 CTXT = context.RequestContext(tenant='t1', user='u1')
-WAIT_SECONDS = 15
 SIMPLE = 'Test::Resource::Simple'
 CONTROLLED = 'Test::Resource::Controlled'
 
@@ -92,36 +92,36 @@ def describe(rpc, name):
     return rpc.describe_stacks(CTXT, args={'StackName': name})['Stacks'][0]
 
 
+def status_of(rpc, name):
+    return describe(rpc, name)['StackStatus']
+
+
 def wait_until_settled(rpc, name, events_before=0):
     """The stack's description once it has made more than events_before
     stack events and is no longer IN_PROGRESS."""
-    deadline = time.monotonic() + WAIT_SECONDS
-    while time.monotonic() < deadline:
+    def settled():
         # Events first: the status read after them is at least as new.
         started = len(stack_events(rpc, name)) > events_before
         shown = describe(rpc, name)
         if started and not shown['StackStatus'].endswith('_IN_PROGRESS'):
             return shown
-        time.sleep(0.02)
-    pytest.fail('stack %s still %s' % (name, shown['StackStatus']))
+        return None
+    return wait_until(settled, what=lambda: 'stack %s to settle: %s, %d '
+                      'stack events' % (name, status_of(rpc, name),
+                                        len(stack_events(rpc, name))))
 
 
 def wait_for_status(rpc, name, status):
-    deadline = time.monotonic() + WAIT_SECONDS
-    while time.monotonic() < deadline:
-        if describe(rpc, name)['StackStatus'] == status:
-            return
-        time.sleep(0.02)
-    pytest.fail('stack %s never reached %s' % (name, status))
+    wait_until(lambda: status_of(rpc, name) == status,
+               what=lambda: 'stack %s to reach %s: it is %s'
+               % (name, status, status_of(rpc, name)))
 
 
 def wait_for_resource_event(rpc, name, logical_id, event):
-    deadline = time.monotonic() + WAIT_SECONDS
-    while time.monotonic() < deadline:
-        if event in resource_events(rpc, name, logical_id):
-            return
-        time.sleep(0.02)
-    pytest.fail('%s of stack %s never made %s' % (logical_id, name, event))
+    wait_until(lambda: event in resource_events(rpc, name, logical_id),
+               what=lambda: '%s of stack %s to make %s: it made %s' % (
+                   logical_id, name, event,
+                   resource_events(rpc, name, logical_id)))
 
 
 def create(rpc, name, template, **args):

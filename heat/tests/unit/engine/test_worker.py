@@ -6,7 +6,6 @@ The ``engines`` fixture here is also what test_service.py drives.
 
 import json
 import threading
-import time
 
 import pytest
 
@@ -22,10 +21,10 @@ from heat.rpc import client
 from heat.rpc import transport
 from heat.tests.dbfixtures import heat_db  # noqa: F401 (fixture)
 from heat.tests.resources import test_types
+from heat.tests.waiting import wait_until
 
 CONF = config.CONF
 CTXT = context.RequestContext(tenant='t1', user='u1')
-WAIT_SECONDS = 15
 
 
 class Engines:
@@ -67,15 +66,14 @@ def engines(heat_db):
     assert_no_engine_threads()
 
 
+def engine_threads():
+    return [t.name for t in threading.enumerate()
+            if t.name.startswith(('heat-stack', 'heat-call'))]
+
+
 def assert_no_engine_threads():
-    deadline = time.monotonic() + WAIT_SECONDS
-    while time.monotonic() < deadline:
-        left = [t.name for t in threading.enumerate()
-                if t.name.startswith(('heat-stack', 'heat-call'))]
-        if not left:
-            return
-        time.sleep(0.05)
-    pytest.fail('engine threads still running: %s' % left)
+    wait_until(lambda: not engine_threads(), what=lambda: (
+        'engine threads to end: %s still run' % engine_threads()))
 
 
 def template(**resource_properties):
@@ -97,23 +95,24 @@ def describe(engines, name, ctxt=CTXT):
 
 def wait_until_settled(engines, name, ctxt=CTXT):
     """The stack's description once it is no longer IN_PROGRESS."""
-    deadline = time.monotonic() + WAIT_SECONDS
-    while time.monotonic() < deadline:
+    def settled():
         shown = describe(engines, name, ctxt)
         if not shown['StackStatus'].endswith('_IN_PROGRESS'):
             return shown
-        time.sleep(0.05)
-    pytest.fail('stack %s still %s' % (name, shown['StackStatus']))
+        return None
+    return wait_until(settled, what=lambda: 'stack %s to settle: still %s'
+                      % (name, describe(engines, name, ctxt)['StackStatus']))
+
+
+def resource_state(stack_id, name):
+    row = db_api.resource_get(stack_id, name)
+    return '%s_%s' % (row.action, row.status)
 
 
 def wait_for_resource(stack_id, name, status):
-    deadline = time.monotonic() + WAIT_SECONDS
-    while time.monotonic() < deadline:
-        row = db_api.resource_get(stack_id, name)
-        if '%s_%s' % (row.action, row.status) == status:
-            return
-        time.sleep(0.02)
-    pytest.fail('resource %s never reached %s' % (name, status))
+    wait_until(lambda: resource_state(stack_id, name) == status,
+               what=lambda: 'resource %s to reach %s: it is %s'
+               % (name, status, resource_state(stack_id, name)))
 
 
 def stored_stack(arn):
@@ -152,13 +151,12 @@ def test_a_dead_engines_lock_is_taken_over(engines):
 
 
 def wait_until_deleted(engines, arn):
-    deadline = time.monotonic() + WAIT_SECONDS
-    while time.monotonic() < deadline:
+    def deleted():
         status = describe(engines, arn)['StackStatus']
-        if status in ('DELETE_COMPLETE', 'DELETE_FAILED'):
-            return status
-        time.sleep(0.05)
-    pytest.fail('stack %s not deleted: %s' % (arn, status))
+        return status if status in ('DELETE_COMPLETE',
+                                    'DELETE_FAILED') else None
+    return wait_until(deleted, what=lambda: 'stack %s to be deleted: it '
+                      'is %s' % (arn, describe(engines, arn)['StackStatus']))
 
 
 def test_delete_cancels_a_create_in_progress(engines):
