@@ -12,7 +12,6 @@ import pytest
 from heat.common import context
 from heat.db import api as db_api
 from heat.engine import operations
-from heat.engine import resources
 from heat.engine import scheduler
 from heat.engine import stack as stack_mod
 from heat.engine import template as template_mod
@@ -24,12 +23,6 @@ pytestmark = pytest.mark.usefixtures('heat_db', 'test_resource_types')
 
 CONTROLLED = 'Test::Resource::Controlled'
 SIMPLE = 'Test::Resource::Simple'
-
-
-@pytest.fixture(scope='module')
-def test_resource_types():
-    for type_name, cls in test_types.resource_mapping().items():
-        resources.register(type_name, cls)
 
 
 def controlled(depends_on=None, **properties):

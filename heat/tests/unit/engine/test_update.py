@@ -8,61 +8,23 @@ the test resource types.
 import json
 import threading
 
-import oslo_messaging
 import pytest
 
 from heat.common import context
 from heat.common import exception
 from heat.db import api as db_api
 from heat.engine import operations
-from heat.engine import resources
 from heat.engine import scheduler
-from heat.engine import service
 from heat.engine import stack as stack_mod
 from heat.engine import stack_lock
 from heat.engine import update
-from heat.engine import worker
 from heat.tests.dbfixtures import heat_db  # noqa: F401 (fixture)
-from heat.tests.resources import test_types
 from heat.tests.waiting import WAIT_SECONDS
 from heat.tests.waiting import wait_until
 
 CTXT = context.RequestContext(tenant='t1', user='u1')
 SIMPLE = 'Test::Resource::Simple'
 CONTROLLED = 'Test::Resource::Controlled'
-
-
-class Endpoint:
-    """Calls the engine's endpoint as the RPC server does, raising the
-    errors meant for the caller as themselves."""
-
-    def __init__(self, engine):
-        self._service = service.EngineService(engine)
-
-    def __getattr__(self, method):
-        def call(ctxt, **kwargs):
-            try:
-                return getattr(self._service, method)(ctxt, **kwargs)
-            except oslo_messaging.ExpectedException as expected:
-                raise expected.exc_info[1] from None
-        return call
-
-
-@pytest.fixture
-def rpc(heat_db):
-    """The endpoint of an engine that serves no RPC: called directly."""
-    for type_name, cls in test_types.resource_mapping().items():
-        resources.register(type_name, cls)
-    engine = worker.Engine()
-    try:
-        yield Endpoint(engine)
-    finally:
-        # Engine.stop() without a server to stop: cancel, wait, close.
-        with engine._running_lock:
-            for cancel in engine._running.values():
-                cancel.set()
-        engine._workers.shutdown(wait=True)
-        engine._pool.shutdown()
 
 
 def simple(**properties):
@@ -398,9 +360,7 @@ def test_update_of_a_missing_stack_is_not_found(rpc):
                                      'UsePreviousTemplate': True})
 
 
-def test_timed_out_update_rolls_back(heat_db):
-    for type_name, cls in test_types.resource_mapping().items():
-        resources.register(type_name, cls)
+def test_timed_out_update_rolls_back(heat_db, test_resource_types):
     stack = stack_mod.Stack.new(
         CTXT, 's', update.template_mod.Template.parse(
             body({'A': simple(Value='a')})), {}, {})

@@ -1,79 +1,22 @@
 """Engines in this process on the in-process transport and a SQLite file:
 locks, cancelling by delete, and stopping cleanly.
 
-The ``engines`` fixture here is also what test_service.py drives.
+The ``engines`` fixture (conftest.py) is also what test_service.py drives.
 """
 
 import json
-import threading
 
 import pytest
 
-from heat.common import config
 from heat.common import context
 from heat.common import exception
 from heat.db import api as db_api
 from heat.engine import operations
-from heat.engine import resources
 from heat.engine import stack as stack_mod
-from heat.engine import worker
-from heat.rpc import client
-from heat.rpc import transport
 from heat.tests.dbfixtures import heat_db  # noqa: F401 (fixture)
-from heat.tests.resources import test_types
 from heat.tests.waiting import wait_until
 
-CONF = config.CONF
 CTXT = context.RequestContext(tenant='t1', user='u1')
-
-
-class Engines:
-    """Engines started on demand; all stopped when the test ends."""
-
-    def __init__(self):
-        self._started = []
-        self.client = None
-
-    def start(self):
-        engine = worker.Engine()
-        engine.start()
-        self._started.append(engine)
-        if self.client is None:
-            self.client = client.EngineClient()
-        return engine
-
-    def stop_all(self):
-        for engine in self._started:
-            engine.stop()
-        self._started = []
-
-
-@pytest.fixture
-def engines(heat_db):
-    CONF.set_override('lock_probe_timeout', 1, group='engine')
-    config.parse_args([], default_config_files=[])
-    config.use_embedded_transport_by_default()
-    for type_name, cls in test_types.resource_mapping().items():
-        resources.register(type_name, cls)
-    running = Engines()
-    try:
-        yield running
-    finally:
-        running.stop_all()
-        transport.cleanup()
-        CONF.clear_override('transport_url')
-        CONF.clear_override('lock_probe_timeout', group='engine')
-    assert_no_engine_threads()
-
-
-def engine_threads():
-    return [t.name for t in threading.enumerate()
-            if t.name.startswith(('heat-stack', 'heat-call'))]
-
-
-def assert_no_engine_threads():
-    wait_until(lambda: not engine_threads(), what=lambda: (
-        'engine threads to end: %s still run' % engine_threads()))
 
 
 def template(**resource_properties):
@@ -192,7 +135,7 @@ def test_stop_cancels_running_operations_and_releases_locks(engines):
     row = stored_stack(arn)
     wait_for_resource(row.id, 'Stuck', 'CREATE_IN_PROGRESS')
     engines.stop_all()
-    assert_no_engine_threads()
+    engines.assert_no_threads()
     stopped = db_api.stack_get(row.id)
     assert (stopped.action, stopped.status) == ('CREATE', 'FAILED')
     assert stopped.status_reason == 'Create cancelled'

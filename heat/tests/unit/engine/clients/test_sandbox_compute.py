@@ -5,22 +5,11 @@ import time
 import pytest
 
 from heat.common import config
-from heat.common import context
 from heat.common import exception
 from heat.db import sandbox_api
-from heat.engine.clients import sandbox
-from heat.tests.dbfixtures import heat_db  # noqa: F401 (fixture)
 from heat.tests.waiting import wait_until
 
 CONF = config.CONF
-
-
-@pytest.fixture
-def cloud(heat_db):
-    CONF.set_override('build_seconds', 0, group='sandbox')
-    yield sandbox.make_clients(context.RequestContext(tenant='demo'))
-    for name in ('build_seconds', 'error_images', 'private_cidr'):
-        CONF.clear_override(name, group='sandbox')
 
 
 def boot(cloud, name='web', image='F17-x86_64-cfntools', **kwargs):

@@ -5,20 +5,10 @@ import time
 import pytest
 
 from heat.common import config
-from heat.common import context
 from heat.common import exception
-from heat.engine.clients import sandbox
-from heat.tests.dbfixtures import heat_db  # noqa: F401 (fixture)
 from heat.tests.waiting import wait_until
 
 CONF = config.CONF
-
-
-@pytest.fixture
-def cloud(heat_db):
-    CONF.set_override('build_seconds', 0, group='sandbox')
-    yield sandbox.make_clients(context.RequestContext(tenant='demo'))
-    CONF.clear_override('build_seconds', group='sandbox')
 
 
 def test_volume_is_creating_then_available(cloud):

@@ -18,7 +18,6 @@ from heat.tests.unit.engine.test_update import create
 from heat.tests.unit.engine.test_update import describe
 from heat.tests.unit.engine.test_update import outputs
 from heat.tests.unit.engine.test_update import params
-from heat.tests.unit.engine.test_update import rpc  # noqa: F401 (fixture)
 from heat.tests.unit.engine.test_update import stack_row
 from heat.tests.unit.engine.test_update import update_and_wait
 from heat.tests.waiting import wait_until

@@ -25,7 +25,6 @@ from heat.tests.unit.db.test_signals_api import statements_run
 from heat.tests.unit.engine.test_worker import CTXT
 from heat.tests.unit.engine.test_worker import create
 from heat.tests.unit.engine.test_worker import describe
-from heat.tests.unit.engine.test_worker import engines  # noqa: F401
 from heat.tests.unit.engine.test_worker import stored_stack
 from heat.tests.unit.engine.test_worker import wait_for_resource
 from heat.tests.unit.engine.test_worker import wait_until_deleted
@@ -36,7 +35,7 @@ HANDLE = {'Type': 'AWS::CloudFormation::WaitConditionHandle'}
 
 
 @pytest.fixture
-def engine(engines):  # noqa: F811 (the imported fixture)
+def engine(engines):
     engines.start()
     return engines
 
