@@ -292,12 +292,20 @@ class Resource:
 
     def create(self):
         """Task: create the resource."""
-        if self.expects_signals():
+        if self._counts_own_signals():
             # Created anew (replaced), it counts only the signals sent once
             # its CREATE_IN_PROGRESS shows: older ones go in the very write
             # of that state, so none sent after it is lost.
             self.stack.forget_signals(self.name)
         yield from self._run(Action.CREATE, self._create_steps())
+
+    def _counts_own_signals(self):
+        try:
+            return self.expects_signals()
+        except Exception:
+            # A CreationPolicy that does not resolve fails the create
+            # itself, as its FAILED state says: its steps read it again.
+            return False
 
     def update(self, new_definition: ResourceDefinition):
         """Task: bring the resource to ``new_definition`` in place.
