@@ -25,7 +25,6 @@ import urllib.request
 from keystoneauth1 import exceptions as ks_exceptions
 from keystoneauth1.identity import v3
 from keystoneauth1 import session as ks_session
-import platformdirs
 import pytest
 
 from heat.tests import services
@@ -34,8 +33,9 @@ from heat.tests import setup_steps
 REQUIREMENTS = os.path.join(
     os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(
         __file__)))), 'tools', 'keystone-requirements.txt')
-VENV = os.environ.get('HEAT_TEST_KEYSTONE_VENV') or os.path.join(
-    platformdirs.user_cache_dir('heat'), 'keystone-venv')
+with open(REQUIREMENTS) as _requirements:
+    VENV = setup_steps.venv_path('keystone-venv', _requirements.read(),
+                                 os.environ.get('HEAT_TEST_KEYSTONE_VENV'))
 SEED = os.path.join(VENV, 'seed')
 # Bump when _make_seed changes, so that installed seeds are made again.
 SEED_FORMAT = '1'
