@@ -177,6 +177,27 @@ def stack_update(stack_id, values: dict) -> None:
             raise exception.StackNotFound(stack=stack_id)
 
 
+def stack_set_state(stack_id, values: dict, event: dict,
+                    releasing_engine_id=None) -> None:
+    """Update the stack and add its event in one transaction.
+
+    With releasing_engine_id, that engine's lock on the stack goes in the
+    same transaction: whoever sees the state an operation ends with may
+    start the next one at once.
+    """
+    values = {'updated_at': utcnow(), **values}
+    with connection.writing() as session:
+        result = session.execute(
+            sa.update(Stack).where(Stack.id == stack_id).values(values))
+        if result.rowcount == 0:
+            raise exception.StackNotFound(stack=stack_id)
+        session.add(Event(**event))
+        if releasing_engine_id is not None:
+            session.execute(sa.delete(StackLock).where(
+                StackLock.stack_id == stack_id,
+                StackLock.engine_id == releasing_engine_id))
+
+
 def stack_soft_delete(stack_id) -> None:
     """Mark the stack deleted; purge_deleted removes it for good later."""
     stack_update(stack_id, {'deleted_at': utcnow()})
@@ -385,21 +406,24 @@ def _insert_events(session, values_list):
 
 def write_batch(resource_updates: list[tuple[int, dict]],
                 events: list[dict], new_keys: typing.Sequence[dict] = (),
-                revoked_keys: typing.Sequence[tuple[str, str]] = ()
+                revoked_keys: typing.Sequence[tuple[str, str]] = (),
+                cleared_signals: typing.Sequence[tuple[str, str]] = ()
                 ) -> None:
     """Resource updates and the events recording them, in one transaction.
 
     Before them, in the same transaction: new_keys (rows that
     resource_key_new made) are stored, and the signals of their resources
-    go, since a handle made anew starts without signals; revoked_keys,
+    go, since a handle made anew starts without signals; so do those of
+    cleared_signals, (stack_id, resource name) pairs; revoked_keys,
     (stack_id, access) pairs, are deleted if they are keys of a resource
     of that stack (any other key is left alone).
     """
     with connection.writing() as session:
         if new_keys:
             session.execute(_INSERT_KEYPAIR, list(new_keys))
-            _delete_by_stack(session, _CLEAR_SIGNALS, 'names', [
-                (row['stack_id'], row['resource_name']) for row in new_keys])
+        _delete_by_stack(session, _CLEAR_SIGNALS, 'names', [
+            (row['stack_id'], row['resource_name']) for row in new_keys
+        ] + list(cleared_signals))
         _delete_by_stack(session, _REVOKE_KEYS, 'accesses', revoked_keys)
         _update_resources(session, resource_updates)
         _insert_events(session, events)

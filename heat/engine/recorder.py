@@ -13,7 +13,9 @@ database.
 The keys of wait condition handles ride in the same batches: a new key is
 written with, or before, the state that shows its URL, so the URL never
 works late, and a handle's signals are cleared in that same transaction.
-A revoked key goes with the state that follows its handle's delete.
+A revoked key goes with the state that follows its handle's delete.  So do
+the old signals of a resource created anew: a signal sent once its
+CREATE_IN_PROGRESS shows is never cleared after it arrived.
 """
 
 import logging
@@ -35,6 +37,7 @@ class StateRecorder:
         self._changed = {}   # resource row id -> resource
         self._new_keys = []  # rows of db_api.resource_key_new
         self._revoked_keys = []  # access ids of keys to delete
+        self._cleared = []   # names of resources whose signals go
         self._last_flush = time.monotonic()
         self._lock = threading.Lock()
         # Held while a batch is written, so batches land in order and a
@@ -74,6 +77,13 @@ class StateRecorder:
             self._revoked_keys.append(access)
             self._arm_timer()
 
+    def signals_cleared(self, resource_name):
+        """Queue the delete of a resource's signals; its next state
+        change follows, and is written with it."""
+        with self._lock:
+            self._cleared.append(resource_name)
+            self._arm_timer()
+
     def _due(self):
         """Whether a flush is due now; if not, the timer will make one.
         Called with the lock held."""
@@ -94,8 +104,9 @@ class StateRecorder:
         are gone from the database, so that a read of them sees it."""
         with self._write_lock:
             with self._lock:
-                pending = any(row['resource_name'] == resource_name
-                              for row in self._new_keys)
+                pending = resource_name in self._cleared or any(
+                    row['resource_name'] == resource_name
+                    for row in self._new_keys)
             if pending:
                 self._write()
 
@@ -118,6 +129,7 @@ class StateRecorder:
             changed, self._changed = self._changed, {}
             new_keys, self._new_keys = self._new_keys, []
             revoked, self._revoked_keys = self._revoked_keys, []
+            cleared, self._cleared = self._cleared, []
             self._last_flush = time.monotonic()
             self._timer = None
             # The resources' values as they are now, not as they were when
@@ -126,11 +138,12 @@ class StateRecorder:
             # was queued, so the key is in this batch or an earlier one.
             updates = [(row_id, resource_values(resource))
                        for row_id, resource in changed.items()]
-        if not (events or updates or new_keys or revoked):
+        if not (events or updates or new_keys or revoked or cleared):
             return
         db_api.write_batch(
             updates, events, new_keys=new_keys,
-            revoked_keys=[(self._stack_id, access) for access in revoked])
+            revoked_keys=[(self._stack_id, access) for access in revoked],
+            cleared_signals=[(self._stack_id, name) for name in cleared])
 
 
 def resource_values(resource):

@@ -116,8 +116,8 @@ class StackView(typing.Protocol):
         """
 
     def forget_signals(self, resource_name: str) -> None:
-        """Drop the signals stored for a resource: a resource created anew
-        starts with none."""
+        """Drop the signals stored for a resource, no later than its next
+        state is written: a resource created anew starts with none."""
 
     def handle_url(self, resource_name: str) -> str:
         """A pre-signed URL that may signal the named resource and nothing
@@ -281,7 +281,20 @@ class Resource:
 
     def create(self):
         """Task: create the resource."""
-        return self._run(Action.CREATE, self._create_steps())
+        if self._counts_own_signals():
+            # Created anew (replaced), it counts only the signals sent once
+            # its CREATE_IN_PROGRESS shows: older ones go in the very write
+            # of that state, so none sent after it is lost.
+            self.stack.forget_signals(self.name)
+        yield from self._run(Action.CREATE, self._create_steps())
+
+    def _counts_own_signals(self):
+        try:
+            return self.expects_signals()
+        except Exception:
+            # A CreationPolicy that does not resolve fails the create
+            # itself, as its FAILED state says: its steps read it again.
+            return False
 
     def update(self, new_definition: ResourceDefinition):
         """Task: bring the resource to ``new_definition`` in place.
@@ -344,9 +357,6 @@ class Resource:
         if policy is not None:
             # The timeout runs from the start of the create, as in AWS.
             wait = signals.Wait(policy)
-            if policy.resource_name == self.name:
-                # Created anew (replaced), it counts only new signals.
-                yield from self._call(self.stack.forget_signals, self.name)
         token = yield from self._call(self.handle_create)
         yield from self._poll(self.check_create_complete, token)
         if policy is not None:

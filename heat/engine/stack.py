@@ -156,6 +156,9 @@ class Stack:
         for resource_row in resource_rows:
             self._restore(resource_row)
         self.recorder = recorder.StateRecorder(row.id)
+        # The lock of the operation running on the stack, if any: it goes
+        # with the state the operation ends in.
+        self.lock = None
 
     def __str__(self):
         return 'Stack %s (%s)' % (self.row.name, self.row.id)
@@ -290,7 +293,12 @@ class Stack:
 
     def set_state(self, action: StackAction, status: StackStatus,
                   reason: str) -> None:
-        """Record the stack's own state, after every resource state so far."""
+        """Record the stack's own state, after every resource state so far.
+
+        A state that ends the running operation (any but IN_PROGRESS ones)
+        releases the operation's lock in the same write: a stack never
+        shows as finished while it still refuses the next operation.
+        """
         self.recorder.flush()
         now = utcnow()
         values = {'action': action, 'status': status,
@@ -299,15 +307,19 @@ class Stack:
             # An update starts: the moment of its UPDATE_IN_PROGRESS event
             # is what describes show as LastUpdatedTime from now on.
             values['last_updated_time'] = now
-        db_api.stack_update(self.row.id, values)
-        for column, value in values.items():
-            setattr(self.row, column, value)
-        db_api.event_create({
+        releasing = (self.lock is not None and self.lock.held
+                     and not status.endswith('IN_PROGRESS'))
+        db_api.stack_set_state(self.row.id, values, {
             'stack_id': self.row.id, 'resource_name': self.row.name,
             'physical_resource_id': self.identifier.arn(),
             'resource_type': STACK_RESOURCE_TYPE,
             'resource_action': action, 'resource_status': status,
-            'resource_status_reason': reason, 'created_at': now})
+            'resource_status_reason': reason, 'created_at': now},
+            releasing_engine_id=self.lock.engine_id if releasing else None)
+        if releasing:
+            self.lock.released()
+        for column, value in values.items():
+            setattr(self.row, column, value)
         LOG.info('%s: %s_%s: %s', self, action, status, reason)
 
     def mark_deleted(self):
@@ -369,7 +381,8 @@ class Stack:
                                                        resource_name)]
 
     def forget_signals(self, resource_name):
-        db_api.resource_signal_delete(self.row.id, resource_name)
+        """Drop the resource's signals in the write of its next state."""
+        self.recorder.signals_cleared(resource_name)
 
     def handle_url(self, resource_name):
         # The key is stored with the batch of the state that shows the URL

@@ -25,11 +25,15 @@ class StackLock:
         self.stack_id = stack_id
         self.engine_id = engine_id
         self._is_engine_alive = is_engine_alive
+        # Whether this lock, as taken by this object, is still ours: the
+        # same engine may take the stack's lock again once it went.
+        self.held = False
 
     def try_acquire(self, stack_name=None):
         """Take the lock: (LockOutcome, None), or (None, the live holder)."""
         holder = db_api.stack_lock_acquire(self.stack_id, self.engine_id)
         if holder is None:
+            self.held = True
             return LockOutcome.ACQUIRED, None
         if holder != self.engine_id and not self._is_engine_alive(holder):
             if db_api.stack_lock_steal(self.stack_id, holder,
@@ -37,6 +41,7 @@ class StackLock:
                 LOG.warning('Stack %s: took over the lock of engine %s, '
                             'which does not answer', stack_name or
                             self.stack_id, holder)
+                self.held = True
                 return LockOutcome.TAKEN_OVER, None
         return None, holder
 
@@ -51,4 +56,12 @@ class StackLock:
                     % (stack_name or self.stack_id))
 
     def release(self):
-        db_api.stack_lock_release(self.stack_id, self.engine_id)
+        """Drop the lock, unless it went already (see released)."""
+        if self.held:
+            db_api.stack_lock_release(self.stack_id, self.engine_id)
+            self.held = False
+
+    def released(self):
+        """Note that the lock went with a write of the stack's state; a
+        later release must not drop a lock taken since."""
+        self.held = False

@@ -135,12 +135,17 @@ class Engine:
         return cancel
 
     def _run(self, stack, lock, operation, cancel):
+        # The state the operation ends in releases the lock (see
+        # Stack.set_state); the finally below is for one that ends in none.
+        stack.lock = lock
         try:
             operation(stack, operations.Operation(self._pool, cancel))
         except Exception as exc:
             LOG.exception('%s: %s failed', stack, operation.__name__)
-            stack.set_state(StackAction(stack.row.action),
-                            StackStatus.FAILED, 'Internal error: %s' % exc)
+            if lock.held:
+                # Not once it went: the state is the next operation's.
+                stack.set_state(StackAction(stack.row.action),
+                                StackStatus.FAILED, 'Internal error: %s' % exc)
         finally:
             with self._running_lock:
                 if self._running.get(stack.row.id) is cancel:

@@ -26,7 +26,6 @@ import urllib.request
 from keystoneauth1 import exceptions as ks_exceptions
 from keystoneauth1.identity import v3
 from keystoneauth1 import session as ks_session
-import platformdirs
 import pytest
 
 from heat.tests import services
@@ -36,8 +35,17 @@ TOOLS = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__)))), 'tools')
 REQUIREMENTS = os.path.join(TOOLS, 'keystone-requirements.txt')
 CONSTRAINTS = os.path.join(TOOLS, 'keystone-constraints.txt')
-VENV = os.environ.get('HEAT_TEST_KEYSTONE_VENV') or os.path.join(
-    platformdirs.user_cache_dir('heat'), 'keystone-venv')
+
+
+def _read(path):
+    with open(path) as f:
+        return f.read()
+
+
+# The pins the virtualenv is made from: a change makes a new one.
+MADE_FROM = _read(REQUIREMENTS) + _read(CONSTRAINTS)
+VENV = setup_steps.venv_path('keystone-venv', MADE_FROM,
+                             os.environ.get('HEAT_TEST_KEYSTONE_VENV'))
 SEED = os.path.join(VENV, 'seed')
 # Bump when _make_seed changes, so that installed seeds are made again.
 SEED_FORMAT = '1'
@@ -132,22 +140,17 @@ def _write_stamp(name, made_from):
 
 def ensure_installed():
     """Install keystone and make its seed state, unless already done."""
-    wanted = {}
-    for name, path in (('requirements', REQUIREMENTS),
-                       ('constraints', CONSTRAINTS)):
-        with open(path) as f:
-            wanted[name] = f.read()
     with setup_steps.install_lock(VENV):
         log_path = os.path.join(VENV, 'install.log')
-        if any(_stamp(name) != text for name, text in wanted.items()):
-            _install(wanted, log_path)
+        if _stamp('requirements') != MADE_FROM:
+            _install(log_path)
         if _stamp('seed') != SEED_FORMAT:
             shutil.rmtree(SEED, ignore_errors=True)
             _make_seed(SEED, log_path)
             _write_stamp('seed', SEED_FORMAT)
 
 
-def _install(wanted, log_path):
+def _install(log_path):
     shutil.rmtree(VENV, ignore_errors=True)
     os.makedirs(VENV)
     _run([sys.executable, '-m', 'venv', VENV], log_path, 60)
@@ -155,8 +158,7 @@ def _install(wanted, log_path):
           '-q', '-r', REQUIREMENTS, '-c', CONSTRAINTS], log_path,
          INSTALL_TIMEOUT_SECONDS)
     # Stamps are written last: a half-done step is redone next time.
-    for name, text in wanted.items():
-        _write_stamp(name, text)
+    _write_stamp('requirements', MADE_FROM)
 
 
 def _make_seed(seed, log_path):

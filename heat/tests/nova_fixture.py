@@ -21,7 +21,6 @@ import tempfile
 import time
 import urllib.request
 
-import platformdirs
 import pytest
 
 from heat.tests import services
@@ -31,8 +30,6 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
 HARNESS = os.environ.get('HEAT_TEST_NOVA_HARNESS') or os.path.join(
     os.path.dirname(REPO), 'shared', 'harness', 'nova')
-VENV = os.environ.get('HEAT_TEST_NOVA_VENV') or os.path.join(
-    platformdirs.user_cache_dir('heat'), 'nova-venv')
 INSTALL_TIMEOUT_SECONDS = 900
 START_TIMEOUT_SECONDS = 120
 STOP_TIMEOUT_SECONDS = 10
@@ -67,6 +64,18 @@ def _wanted():
         with open(_harness_file(name)) as f:
             parts.append(f.read())
     return '\n'.join(parts)
+
+
+def _venv():
+    try:
+        wanted = _wanted()
+    except OSError:
+        wanted = ''   # no harness: ensure_installed says so, installs none
+    return setup_steps.venv_path('nova-venv', wanted,
+                                 os.environ.get('HEAT_TEST_NOVA_VENV'))
+
+
+VENV = _venv()
 
 
 def _stamp_path():

@@ -2,8 +2,11 @@
 
 import contextlib
 import fcntl
+import hashlib
 import os
 import subprocess
+
+import platformdirs
 
 
 def tail(path, lines=30):
@@ -24,6 +27,21 @@ def run_logged(command, log_path, timeout, error):
         except (OSError, subprocess.SubprocessError) as exc:
             raise error('%s failed: %s\n%s' % (
                 os.path.basename(command[0]), exc, tail(log_path))) from exc
+
+
+def venv_path(name, made_from, override=None):
+    """Where the virtualenv made from the text made_from lives: override
+    if given, else one directory per made_from in Heat's cache.
+
+    Checkouts with different pins share the cache; were they to share one
+    directory, each would remove and rebuild it under the other's running
+    tests.
+    """
+    if override:
+        return override
+    digest = hashlib.sha256(made_from.encode()).hexdigest()[:12]
+    return os.path.join(platformdirs.user_cache_dir('heat'),
+                        '%s-%s' % (name, digest))
 
 
 @contextlib.contextmanager

@@ -14,7 +14,6 @@ import os
 import pathlib
 import subprocess
 import tempfile
-import time
 import urllib.parse
 import uuid
 import xml.etree.ElementTree as ET
@@ -27,6 +26,7 @@ import botocore.credentials
 import requests
 
 import heat
+from heat.tests import waiting
 from heat.tests.functional import server as server_mod
 
 REGION = 'RegionOne'
@@ -263,17 +263,19 @@ def wait_for_status(client, stack_name, action=None,
     With action ('DELETE', 'UPDATE' ...), also until that action has
     started: the engine starts a delete after DeleteStack answers.
     """
-    deadline = time.monotonic() + seconds
-    while True:
+    def settled():
         stack = client.describe_stacks(StackName=stack_name)['Stacks'][0]
         status = stack['StackStatus']
         if not status.endswith('_IN_PROGRESS') and (
                 action is None or status.startswith(action + '_')):
             return stack
-        if time.monotonic() > deadline:
-            raise AssertionError('%s still %s after %ds' % (
-                stack_name, status, seconds))
-        time.sleep(0.05)
+        return None
+
+    return waiting.wait_until(
+        settled, timeout=seconds, interval=0.05,
+        what=lambda: 'stack %s to settle: still %s' % (
+            stack_name, client.describe_stacks(
+                StackName=stack_name)['Stacks'][0]['StackStatus']))
 
 
 def stack_names(client):

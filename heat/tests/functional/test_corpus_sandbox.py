@@ -13,6 +13,7 @@ import pytest
 from heat.tests.functional import clients
 from heat.tests.functional import corpus
 from heat.tests.functional import server as server_mod
+from heat.tests.waiting import wait_until
 
 pytestmark = pytest.mark.skipif(corpus.release_dir() is None,
                                 reason='the template corpus is not there')
@@ -212,14 +213,12 @@ def resource_of(cfn, name, logical_id):
 
 def wait_for_resource(cfn, name, logical_id, status,
                       seconds=clients.WAIT_SECONDS):
-    deadline = time.monotonic() + seconds
-    while True:
+    def reached():
         detail = resource_of(cfn, name, logical_id)
-        if detail['ResourceStatus'] == status:
-            return detail
-        assert time.monotonic() < deadline, \
-            '%s of %s still %s' % (logical_id, name, detail['ResourceStatus'])
-        time.sleep(0.05)
+        return detail if detail['ResourceStatus'] == status else None
+    return wait_until(reached, timeout=seconds, interval=0.05, what=lambda: (
+        '%s of %s to be %s: still %s' % (logical_id, name, status, resource_of(
+            cfn, name, logical_id)['ResourceStatus'])))
 
 
 def start_mysql(heat):

@@ -22,6 +22,7 @@ import sqlalchemy as sa
 
 from heat.tests import services
 from heat.tests.functional import server
+from heat.tests.waiting import wait_until
 
 STACKS = 10
 WAIT_SECONDS = 60
@@ -134,15 +135,15 @@ def client(deployment):
         config=botocore.config.Config(retries={'max_attempts': 0}))
 
 
+def stack_status(cfn, stack_id):
+    return cfn.describe_stacks(StackName=stack_id)['Stacks'][0]['StackStatus']
+
+
 def wait_for_status(cfn, stack_id, wanted):
-    deadline = time.monotonic() + WAIT_SECONDS
-    while time.monotonic() < deadline:
-        status = cfn.describe_stacks(
-            StackName=stack_id)['Stacks'][0]['StackStatus']
-        if status == wanted:
-            return
-        time.sleep(0.1)
-    pytest.fail('stack %s is %s, not %s' % (stack_id, status, wanted))
+    wait_until(lambda: stack_status(cfn, stack_id) == wanted,
+               timeout=WAIT_SECONDS, interval=0.1,
+               what=lambda: 'stack %s to be %s: it is %s' % (
+                   stack_id, wanted, stack_status(cfn, stack_id)))
 
 
 def completed_stack_ids(log):

@@ -253,4 +253,6 @@ def test_keystone_not_answering_is_service_unavailable(keystone, demo):
         with pytest.raises(exception.ServiceUnavailable, match='keystone'):
             authenticator.authenticate(botocore_sigv4(demo))
 
-    assert time.monotonic() - started < 5
+    # The bound tells the 1 s timeout from waiting for ever; it is far
+    # above 1 s so that a loaded machine does not reach it.
+    assert time.monotonic() - started < 20

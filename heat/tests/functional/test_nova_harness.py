@@ -6,7 +6,6 @@ server boots from one of the images nova's fixtures hold, by id.  Stacks
 with an AWS::EC2::Instance on this nova are in test_nova_instance.py.
 """
 
-import time
 import uuid
 
 import pytest
@@ -15,6 +14,7 @@ from heat.common import context
 from heat.common import exception
 from heat.engine.clients import openstack
 from heat.tests import nova_fixture
+from heat.tests.waiting import wait_until
 
 nova = nova_fixture.nova
 
@@ -34,26 +34,25 @@ def clients(nova):
 
 
 def wait_for(read, done, what):
-    """Poll read() until done(value); bounded by WAIT_SECONDS."""
-    deadline = time.monotonic() + WAIT_SECONDS
-    while time.monotonic() < deadline:
-        value = read()
-        if done(value):
-            return value
-        time.sleep(0.2)
-    pytest.fail('%s did not happen within %ds: last %r'
-                % (what, WAIT_SECONDS, value))
+    """read()'s value once done(value); bounded by WAIT_SECONDS."""
+    last = []
+
+    def happened():
+        last[:] = [read()]
+        return done(last[0]) and last
+    return wait_until(happened, timeout=WAIT_SECONDS, interval=0.2,
+                      what=lambda: '%s: last %r' % (what, last))[0]
 
 
 def wait_gone(read):
-    deadline = time.monotonic() + WAIT_SECONDS
-    while time.monotonic() < deadline:
+    def gone():
         try:
             read()
         except exception.CloudNotFound:
-            return
-        time.sleep(0.2)
-    pytest.fail('still there after %ds' % WAIT_SECONDS)
+            return True
+        return False
+    wait_until(gone, timeout=WAIT_SECONDS, interval=0.2,
+               what='the object to go')
 
 
 def nova_server_ids(clients, nova):

@@ -11,7 +11,6 @@ import base64
 import email
 import http.server
 import json
-import time
 import threading
 import urllib.parse
 import uuid
@@ -28,6 +27,7 @@ from heat.engine import template as template_mod
 from heat.engine.clients import openstack
 from heat.tests import nova_fixture
 from heat.tests.dbfixtures import heat_db  # noqa: F401 (fixture)
+from heat.tests.waiting import wait_until
 
 nova = nova_fixture.nova
 
@@ -170,13 +170,12 @@ def nova_servers(cloud, nova):
     return nova_get(clients.cloud.session, nova, '/servers')['servers']
 
 
-def assert_no_servers_left(cloud, nova, seconds=10):
+def assert_no_servers_left(cloud, nova):
     # Nova answers 404 for a server that never found a host a moment
     # before its list stops showing it.
-    deadline = time.monotonic() + seconds
-    while nova_servers(cloud, nova):
-        assert time.monotonic() < deadline, nova_servers(cloud, nova)
-        time.sleep(0.1)
+    wait_until(lambda: not nova_servers(cloud, nova), interval=0.1,
+               what=lambda: 'no servers left: %s' % nova_servers(cloud,
+                                                                 nova))
 
 
 def user_data_parts(cloud, nova, server_id):

@@ -23,12 +23,15 @@ from heat.tests.functional import clients
 from heat.tests.functional import server as server_mod
 from heat.tests.functional.test_cfn_tools import Guest
 from heat.tests.functional.test_cfn_tools import namespace_refusal
+from heat.tests.waiting import wait_until
 
 HANDLE = {'Type': clients.HANDLE_TYPE}
 # What cfn-signal sends, as requests sends it in the forged requests.
 SIGNAL = json.dumps({'Status': 'SUCCESS', 'Reason': 'forged',
                      'UniqueId': 'forger', 'Data': 'x'})
-STILL_WAITING_SECONDS = 1.0
+# What a refused signal is given to show up wrongly: the wait looks at its
+# signals at least every second (heat.engine.signals.POLL_SECONDS).
+STILL_WAITING_SECONDS = 2.0
 
 # The session's keystone, started once for every test that names it.
 keystone = keystone_fixture.keystone
@@ -86,25 +89,23 @@ def create(cfn, body, prefix='wait', **args):
 
 def handle_url(cfn, stack, name='Handle'):
     """The handle's URL (its physical id) once it is created."""
-    deadline = time.monotonic() + clients.WAIT_SECONDS
-    while time.monotonic() < deadline:
-        detail = cfn.describe_stack_resource(
-            StackName=stack, LogicalResourceId=name)['StackResourceDetail']
-        if detail['ResourceStatus'] == 'CREATE_COMPLETE':
-            return detail['PhysicalResourceId']
-        time.sleep(0.05)
-    raise AssertionError('%s of %s never created' % (name, stack))
+    return wait_for_resource(cfn, stack, name, 'CREATE_COMPLETE')[
+        'PhysicalResourceId']
+
+
+def resource_detail(cfn, stack, name):
+    return cfn.describe_stack_resource(
+        StackName=stack, LogicalResourceId=name)['StackResourceDetail']
 
 
 def wait_for_resource(cfn, stack, name, status):
-    deadline = time.monotonic() + clients.WAIT_SECONDS
-    while time.monotonic() < deadline:
-        detail = cfn.describe_stack_resource(
-            StackName=stack, LogicalResourceId=name)['StackResourceDetail']
-        if detail['ResourceStatus'] == status:
-            return
-        time.sleep(0.05)
-    raise AssertionError('%s of %s never %s' % (name, stack, status))
+    """The resource's detail once it is in status."""
+    def reached():
+        detail = resource_detail(cfn, stack, name)
+        return detail if detail['ResourceStatus'] == status else None
+    return wait_until(reached, timeout=clients.WAIT_SECONDS, what=lambda: (
+        '%s of %s to be %s: it is %s' % (name, stack, status, resource_detail(
+            cfn, stack, name)['ResourceStatus'])))
 
 
 def status(cfn, stack):
@@ -161,9 +162,11 @@ def test_wait_condition_completes_after_count_cfn_signals(cfn, guest):
     url = handle_url(cfn, stack)
     for i in (1, 2):
         cfn_signal(guest, url, '-i', 'web%d' % i, '-d', 'ready %d' % i)
-    time.sleep(STILL_WAITING_SECONDS)
+    # Once both show, the wait has counted them and still waits.
+    wait_until(lambda: len(signal_reasons(cfn, stack)) == 2,
+               what=lambda: 'two signals seen: %s' % signal_reasons(
+                   cfn, stack))
     assert status(cfn, stack) == 'CREATE_IN_PROGRESS'
-    assert len(signal_reasons(cfn, stack)) == 2
     cfn_signal(guest, url, '-i', 'web3', '-e', '0', '-r', 'all done')
     shown = clients.wait_for_status(cfn, stack)
     assert shown['StackStatus'] == 'CREATE_COMPLETE'
@@ -233,6 +236,7 @@ def test_forged_urls_are_refused_and_store_nothing(cfn, heat):
                             data=SIGNAL, timeout=30)
     assert response.status_code == 403
     assert error_code(response) == 'IncompleteSignature'
+    # Nothing is awaited here: the time lets a wrongly stored signal show.
     time.sleep(STILL_WAITING_SECONDS)
     assert status(cfn, first) == status(cfn, second) == 'CREATE_IN_PROGRESS'
     assert signal_reasons(cfn, first) == signal_reasons(cfn, second) == []

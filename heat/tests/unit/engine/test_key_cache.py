@@ -1,7 +1,5 @@
 """The engine's short memory of tenants' EC2 keys, on a real SQLite file."""
 
-import time
-
 import pytest
 
 from heat.common import config
@@ -22,6 +20,23 @@ def cache_seconds():
     CONF.clear_override('key_cache_seconds', group='auth')
 
 
+class Clock:
+    """The cache's clock, which the test moves instead of sleeping."""
+
+    def __init__(self):
+        self.now = 1000.0
+
+    def monotonic(self):
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    moved = Clock()
+    monkeypatch.setattr(key_cache, 'time', moved)
+    return moved
+
+
 def stack_id():
     template_id = db_api.raw_template_create({'Resources': {}})
     return db_api.stack_create({
@@ -30,14 +45,15 @@ def stack_id():
 
 
 def test_a_tenants_key_works_for_the_set_time_after_its_deletion(
-        cache_seconds):
+        cache_seconds, clock):
     cache_seconds(1)
     access, secret = db_api.ec2_credential_create('t1', user='u1')
     assert key_cache.get(access).secret == secret
     db_api.ec2_credential_delete(access)
+    clock.now += 0.5
     kept = key_cache.get(access)
     assert (kept.tenant, kept.user, kept.secret) == ('t1', 'u1', secret)
-    time.sleep(1.05)
+    clock.now += 0.5
     assert key_cache.get(access) is None
 
 

@@ -16,6 +16,8 @@ from heat.engine import stack as stack_mod
 from heat.engine import template as template_mod
 from heat.tests.dbfixtures import heat_db  # noqa: F401 (fixture)
 from heat.tests.unit.db.test_signals_api import statements_run
+from heat.tests.waiting import WAIT_SECONDS
+from heat.tests.waiting import wait_until
 
 CTXT = context.RequestContext(tenant='t1', user='u1')
 
@@ -41,9 +43,9 @@ def test_a_change_nothing_follows_is_written_soon(heat_db):
         handle.status = status
         stack.state_changed(handle)
     # Nothing else happens: the resource might now wait for minutes.
-    time.sleep(recorder.FLUSH_SECONDS * 4)
-    assert stored_events(stack) == [('CREATE', 'IN_PROGRESS'),
-                                    ('CREATE', 'COMPLETE')]
+    wait_until(lambda: stored_events(stack) == [('CREATE', 'IN_PROGRESS'),
+                                                ('CREATE', 'COMPLETE')],
+               what=lambda: 'both events: %s' % stored_events(stack))
     row = db_api.resource_get(stack.row.id, 'Handle')
     assert (row.action, row.status) == ('CREATE', 'COMPLETE')
 
@@ -58,23 +60,27 @@ def test_a_change_does_not_wait_for_a_batch_being_written(heat_db):
     writing, release = threading.Event(), threading.Event()
 
     def write_slowly():
-        # Stands for a flush in another thread, holding its write lock.
+        # Stands for a flush in another thread, holding its write lock
+        # until the test is done looking.
         with stack.recorder._write_lock:
             writing.set()
-            release.wait(5)
+            release.wait(2 * WAIT_SECONDS)
 
     writer = threading.Thread(target=write_slowly)
     writer.start()
-    writing.wait(5)
-    time.sleep(recorder.FLUSH_SECONDS)  # a flush is due
-    started = time.monotonic()
-    stack.state_changed(handle)
-    waited = time.monotonic() - started
+    assert writing.wait(WAIT_SECONDS)
+    # Lets the time for a flush pass: the change below finds one due.
+    time.sleep(recorder.FLUSH_SECONDS)
+    changing = threading.Thread(target=stack.state_changed, args=(handle,))
+    changing.start()
+    changing.join(WAIT_SECONDS)
+    returned = not changing.is_alive()   # while the batch is still written
     release.set()
     writer.join()
-    assert waited < recorder.FLUSH_SECONDS
-    time.sleep(recorder.FLUSH_SECONDS * 4)
-    assert stored_events(stack) == [('CREATE', 'IN_PROGRESS')]
+    changing.join()
+    assert returned, 'the change waited for the batch being written'
+    wait_until(lambda: stored_events(stack) == [('CREATE', 'IN_PROGRESS')],
+               what=lambda: 'the event: %s' % stored_events(stack))
 
 
 # -- the keys of wait condition handles ---------------------------------------
@@ -193,3 +199,26 @@ def test_a_new_handle_s_unwritten_batch_still_clears_its_signals(
     assert stack.signals('H000') == []
     db_api.resource_signal_store(stack.row.id, 'H000', 'new', 'SUCCESS')
     assert [s['unique_id'] for s in stack.signals('H000')] == ['new']
+
+
+
+
+def test_old_signals_go_in_the_write_that_shows_a_create_started(
+        heat_db, no_timed_flush):
+    stack = stack_mod.Stack.new(CTXT, 'signalled', template_mod.Template(
+        {'Resources': {'Wait': {
+            'Type': 'AWS::CloudFormation::WaitCondition',
+            'CreationPolicy': {'ResourceSignal': {'Timeout': 'PT1M'}}}}}),
+        {}, {})
+    stack.store()
+    db_api.resource_signal_store(stack.row.id, 'Wait', 'old', 'SUCCESS')
+    next(stack.resources['Wait'].create())   # up to its first cloud call
+    assert db_api.resource_get(stack.row.id, 'Wait').action == 'INIT'
+    assert len(db_api.resource_signal_list(stack.row.id, 'Wait')) == 1
+    stack.recorder.flush()
+    row = db_api.resource_get(stack.row.id, 'Wait')
+    assert (row.action, row.status) == ('CREATE', 'IN_PROGRESS')
+    assert db_api.resource_signal_list(stack.row.id, 'Wait') == []
+    # One sent by whoever saw CREATE_IN_PROGRESS is the create's to count.
+    db_api.resource_signal_store(stack.row.id, 'Wait', 'new', 'SUCCESS')
+    assert [s['unique_id'] for s in stack.signals('Wait')] == ['new']

@@ -12,7 +12,6 @@ from heat.tests.dbfixtures import heat_db  # noqa: F401 (fixture)
 from heat.tests.unit.engine.test_worker import CTXT
 from heat.tests.unit.engine.test_worker import create
 from heat.tests.unit.engine.test_worker import describe
-from heat.tests.unit.engine.test_worker import engines  # noqa: F401
 from heat.tests.unit.engine.test_worker import wait_until_deleted
 from heat.tests.unit.engine.test_worker import wait_until_settled
 
@@ -36,7 +35,7 @@ PASSWORD = [{'ParameterKey': 'Password', 'ParameterValue': 'hunter2'}]
 
 
 @pytest.fixture
-def engine(engines):  # noqa: F811 (the imported fixture)
+def engine(engines):
     engines.start()
     return engines
 

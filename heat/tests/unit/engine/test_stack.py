@@ -9,12 +9,10 @@ from heat.common import context
 from heat.common import exception
 from heat.db import api as db_api
 from heat.engine import operations
-from heat.engine import resources
 from heat.engine import scheduler
 from heat.engine import stack as stack_mod
 from heat.engine import template as template_mod
 from heat.tests.dbfixtures import heat_db  # noqa: F401 (fixture)
-from heat.tests.resources import test_types
 
 pytestmark = pytest.mark.usefixtures('heat_db', 'test_resource_types')
 
@@ -41,12 +39,6 @@ TEMPLATE = {
 }
 
 PARAMS = {'Password': 'hunter2'}
-
-
-@pytest.fixture(scope='module')
-def test_resource_types():
-    for type_name, cls in test_types.resource_mapping().items():
-        resources.register(type_name, cls)
 
 
 def new_stack(template=TEMPLATE, params=PARAMS, name='web'):

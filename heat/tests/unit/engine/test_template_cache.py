@@ -6,22 +6,14 @@ import pytest
 
 from heat.common import context
 from heat.db import api as db_api
-from heat.engine import resources
 from heat.engine import stack as stack_mod
 from heat.engine import template as template_mod
 from heat.engine import template_cache
 from heat.tests.dbfixtures import heat_db  # noqa: F401 (fixture)
-from heat.tests.resources import test_types
 
 pytestmark = pytest.mark.usefixtures('heat_db', 'test_resource_types')
 
 CTXT = context.RequestContext(tenant='t1', user='u1')
-
-
-@pytest.fixture(scope='module')
-def test_resource_types():
-    for type_name, cls in test_types.resource_mapping().items():
-        resources.register(type_name, cls)
 
 
 def template(*names, description=''):

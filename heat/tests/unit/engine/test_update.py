@@ -7,61 +7,24 @@ the test resource types.
 
 import json
 import threading
-import time
 
-import oslo_messaging
 import pytest
 
 from heat.common import context
 from heat.common import exception
 from heat.db import api as db_api
 from heat.engine import operations
-from heat.engine import resources
 from heat.engine import scheduler
-from heat.engine import service
 from heat.engine import stack as stack_mod
+from heat.engine import stack_lock
 from heat.engine import update
-from heat.engine import worker
 from heat.tests.dbfixtures import heat_db  # noqa: F401 (fixture)
-from heat.tests.resources import test_types
+from heat.tests.waiting import WAIT_SECONDS
+from heat.tests.waiting import wait_until
 
 CTXT = context.RequestContext(tenant='t1', user='u1')
-WAIT_SECONDS = 15
 SIMPLE = 'Test::Resource::Simple'
 CONTROLLED = 'Test::Resource::Controlled'
-
-
-class Endpoint:
-    """Calls the engine's endpoint as the RPC server does, raising the
-    errors meant for the caller as themselves."""
-
-    def __init__(self, engine):
-        self._service = service.EngineService(engine)
-
-    def __getattr__(self, method):
-        def call(ctxt, **kwargs):
-            try:
-                return getattr(self._service, method)(ctxt, **kwargs)
-            except oslo_messaging.ExpectedException as expected:
-                raise expected.exc_info[1] from None
-        return call
-
-
-@pytest.fixture
-def rpc(heat_db):
-    """The endpoint of an engine that serves no RPC: called directly."""
-    for type_name, cls in test_types.resource_mapping().items():
-        resources.register(type_name, cls)
-    engine = worker.Engine()
-    try:
-        yield Endpoint(engine)
-    finally:
-        # Engine.stop() without a server to stop: cancel, wait, close.
-        with engine._running_lock:
-            for cancel in engine._running.values():
-                cancel.set()
-        engine._workers.shutdown(wait=True)
-        engine._pool.shutdown()
 
 
 def simple(**properties):
@@ -91,36 +54,36 @@ def describe(rpc, name):
     return rpc.describe_stacks(CTXT, args={'StackName': name})['Stacks'][0]
 
 
+def status_of(rpc, name):
+    return describe(rpc, name)['StackStatus']
+
+
 def wait_until_settled(rpc, name, events_before=0):
     """The stack's description once it has made more than events_before
     stack events and is no longer IN_PROGRESS."""
-    deadline = time.monotonic() + WAIT_SECONDS
-    while time.monotonic() < deadline:
+    def settled():
         # Events first: the status read after them is at least as new.
         started = len(stack_events(rpc, name)) > events_before
         shown = describe(rpc, name)
         if started and not shown['StackStatus'].endswith('_IN_PROGRESS'):
             return shown
-        time.sleep(0.02)
-    pytest.fail('stack %s still %s' % (name, shown['StackStatus']))
+        return None
+    return wait_until(settled, what=lambda: 'stack %s to settle: %s, %d '
+                      'stack events' % (name, status_of(rpc, name),
+                                        len(stack_events(rpc, name))))
 
 
 def wait_for_status(rpc, name, status):
-    deadline = time.monotonic() + WAIT_SECONDS
-    while time.monotonic() < deadline:
-        if describe(rpc, name)['StackStatus'] == status:
-            return
-        time.sleep(0.02)
-    pytest.fail('stack %s never reached %s' % (name, status))
+    wait_until(lambda: status_of(rpc, name) == status,
+               what=lambda: 'stack %s to reach %s: it is %s'
+               % (name, status, status_of(rpc, name)))
 
 
 def wait_for_resource_event(rpc, name, logical_id, event):
-    deadline = time.monotonic() + WAIT_SECONDS
-    while time.monotonic() < deadline:
-        if event in resource_events(rpc, name, logical_id):
-            return
-        time.sleep(0.02)
-    pytest.fail('%s of stack %s never made %s' % (logical_id, name, event))
+    wait_until(lambda: event in resource_events(rpc, name, logical_id),
+               what=lambda: '%s of stack %s to make %s: it made %s' % (
+                   logical_id, name, event,
+                   resource_events(rpc, name, logical_id)))
 
 
 def create(rpc, name, template, **args):
@@ -397,9 +360,7 @@ def test_update_of_a_missing_stack_is_not_found(rpc):
                                      'UsePreviousTemplate': True})
 
 
-def test_timed_out_update_rolls_back(heat_db):
-    for type_name, cls in test_types.resource_mapping().items():
-        resources.register(type_name, cls)
+def test_timed_out_update_rolls_back(heat_db, test_resource_types):
     stack = stack_mod.Stack.new(
         CTXT, 's', update.template_mod.Template.parse(
             body({'A': simple(Value='a')})), {}, {})
@@ -497,6 +458,26 @@ def test_failed_update_keeps_the_previous_tags_and_topics(rpc):
                             NotificationARNs=[])
     assert shown['StackStatus'] == 'UPDATE_ROLLBACK_COMPLETE'
     assert labels(shown) == (TAGS, [TOPIC], ['CAPABILITY_IAM'])
+
+
+def test_a_stack_shown_finished_takes_the_next_update_at_once(
+        rpc, monkeypatch):
+    # Workers that finish up slowly after the create's last state: the
+    # lock must have gone with that state, or the update is refused.
+    finishing = threading.Event()
+    release = stack_lock.StackLock.release
+
+    def slow_release(lock):
+        finishing.wait(WAIT_SECONDS)
+        release(lock)
+
+    monkeypatch.setattr(stack_lock.StackLock, 'release', slow_release)
+    try:
+        create(rpc, 's', body({'A': simple(Value='a')}))
+        shown = update_and_wait(rpc, 's', body({'A': simple(Value='b')}))
+    finally:
+        finishing.set()
+    assert shown['StackStatus'] == 'UPDATE_COMPLETE'
 
 
 def test_failed_update_without_rollback_keeps_its_tags(rpc):

@@ -1,81 +1,22 @@
 """Engines in this process on the in-process transport and a SQLite file:
 locks, cancelling by delete, and stopping cleanly.
 
-The ``engines`` fixture here is also what test_service.py drives.
+The ``engines`` fixture (conftest.py) is also what test_service.py drives.
 """
 
 import json
-import threading
-import time
 
 import pytest
 
-from heat.common import config
 from heat.common import context
 from heat.common import exception
 from heat.db import api as db_api
 from heat.engine import operations
-from heat.engine import resources
 from heat.engine import stack as stack_mod
-from heat.engine import worker
-from heat.rpc import client
-from heat.rpc import transport
 from heat.tests.dbfixtures import heat_db  # noqa: F401 (fixture)
-from heat.tests.resources import test_types
+from heat.tests.waiting import wait_until
 
-CONF = config.CONF
 CTXT = context.RequestContext(tenant='t1', user='u1')
-WAIT_SECONDS = 15
-
-
-class Engines:
-    """Engines started on demand; all stopped when the test ends."""
-
-    def __init__(self):
-        self._started = []
-        self.client = None
-
-    def start(self):
-        engine = worker.Engine()
-        engine.start()
-        self._started.append(engine)
-        if self.client is None:
-            self.client = client.EngineClient()
-        return engine
-
-    def stop_all(self):
-        for engine in self._started:
-            engine.stop()
-        self._started = []
-
-
-@pytest.fixture
-def engines(heat_db):
-    CONF.set_override('lock_probe_timeout', 1, group='engine')
-    config.parse_args([], default_config_files=[])
-    config.use_embedded_transport_by_default()
-    for type_name, cls in test_types.resource_mapping().items():
-        resources.register(type_name, cls)
-    running = Engines()
-    try:
-        yield running
-    finally:
-        running.stop_all()
-        transport.cleanup()
-        CONF.clear_override('transport_url')
-        CONF.clear_override('lock_probe_timeout', group='engine')
-    assert_no_engine_threads()
-
-
-def assert_no_engine_threads():
-    deadline = time.monotonic() + WAIT_SECONDS
-    while time.monotonic() < deadline:
-        left = [t.name for t in threading.enumerate()
-                if t.name.startswith(('heat-stack', 'heat-call'))]
-        if not left:
-            return
-        time.sleep(0.05)
-    pytest.fail('engine threads still running: %s' % left)
 
 
 def template(**resource_properties):
@@ -97,23 +38,24 @@ def describe(engines, name, ctxt=CTXT):
 
 def wait_until_settled(engines, name, ctxt=CTXT):
     """The stack's description once it is no longer IN_PROGRESS."""
-    deadline = time.monotonic() + WAIT_SECONDS
-    while time.monotonic() < deadline:
+    def settled():
         shown = describe(engines, name, ctxt)
         if not shown['StackStatus'].endswith('_IN_PROGRESS'):
             return shown
-        time.sleep(0.05)
-    pytest.fail('stack %s still %s' % (name, shown['StackStatus']))
+        return None
+    return wait_until(settled, what=lambda: 'stack %s to settle: still %s'
+                      % (name, describe(engines, name, ctxt)['StackStatus']))
+
+
+def resource_state(stack_id, name):
+    row = db_api.resource_get(stack_id, name)
+    return '%s_%s' % (row.action, row.status)
 
 
 def wait_for_resource(stack_id, name, status):
-    deadline = time.monotonic() + WAIT_SECONDS
-    while time.monotonic() < deadline:
-        row = db_api.resource_get(stack_id, name)
-        if '%s_%s' % (row.action, row.status) == status:
-            return
-        time.sleep(0.02)
-    pytest.fail('resource %s never reached %s' % (name, status))
+    wait_until(lambda: resource_state(stack_id, name) == status,
+               what=lambda: 'resource %s to reach %s: it is %s'
+               % (name, status, resource_state(stack_id, name)))
 
 
 def stored_stack(arn):
@@ -158,13 +100,12 @@ def test_a_dead_engines_lock_is_taken_over(engines):
 
 
 def wait_until_deleted(engines, arn):
-    deadline = time.monotonic() + WAIT_SECONDS
-    while time.monotonic() < deadline:
+    def deleted():
         status = describe(engines, arn)['StackStatus']
-        if status in ('DELETE_COMPLETE', 'DELETE_FAILED'):
-            return status
-        time.sleep(0.05)
-    pytest.fail('stack %s not deleted: %s' % (arn, status))
+        return status if status in ('DELETE_COMPLETE',
+                                    'DELETE_FAILED') else None
+    return wait_until(deleted, what=lambda: 'stack %s to be deleted: it '
+                      'is %s' % (arn, describe(engines, arn)['StackStatus']))
 
 
 def test_delete_cancels_a_create_in_progress(engines):
@@ -200,7 +141,7 @@ def test_stop_cancels_running_operations_and_releases_locks(engines):
     row = stored_stack(arn)
     wait_for_resource(row.id, 'Stuck', 'CREATE_IN_PROGRESS')
     engines.stop_all()
-    assert_no_engine_threads()
+    engines.assert_no_threads()
     stopped = db_api.stack_get(row.id)
     assert (stopped.action, stopped.status) == ('CREATE', 'FAILED')
     assert stopped.status_reason == 'Create cancelled'

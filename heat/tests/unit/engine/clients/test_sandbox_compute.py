@@ -5,21 +5,11 @@ import time
 import pytest
 
 from heat.common import config
-from heat.common import context
 from heat.common import exception
 from heat.db import sandbox_api
-from heat.engine.clients import sandbox
-from heat.tests.dbfixtures import heat_db  # noqa: F401 (fixture)
+from heat.tests.waiting import wait_until
 
 CONF = config.CONF
-
-
-@pytest.fixture
-def cloud(heat_db):
-    CONF.set_override('build_seconds', 0, group='sandbox')
-    yield sandbox.make_clients(context.RequestContext(tenant='demo'))
-    for name in ('build_seconds', 'error_images', 'private_cidr'):
-        CONF.clear_override(name, group='sandbox')
 
 
 def boot(cloud, name='web', image='F17-x86_64-cfntools', **kwargs):
@@ -97,12 +87,21 @@ def test_server_builds_then_is_active_and_stays_so(cloud):
     assert [s.status for s in sandbox_api.server_list('demo')] == ['ACTIVE']
 
 
+def status_of(cloud, server):
+    return cloud.compute.get_server(server.id).status
+
+
 def test_server_stays_in_build_for_build_seconds(cloud):
-    CONF.set_override('build_seconds', 0.3, group='sandbox')
+    # Long enough that a loaded machine still sees it building.
+    CONF.set_override('build_seconds', 1.0, group='sandbox')
+    started = time.monotonic()
     server = boot(cloud)
-    assert cloud.compute.get_server(server.id).status == 'BUILD'
-    time.sleep(0.35)
-    assert cloud.compute.get_server(server.id).status == 'ACTIVE'
+    assert status_of(cloud, server) == 'BUILD'
+    wait_until(lambda: status_of(cloud, server) == 'ACTIVE',
+               what=lambda: 'the server to build: %s' % status_of(
+                   cloud, server))
+    # However fast the machine, never before its time.
+    assert time.monotonic() - started >= 1.0
 
 
 def test_failing_image_goes_to_error_with_a_fault(cloud):
@@ -111,7 +110,8 @@ def test_failing_image_goes_to_error_with_a_fault(cloud):
     CONF.set_override('build_seconds', 0.2, group='sandbox')
     server = boot(cloud, image='F17-i386-cfntools')
     assert cloud.compute.get_server(server.id).fault is None
-    time.sleep(0.25)
+    wait_until(lambda: status_of(cloud, server) != 'BUILD',
+               what='the server to finish building')
     failed = cloud.compute.get_server(server.id)
     assert failed.status == 'ERROR'
     assert 'F17-i386-cfntools' in failed.fault

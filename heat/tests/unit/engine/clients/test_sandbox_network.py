@@ -3,20 +3,9 @@
 import pytest
 
 from heat.common import config
-from heat.common import context
 from heat.common import exception
-from heat.engine.clients import sandbox
-from heat.tests.dbfixtures import heat_db  # noqa: F401 (fixture)
 
 CONF = config.CONF
-
-
-@pytest.fixture
-def cloud(heat_db):
-    CONF.set_override('build_seconds', 0, group='sandbox')
-    yield sandbox.make_clients(context.RequestContext(tenant='demo'))
-    for name in ('build_seconds', 'floating_cidr'):
-        CONF.clear_override(name, group='sandbox')
 
 
 # -- floating IPs --------------------------------------------------------

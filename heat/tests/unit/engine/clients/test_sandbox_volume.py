@@ -5,19 +5,10 @@ import time
 import pytest
 
 from heat.common import config
-from heat.common import context
 from heat.common import exception
-from heat.engine.clients import sandbox
-from heat.tests.dbfixtures import heat_db  # noqa: F401 (fixture)
+from heat.tests.waiting import wait_until
 
 CONF = config.CONF
-
-
-@pytest.fixture
-def cloud(heat_db):
-    CONF.set_override('build_seconds', 0, group='sandbox')
-    yield sandbox.make_clients(context.RequestContext(tenant='demo'))
-    CONF.clear_override('build_seconds', group='sandbox')
 
 
 def test_volume_is_creating_then_available(cloud):
@@ -27,12 +18,21 @@ def test_volume_is_creating_then_available(cloud):
     assert cloud.volume.get_volume(volume.id).status == 'available'
 
 
+def volume_status(cloud, volume):
+    return cloud.volume.get_volume(volume.id).status
+
+
 def test_volume_stays_creating_for_build_seconds(cloud):
-    CONF.set_override('build_seconds', 0.3, group='sandbox')
+    # Long enough that a loaded machine still sees it creating.
+    CONF.set_override('build_seconds', 1.0, group='sandbox')
+    started = time.monotonic()
     volume = cloud.volume.create_volume(1)
-    assert cloud.volume.get_volume(volume.id).status == 'creating'
-    time.sleep(0.35)
-    assert cloud.volume.get_volume(volume.id).status == 'available'
+    assert volume_status(cloud, volume) == 'creating'
+    wait_until(lambda: volume_status(cloud, volume) != 'creating',
+               what='the volume to be created')
+    # However fast the machine, never before its time.
+    assert time.monotonic() - started >= 1.0
+    assert volume_status(cloud, volume) == 'available'
 
 
 @pytest.mark.parametrize('size', [0, -1, '1', 1.5])
@@ -75,10 +75,9 @@ def test_snapshot_is_creating_then_available(cloud):
     snapshot = cloud.volume.create_snapshot(volume.id, name='backup')
     assert (snapshot.volume_id, snapshot.status) == (volume.id, 'creating')
     assert cloud.volume.get_snapshot(snapshot.id).status == 'creating'
-    deadline = time.monotonic() + 10
-    while cloud.volume.get_snapshot(snapshot.id).status == 'creating':
-        assert time.monotonic() < deadline, 'snapshot never became ready'
-        time.sleep(0.05)
+    wait_until(
+        lambda: cloud.volume.get_snapshot(snapshot.id).status != 'creating',
+        what='the snapshot to be made')
     assert cloud.volume.get_snapshot(snapshot.id).status == 'available'
 
 

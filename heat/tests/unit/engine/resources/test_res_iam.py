@@ -3,7 +3,6 @@ their keys may do: real stacks on a SQLite file, driven through the
 engine's endpoint as heat-api drives it."""
 
 import json
-import time
 
 import pytest
 
@@ -15,14 +14,13 @@ from heat.engine import stack as stack_mod
 from heat.engine import template as template_mod
 from heat.tests.dbfixtures import heat_db  # noqa: F401 (fixture)
 from heat.tests.unit.engine.test_update import CTXT
-from heat.tests.unit.engine.test_update import WAIT_SECONDS
 from heat.tests.unit.engine.test_update import create
 from heat.tests.unit.engine.test_update import describe
 from heat.tests.unit.engine.test_update import outputs
 from heat.tests.unit.engine.test_update import params
-from heat.tests.unit.engine.test_update import rpc  # noqa: F401 (fixture)
 from heat.tests.unit.engine.test_update import stack_row
 from heat.tests.unit.engine.test_update import update_and_wait
+from heat.tests.waiting import wait_until
 
 HANDLE = 'AWS::CloudFormation::WaitConditionHandle'
 INIT = 'AWS::CloudFormation::Init'
@@ -70,10 +68,9 @@ def loaded(row):
 def delete_and_wait(rpc, name):  # noqa: F811 (rpc is the fixture)
     arn = describe(rpc, name)['StackId']
     rpc.delete_stack(CTXT, args={'StackName': name})
-    deadline = time.monotonic() + WAIT_SECONDS
-    while describe(rpc, arn)['StackStatus'] != 'DELETE_COMPLETE':
-        assert time.monotonic() < deadline, describe(rpc, arn)
-        time.sleep(0.02)
+    wait_until(lambda: describe(rpc, arn)['StackStatus'] == 'DELETE_COMPLETE',
+               what=lambda: 'stack %s to be deleted: %s' % (
+                   name, describe(rpc, arn)))
 
 
 # -- the resources ----------------------------------------------------------

@@ -6,7 +6,6 @@ context the handle's own URL authenticates as.
 """
 
 import json
-import time
 
 import pytest
 import webob
@@ -26,17 +25,17 @@ from heat.tests.unit.db.test_signals_api import statements_run
 from heat.tests.unit.engine.test_worker import CTXT
 from heat.tests.unit.engine.test_worker import create
 from heat.tests.unit.engine.test_worker import describe
-from heat.tests.unit.engine.test_worker import engines  # noqa: F401
 from heat.tests.unit.engine.test_worker import stored_stack
 from heat.tests.unit.engine.test_worker import wait_for_resource
 from heat.tests.unit.engine.test_worker import wait_until_deleted
 from heat.tests.unit.engine.test_worker import wait_until_settled
+from heat.tests.waiting import wait_until
 
 HANDLE = {'Type': 'AWS::CloudFormation::WaitConditionHandle'}
 
 
 @pytest.fixture
-def engine(engines):  # noqa: F811 (the imported fixture)
+def engine(engines):
     engines.start()
     return engines
 
@@ -100,6 +99,13 @@ def reasons(engines, stack, resource):
         CTXT, args={'StackName': stack})['StackEvents']
     return [e.get('ResourceStatusReason') for e in reversed(events)
             if e['LogicalResourceId'] == resource]
+
+
+def wait_for_reason(engines, stack, resource, reason):
+    wait_until(lambda: reason in reasons(engines, stack, resource),
+               what=lambda: '%s of %s to say %r: it said %s' % (
+                   resource, stack, reason, reasons(engines, stack,
+                                                    resource)))
 
 
 def outputs(shown):
@@ -229,7 +235,10 @@ def test_wait_condition_completes_after_count_signals(engine):
     send(engine, url, unique_id='web1', data='ready', reason='booted')
     # The same UniqueId again replaces its signal: still one of two.
     send(engine, url, unique_id='web1', data='ready again', reason='booted')
-    time.sleep(0.3)
+    # Once its reason shows web1, the wait has counted with it (a wait that
+    # wrongly completed now would show in the complete reason below).
+    wait_for_reason(engine, 'counted', 'Wait',
+                    'Received SUCCESS signal with UniqueId web1: booted')
     assert describe(engine, 'counted')['StackStatus'] == 'CREATE_IN_PROGRESS'
     send(engine, url, unique_id='web2', data='also ready')
     shown = wait_until_settled(engine, 'counted')
@@ -317,13 +326,15 @@ def test_creation_policy_waits_for_signal_resource(engine):
     arn = create(engine, 'policy', signalled_template(count=2))['StackId']
     wait_for_resource(stored_stack(arn).id, 'Server', 'CREATE_IN_PROGRESS')
     signal_resource(engine, 'policy', 'Server', unique_id='i-1')
-    time.sleep(0.3)
+    wait_for_reason(engine, 'policy', 'Server',
+                    'Received SUCCESS signal with UniqueId i-1')
     assert describe(engine, 'policy')['StackStatus'] == 'CREATE_IN_PROGRESS'
     signal_resource(engine, arn, 'Server', unique_id='i-2')
     assert wait_until_settled(engine, 'policy')['StackStatus'] == \
         'CREATE_COMPLETE'
-    assert 'Received SUCCESS signal with UniqueId i-2' in reasons(
-        engine, 'policy', 'Server')
+    said = reasons(engine, 'policy', 'Server')
+    assert 'Received SUCCESS signal with UniqueId i-2' in said
+    assert said[-1] == 'Received 2 SUCCESS signal(s) with UniqueId i-1, i-2'
 
 
 def test_creation_policy_failure_and_timeout(engine):
@@ -410,6 +421,9 @@ def test_stack_keys_may_signal_any_resource_of_their_stack(engine):
     arn = create(engine, 'own', signalled_template())['StackId']
     stack_key = context.RequestContext(
         tenant=CTXT.tenant, scoped_stack_id=stored_stack(arn).id)
+    # A signal sent before the create shows it started is a previous
+    # create's, and goes: send it as a server would, once created.
+    wait_for_resource(stored_stack(arn).id, 'Server', 'CREATE_IN_PROGRESS')
     signal_resource(engine, arn, 'Server', ctxt=stack_key)
     assert wait_until_settled(engine, 'own')['StackStatus'] == \
         'CREATE_COMPLETE'
