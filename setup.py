@@ -3,15 +3,18 @@ import setuptools
 
 def _requirements(path):
     with open(path) as f:
-        return [line.strip() for line in f
-                if line.strip() and not line.startswith('#')]
+        return [
+            line.strip()
+            for line in f
+            if line.strip() and not line.startswith('#')
+        ]
 
 
 setuptools.setup(
     name='heat',
     version='0.1.0',
     description='Orchestration for OpenStack clouds, speaking the AWS '
-                'CloudFormation API',
+    'CloudFormation API',
     long_description=open('README.rst').read(),
     long_description_content_type='text/x-rst',
     license='Apache-2.0',

@@ -20,8 +20,9 @@ class CommandFailed(Exception):
 
 def create(client, args, printer):
     request = _template_source(args)
-    request.update(StackName=args.name,
-                   Parameters=_parameter_list(args.parameters))
+    request.update(
+        StackName=args.name, Parameters=_parameter_list(args.parameters)
+    )
     if args.timeout is not None:
         request['TimeoutInMinutes'] = args.timeout
     if args.disable_rollback:
@@ -38,8 +39,9 @@ def create(client, args, printer):
 
 def update(client, args, printer):
     request = _template_source(args)
-    request.update(StackName=args.name,
-                   Parameters=_parameter_list(args.parameters))
+    request.update(
+        StackName=args.name, Parameters=_parameter_list(args.parameters)
+    )
     if not args.wait:
         stack_id = client.update_stack(**request)['StackId']
         printer.emit({'StackId': stack_id}, lambda: stack_id)
@@ -49,8 +51,12 @@ def update(client, args, printer):
     watch.skip_existing_events()
     stack_id = client.update_stack(**request)['StackId']
     printer.emit({'StackId': stack_id}, lambda: stack_id)
-    _finish(watch, 'UPDATE', args,
-            _wait_seconds(args, stack.get('TimeoutInMinutes')))
+    _finish(
+        watch,
+        'UPDATE',
+        args,
+        _wait_seconds(args, stack.get('TimeoutInMinutes')),
+    )
     return 0
 
 
@@ -69,59 +75,108 @@ def delete(client, args, printer):
 
 def list_stacks(client, args, printer):
     summaries = _all_pages(client, 'list_stacks', 'StackSummaries')
-    printer.emit(summaries, lambda: output.table(
-        ['NAME', 'STATUS', 'CREATED', 'ID'],
-        [[s['StackName'], s['StackStatus'], s.get('CreationTime'),
-          s['StackId']] for s in summaries]))
+    printer.emit(
+        summaries,
+        lambda: output.table(
+            ['NAME', 'STATUS', 'CREATED', 'ID'],
+            [
+                [
+                    s['StackName'],
+                    s['StackStatus'],
+                    s.get('CreationTime'),
+                    s['StackId'],
+                ]
+                for s in summaries
+            ],
+        ),
+    )
     return 0
 
 
 def describe(client, args, printer):
     request = {'StackName': args.name} if args.name else {}
     stacks = _all_pages(client, 'describe_stacks', 'Stacks', **request)
-    printer.emit(stacks, lambda: '\n\n'.join(
-        output.fields(_stack_fields(stack)) for stack in stacks))
+    printer.emit(
+        stacks,
+        lambda: '\n\n'.join(
+            output.fields(_stack_fields(stack)) for stack in stacks
+        ),
+    )
     return 0
 
 
 def event_list(client, args, printer):
-    events = wait.chronological(_all_pages(
-        client, 'describe_stack_events', 'StackEvents', StackName=args.name))
-    printer.emit(events, lambda: output.table(
-        ['TIME', 'LOGICAL ID', 'TYPE', 'STATUS', 'REASON'],
-        [[e.get('Timestamp'), e.get('LogicalResourceId'),
-          e.get('ResourceType'), e.get('ResourceStatus'),
-          e.get('ResourceStatusReason')] for e in events]))
+    events = wait.chronological(
+        _all_pages(
+            client, 'describe_stack_events', 'StackEvents', StackName=args.name
+        )
+    )
+    printer.emit(
+        events,
+        lambda: output.table(
+            ['TIME', 'LOGICAL ID', 'TYPE', 'STATUS', 'REASON'],
+            [
+                [
+                    e.get('Timestamp'),
+                    e.get('LogicalResourceId'),
+                    e.get('ResourceType'),
+                    e.get('ResourceStatus'),
+                    e.get('ResourceStatusReason'),
+                ]
+                for e in events
+            ],
+        ),
+    )
     return 0
 
 
 def resource(client, args, printer):
     detail = client.describe_stack_resource(
-        StackName=args.name,
-        LogicalResourceId=args.logical_id)['StackResourceDetail']
+        StackName=args.name, LogicalResourceId=args.logical_id
+    )['StackResourceDetail']
     if 'Metadata' in detail:
         detail['Metadata'] = _decoded(detail['Metadata'])
-    printer.emit(detail, lambda: output.fields([
-        ('LogicalResourceId', detail.get('LogicalResourceId')),
-        ('PhysicalResourceId', detail.get('PhysicalResourceId')),
-        ('ResourceType', detail.get('ResourceType')),
-        ('ResourceStatus', detail.get('ResourceStatus')),
-        ('ResourceStatusReason', detail.get('ResourceStatusReason')),
-        ('LastUpdatedTimestamp', detail.get('LastUpdatedTimestamp')),
-        ('Description', detail.get('Description')),
-        ('Metadata', output.to_json(detail.get('Metadata'))),
-    ]))
+    printer.emit(
+        detail,
+        lambda: output.fields(
+            [
+                ('LogicalResourceId', detail.get('LogicalResourceId')),
+                ('PhysicalResourceId', detail.get('PhysicalResourceId')),
+                ('ResourceType', detail.get('ResourceType')),
+                ('ResourceStatus', detail.get('ResourceStatus')),
+                ('ResourceStatusReason', detail.get('ResourceStatusReason')),
+                ('LastUpdatedTimestamp', detail.get('LastUpdatedTimestamp')),
+                ('Description', detail.get('Description')),
+                ('Metadata', output.to_json(detail.get('Metadata'))),
+            ]
+        ),
+    )
     return 0
 
 
 def resource_list(client, args, printer):
-    resources = _all_pages(client, 'list_stack_resources',
-                           'StackResourceSummaries', StackName=args.name)
-    printer.emit(resources, lambda: output.table(
-        ['LOGICAL ID', 'PHYSICAL ID', 'TYPE', 'STATUS', 'UPDATED'],
-        [[r['LogicalResourceId'], r.get('PhysicalResourceId'),
-          r['ResourceType'], r['ResourceStatus'],
-          r.get('LastUpdatedTimestamp')] for r in resources]))
+    resources = _all_pages(
+        client,
+        'list_stack_resources',
+        'StackResourceSummaries',
+        StackName=args.name,
+    )
+    printer.emit(
+        resources,
+        lambda: output.table(
+            ['LOGICAL ID', 'PHYSICAL ID', 'TYPE', 'STATUS', 'UPDATED'],
+            [
+                [
+                    r['LogicalResourceId'],
+                    r.get('PhysicalResourceId'),
+                    r['ResourceType'],
+                    r['ResourceStatus'],
+                    r.get('LastUpdatedTimestamp'),
+                ]
+                for r in resources
+            ],
+        ),
+    )
     return 0
 
 
@@ -138,14 +193,28 @@ def validate(client, args, printer):
     parameters = result.get('Parameters', [])
 
     def text():
-        summary = output.fields([
-            ('Description', result.get('Description')),
-            ('Capabilities', ', '.join(result.get('Capabilities', []))),
-        ])
-        return summary + '\n\n' + output.table(
-            ['PARAMETER', 'DEFAULT', 'NOECHO', 'DESCRIPTION'],
-            [[p['ParameterKey'], p.get('DefaultValue'), p.get('NoEcho'),
-              p.get('Description')] for p in parameters])
+        summary = output.fields(
+            [
+                ('Description', result.get('Description')),
+                ('Capabilities', ', '.join(result.get('Capabilities', []))),
+            ]
+        )
+        return (
+            summary
+            + '\n\n'
+            + output.table(
+                ['PARAMETER', 'DEFAULT', 'NOECHO', 'DESCRIPTION'],
+                [
+                    [
+                        p['ParameterKey'],
+                        p.get('DefaultValue'),
+                        p.get('NoEcho'),
+                        p.get('Description'),
+                    ]
+                    for p in parameters
+                ],
+            )
+        )
 
     printer.emit(result, text)
     return 0
@@ -160,8 +229,10 @@ def _template_source(args):
 
 
 def _parameter_list(parameters):
-    return [{'ParameterKey': key, 'ParameterValue': value}
-            for key, value in (parameters or {}).items()]
+    return [
+        {'ParameterKey': key, 'ParameterValue': value}
+        for key, value in (parameters or {}).items()
+    ]
 
 
 def _all_pages(client, operation, key, **request):
@@ -186,19 +257,24 @@ def _wait_seconds(args, stack_timeout_minutes):
 def _finish(watch, action, args, seconds):
     outcome = watch.until_settled(action, seconds)
     if not outcome.succeeded:
-        raise CommandFailed('Stack %s %s: %s'
-                            % (args.name, outcome.status, outcome.reason))
+        raise CommandFailed(
+            'Stack %s %s: %s' % (args.name, outcome.status, outcome.reason)
+        )
     watch.printer.emit(
         {'StackName': args.name, 'StackStatus': outcome.status},
-        lambda: 'Stack %s %s' % (args.name, outcome.status))
+        lambda: 'Stack %s %s' % (args.name, outcome.status),
+    )
 
 
 def _stack_fields(stack):
-    parameters = '\n'.join('%s=%s' % (p['ParameterKey'],
-                                      p.get('ParameterValue', ''))
-                           for p in stack.get('Parameters', []))
-    outputs = '\n'.join('%s=%s' % (o['OutputKey'], o.get('OutputValue', ''))
-                        for o in stack.get('Outputs', []))
+    parameters = '\n'.join(
+        '%s=%s' % (p['ParameterKey'], p.get('ParameterValue', ''))
+        for p in stack.get('Parameters', [])
+    )
+    outputs = '\n'.join(
+        '%s=%s' % (o['OutputKey'], o.get('OutputValue', ''))
+        for o in stack.get('Outputs', [])
+    )
     return [
         ('StackName', stack['StackName']),
         ('StackId', stack['StackId']),

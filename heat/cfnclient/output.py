@@ -9,19 +9,24 @@ def timestamp(value):
     if value is None:
         return ''
     if value.tzinfo is not None:
-        value = value.astimezone(datetime.timezone.utc)
+        value = value.astimezone(datetime.UTC)
     return value.strftime('%Y-%m-%dT%H:%M:%SZ')
 
 
 def table(headers, rows):
     """Columns left-aligned to their widest cell, two spaces apart."""
     rows = [[_cell(value) for value in row] for row in rows]
-    widths = [max([len(header)] + [len(row[i]) for row in rows])
-              for i, header in enumerate(headers)]
+    widths = [
+        max([len(header)] + [len(row[i]) for row in rows])
+        for i, header in enumerate(headers)
+    ]
     lines = [headers] + rows
-    return '\n'.join('  '.join(cell.ljust(width)
-                               for cell, width in zip(line, widths)).rstrip()
-                     for line in lines)
+    return '\n'.join(
+        '  '.join(
+            cell.ljust(width) for cell, width in zip(line, widths, strict=True)
+        ).rstrip()
+        for line in lines
+    )
 
 
 def fields(pairs):

@@ -15,10 +15,18 @@ POLL_INTERVAL = 1.5
 # Any other status is an operation still running, or one not yet started.
 _FAILURES = {
     # DELETE_*: a failed create with OnFailure=DELETE.
-    'CREATE': ('CREATE_FAILED', 'ROLLBACK_COMPLETE', 'ROLLBACK_FAILED',
-               'DELETE_COMPLETE', 'DELETE_FAILED'),
-    'UPDATE': ('UPDATE_FAILED', 'UPDATE_ROLLBACK_COMPLETE',
-               'UPDATE_ROLLBACK_FAILED'),
+    'CREATE': (
+        'CREATE_FAILED',
+        'ROLLBACK_COMPLETE',
+        'ROLLBACK_FAILED',
+        'DELETE_COMPLETE',
+        'DELETE_FAILED',
+    ),
+    'UPDATE': (
+        'UPDATE_FAILED',
+        'UPDATE_ROLLBACK_COMPLETE',
+        'UPDATE_ROLLBACK_FAILED',
+    ),
     'DELETE': ('DELETE_FAILED',),
 }
 
@@ -43,8 +51,9 @@ class Outcome:
 def stack_missing(error):
     """Whether a ClientError says the stack does not exist (any more)."""
     detail = error.response.get('Error', {})
-    return (detail.get('Code') == 'ValidationError'
-            and 'does not exist' in detail.get('Message', ''))
+    return detail.get(
+        'Code'
+    ) == 'ValidationError' and 'does not exist' in detail.get('Message', '')
 
 
 def event_line(event):
@@ -52,13 +61,15 @@ def event_line(event):
         output.timestamp(event.get('Timestamp')),
         event.get('LogicalResourceId', ''),
         event.get('ResourceStatus', ''),
-        event.get('ResourceStatusReason') or '')
+        event.get('ResourceStatusReason') or '',
+    )
     return line.rstrip()
 
 
 def chronological(events):
     """Events as the service lists them (newest first), oldest first."""
-    return sorted(reversed(events), key=lambda event: event['Timestamp'])
+    # Reversed first: events of one timestamp keep their order, oldest first.
+    return sorted(reversed(events), key=lambda event: event['Timestamp'])  # noqa: C414
 
 
 class StackWatch:
@@ -72,8 +83,9 @@ class StackWatch:
 
     def skip_existing_events(self):
         """Remember the events of earlier operations so they are not shown."""
-        self.seen_event_ids.update(event['EventId']
-                                   for event in self._new_events())
+        self.seen_event_ids.update(
+            event['EventId'] for event in self._new_events()
+        )
 
     def until_settled(self, action, timeout_seconds):
         """Wait for the end of `action` ('CREATE', 'UPDATE' or 'DELETE')."""
@@ -86,20 +98,23 @@ class StackWatch:
             if outcome.progress is not Progress.RUNNING:
                 return outcome
             if time.monotonic() >= deadline:
-                return Outcome(Progress.FAILED, outcome.status,
-                               'gave up waiting after %d seconds'
-                               % timeout_seconds)
+                return Outcome(
+                    Progress.FAILED,
+                    outcome.status,
+                    'gave up waiting after %d seconds' % timeout_seconds,
+                )
             time.sleep(POLL_INTERVAL)
 
     def print_new_events(self):
         for event in chronological(self._new_events()):
             self.seen_event_ids.add(event['EventId'])
-            self.printer.emit(event, lambda: event_line(event))
+            self.printer.emit(event, lambda event=event: event_line(event))
 
     def _new_events(self):
         """Unseen events, newest first, paging only as far back as needed."""
         pages = self.client.get_paginator('describe_stack_events').paginate(
-            StackName=self.stack_id)
+            StackName=self.stack_id
+        )
         new = []
         try:
             for page in pages:
@@ -115,19 +130,24 @@ class StackWatch:
     def _outcome(self, action):
         """Where the operation stands, judged by the stack's status."""
         try:
-            stack = self.client.describe_stacks(
-                StackName=self.stack_id)['Stacks'][0]
+            stack = self.client.describe_stacks(StackName=self.stack_id)[
+                'Stacks'
+            ][0]
         except exceptions.ClientError as error:
             if not stack_missing(error):
                 raise
             if action == 'DELETE':
                 return Outcome(Progress.SUCCEEDED, 'DELETE_COMPLETE')
-            return Outcome(Progress.FAILED, 'DELETE_COMPLETE',
-                           'the stack was deleted')
+            return Outcome(
+                Progress.FAILED, 'DELETE_COMPLETE', 'the stack was deleted'
+            )
         status = stack['StackStatus']
         if status == action + '_COMPLETE':
             return Outcome(Progress.SUCCEEDED, status)
         if status in _FAILURES[action]:
-            return Outcome(Progress.FAILED, status,
-                           stack.get('StackStatusReason') or status)
+            return Outcome(
+                Progress.FAILED,
+                status,
+                stack.get('StackStatusReason') or status,
+            )
         return Outcome(Progress.RUNNING, status)

@@ -15,8 +15,9 @@ from heat.common import log
 
 def start(prog, argv):
     with failures_in_one_line(prog):
-        config.parse_args(argv if argv is not None else sys.argv[1:],
-                          prog=prog)
+        config.parse_args(
+            argv if argv is not None else sys.argv[1:], prog=prog
+        )
     reason = config_check.refusal()
     if reason is not None:
         sys.exit('%s: error: %s' % (prog, reason))

@@ -24,7 +24,7 @@ for a tenant:
     {manage} {config}credentials create --tenant demo
 then, with the access and secret keys that prints, list its stacks:
     {cfn} --endpoint-url {endpoint} --access-key ACCESS --secret-key SECRET list
-"""
+"""  # noqa: E501 (a command, kept whole)
 SANDBOX = """\
 Stacks are built in the sandbox cloud, where nothing real is created; see
 what was with:
@@ -36,8 +36,7 @@ def program(name):
     """How to run Heat's program name from any shell: its path beside this
     program when it is there (a virtualenv's bin, which need not be on the
     user's PATH), else its bare name."""
-    beside = os.path.join(os.path.dirname(os.path.abspath(sys.argv[0])),
-                          name)
+    beside = os.path.join(os.path.dirname(os.path.abspath(sys.argv[0])), name)
     return shlex.quote(beside) if os.path.isfile(beside) else name
 
 
@@ -46,9 +45,12 @@ def welcome(endpoint):
     text = WELCOME
     if CONF.clients.backend == 'sandbox':
         text += SANDBOX
-    return text.format(endpoint=endpoint, manage=program('heat-manage'),
-                       config=config.config_file_args(),
-                       cfn=program('heat-cfn'))
+    return text.format(
+        endpoint=endpoint,
+        manage=program('heat-manage'),
+        config=config.config_file_args(),
+        cfn=program('heat-cfn'),
+    )
 
 
 def main(argv=None):

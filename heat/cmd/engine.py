@@ -15,9 +15,10 @@ from heat.engine import worker
 def main(argv=None):
     _process.start('heat-engine', argv)
     if not migration.is_current():
-        sys.exit('heat-engine: the database schema is not current; run '
-                 '"heat-manage %sdb_sync" first.'
-                 % config.config_file_args())
+        sys.exit(
+            'heat-engine: the database schema is not current; run '
+            '"heat-manage %sdb_sync" first.' % config.config_file_args()
+        )
     engine = worker.Engine()
     engine.start()
     try:

@@ -20,7 +20,6 @@ A configured [database] connection is left alone: its schema changes only
 through db_sync, run once for the whole deployment.
 """
 
-
 import datetime
 import functools
 import json
@@ -45,6 +44,7 @@ _GLOBAL_OPTIONS = ('--config-file', '--config-dir')
 
 def _needs_schema(func):
     """Run func once the database has the current schema."""
+
     @functools.wraps(func)
     def with_schema():
         if CONF.database.connection is None:
@@ -52,8 +52,10 @@ def _needs_schema(func):
         elif not migration.is_current():
             raise exception.HeatError(
                 'The database schema is not current: run "heat-manage '
-                '%sdb_sync" first.' % config.config_file_args())
+                '%sdb_sync" first.' % config.config_file_args()
+            )
         func()
+
     return with_schema
 
 
@@ -68,46 +70,64 @@ def db_version():
 @_needs_schema
 def credentials_create():
     access, secret = db_api.ec2_credential_create(
-        CONF.command.tenant, user=CONF.command.user)
+        CONF.command.tenant, user=CONF.command.user
+    )
     if CONF.command.shell:
         print(shell_exports(access, secret))
         return
-    print(json.dumps({'access': access, 'secret': secret,
-                      'tenant': CONF.command.tenant,
-                      'user': CONF.command.user}))
+    print(
+        json.dumps(
+            {
+                'access': access,
+                'secret': secret,
+                'tenant': CONF.command.tenant,
+                'user': CONF.command.user,
+            }
+        )
+    )
 
 
 def shell_exports(access, secret):
     """POSIX shell lines that hand the key pair and the region to the aws
     CLI, boto3, heat-cfn and curl's --user "$AWS_ACCESS_KEY_ID:..."."""
-    variables = {'AWS_ACCESS_KEY_ID': access,
-                 'AWS_SECRET_ACCESS_KEY': secret,
-                 'AWS_DEFAULT_REGION': CONF.clients.region_name}
-    return '\n'.join('export %s=%s' % (name, shlex.quote(value))
-                     for name, value in variables.items())
+    variables = {
+        'AWS_ACCESS_KEY_ID': access,
+        'AWS_SECRET_ACCESS_KEY': secret,
+        'AWS_DEFAULT_REGION': CONF.clients.region_name,
+    }
+    return '\n'.join(
+        'export %s=%s' % (name, shlex.quote(value))
+        for name, value in variables.items()
+    )
 
 
 @_needs_schema
 def credentials_list():
     for keypair in db_api.ec2_credential_list(tenant=CONF.command.tenant):
-        print(json.dumps({'access': keypair.access,
-                          'tenant': keypair.tenant,
-                          'user': keypair.user,
-                          'stack_id': keypair.stack_id,
-                          'created_at': keypair.created_at.isoformat()}))
+        print(
+            json.dumps(
+                {
+                    'access': keypair.access,
+                    'tenant': keypair.tenant,
+                    'user': keypair.user,
+                    'stack_id': keypair.stack_id,
+                    'created_at': keypair.created_at.isoformat(),
+                }
+            )
+        )
 
 
 @_needs_schema
 def credentials_delete():
     if not db_api.ec2_credential_delete(CONF.command.access):
-        raise exception.HeatError('No credential with access key %s.'
-                                  % CONF.command.access)
+        raise exception.HeatError(
+            'No credential with access key %s.' % CONF.command.access
+        )
 
 
 @_needs_schema
 def purge_deleted():
-    age = datetime.timedelta(
-        **{CONF.command.granularity: CONF.command.age})
+    age = datetime.timedelta(**{CONF.command.granularity: CONF.command.age})
     count = db_api.purge_deleted(age)
     print('Purged %d deleted stack(s).' % count, file=sys.stderr)
 
@@ -134,28 +154,37 @@ def add_command_parsers(subparsers):
     subparsers.add_parser(
         'db_version', help='Print the schema revision.'
     ).set_defaults(func=db_version)
-    _add_credentials_parsers(subparsers.add_parser(
-        'credentials', help='EC2 key pairs for local signature auth.'))
+    _add_credentials_parsers(
+        subparsers.add_parser(
+            'credentials', help='EC2 key pairs for local signature auth.'
+        )
+    )
 
     parser = subparsers.add_parser(
-        'purge_deleted', help='Remove stacks deleted longer ago than AGE.')
+        'purge_deleted', help='Remove stacks deleted longer ago than AGE.'
+    )
     parser.add_argument('age', type=int, metavar='AGE')
-    parser.add_argument('--granularity', default='days',
-                        choices=['days', 'hours', 'minutes', 'seconds'])
+    parser.add_argument(
+        '--granularity',
+        default='days',
+        choices=['days', 'hours', 'minutes', 'seconds'],
+    )
     parser.set_defaults(func=purge_deleted)
 
     sandbox = subparsers.add_parser(
-        'sandbox', help='The sandbox cloud.').add_subparsers(
-        dest='action', metavar='ACTION', required=True)
-    show = sandbox.add_parser('show', help='Print every sandbox object and '
-                              'the catalog as one JSON object.')
-    show.add_argument('--tenant', help='Only this tenant\'s objects.')
+        'sandbox', help='The sandbox cloud.'
+    ).add_subparsers(dest='action', metavar='ACTION', required=True)
+    show = sandbox.add_parser(
+        'show',
+        help='Print every sandbox object and the catalog as one JSON object.',
+    )
+    show.add_argument('--tenant', help="Only this tenant's objects.")
     show.set_defaults(func=sandbox_show)
 
     parser = subparsers.add_parser(
-        'config-sample', help='Write a sample heat.conf.')
-    parser.add_argument('--output-file',
-                        help='Write here instead of stdout.')
+        'config-sample', help='Write a sample heat.conf.'
+    )
+    parser.add_argument('--output-file', help='Write here instead of stdout.')
     parser.set_defaults(func=config_sample)
 
 
@@ -163,18 +192,23 @@ def _add_credentials_parsers(parser):
     actions = parser.add_subparsers(dest='action', metavar='ACTION')
     actions.required = True
 
-    create = actions.add_parser('create', help='Make a new key pair and '
-                                'print it as one JSON line.')
+    create = actions.add_parser(
+        'create', help='Make a new key pair and print it as one JSON line.'
+    )
     create.add_argument('--tenant', required=True)
     create.add_argument('--user')
-    create.add_argument('--shell', action='store_true',
-                        help='Print "export AWS_...=" lines for a POSIX '
-                        'shell (eval "$(heat-manage credentials create '
-                        '--tenant T --shell)") instead of JSON.')
+    create.add_argument(
+        '--shell',
+        action='store_true',
+        help='Print "export AWS_...=" lines for a POSIX '
+        'shell (eval "$(heat-manage credentials create '
+        '--tenant T --shell)") instead of JSON.',
+    )
     create.set_defaults(func=credentials_create)
 
-    listing = actions.add_parser('list', help='Print key pairs as JSON '
-                                 'lines, without secrets.')
+    listing = actions.add_parser(
+        'list', help='Print key pairs as JSON lines, without secrets.'
+    )
     listing.add_argument('--tenant')
     listing.set_defaults(func=credentials_list)
 
@@ -202,8 +236,11 @@ def global_options_first(argv):
 
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
-    CONF.register_cli_opt(cfg.SubCommandOpt(
-        'command', title='Commands', handler=add_command_parsers))
+    CONF.register_cli_opt(
+        cfg.SubCommandOpt(
+            'command', title='Commands', handler=add_command_parsers
+        )
+    )
     try:
         config.parse_args(global_options_first(argv), prog='heat-manage')
         CONF.command.func()

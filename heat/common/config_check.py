@@ -13,15 +13,21 @@ CONF = config.CONF
 def refusal(conf=CONF) -> str | None:
     """Why conf cannot work, in one line, or None when it can."""
     if conf.clients.backend == 'openstack' and conf.auth.backend != 'keystone':
-        return ('[clients] backend = openstack needs [auth] backend = '
-                'keystone: with local signature checks no request carries '
-                'a keystone token to act on the cloud with.')
+        return (
+            '[clients] backend = openstack needs [auth] backend = '
+            'keystone: with local signature checks no request carries '
+            'a keystone token to act on the cloud with.'
+        )
     if conf.auth.backend == 'keystone':
         if not conf.auth.keystone_url:
-            return ('[auth] backend = keystone needs [auth] keystone_url, '
-                    'e.g. http://keystone.example.org:5000/v3.')
+            return (
+                '[auth] backend = keystone needs [auth] keystone_url, '
+                'e.g. http://keystone.example.org:5000/v3.'
+            )
         if not conf.auth.service_password:
-            return ('[auth] backend = keystone needs [auth] '
-                    'service_password: Heat\'s service user %s calls '
-                    'keystone\'s ec2tokens.' % conf.auth.service_username)
+            return (
+                '[auth] backend = keystone needs [auth] '
+                "service_password: Heat's service user %s calls "
+                "keystone's ec2tokens." % conf.auth.service_username
+            )
     return None

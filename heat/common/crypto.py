@@ -21,8 +21,11 @@ KEY_FILE = 'auth_encryption.key'
 
 
 def encrypt(text: str) -> str:
-    return _fernet(CONF.auth_encryption_key, CONF.state_path).encrypt(
-        text.encode('utf-8')).decode('ascii')
+    return (
+        _fernet(CONF.auth_encryption_key, CONF.state_path)
+        .encrypt(text.encode('utf-8'))
+        .decode('ascii')
+    )
 
 
 def decrypt(token: str) -> str:

@@ -20,7 +20,8 @@ SIGV2_METHODS = ('HmacSHA1', 'HmacSHA256')
 SIGV4_DATE_FORMAT = '%Y%m%dT%H%M%SZ'
 # That format as clients write it (parsed without strptime, which is slow).
 _SIGV4_DATE = re.compile(
-    r'([0-9]{4})([0-9]{2})([0-9]{2})T([0-9]{2})([0-9]{2})([0-9]{2})Z\Z')
+    r'([0-9]{4})([0-9]{2})([0-9]{2})T([0-9]{2})([0-9]{2})([0-9]{2})Z\Z'
+)
 
 _PORT = re.compile(r'(.*[^\]]|\[.*\]):[0-9]+\Z')
 
@@ -42,8 +43,10 @@ class Identity:
 
 def is_sigv4(credentials):
     authorization = credentials.get('headers', {}).get('Authorization', '')
-    return (authorization.startswith(SIGV4_ALGORITHM + ' ') or
-            credentials['params'].get('X-Amz-Algorithm') == SIGV4_ALGORITHM)
+    return (
+        authorization.startswith(SIGV4_ALGORITHM + ' ')
+        or credentials['params'].get('X-Amz-Algorithm') == SIGV4_ALGORITHM
+    )
 
 
 def verify(credentials, secret):
@@ -64,8 +67,10 @@ def verify(credentials, secret):
 
 def _is_sigv2(params):
     # Versions 0 and 1 are unsafe (parameter order is not signed).
-    return (params.get('SignatureVersion') == '2' and
-            params.get('SignatureMethod') in SIGV2_METHODS)
+    return (
+        params.get('SignatureVersion') == '2'
+        and params.get('SignatureMethod') in SIGV2_METHODS
+    )
 
 
 def host_variants(host):
@@ -77,10 +82,16 @@ def host_variants(host):
 
 def _with_host(credentials, host):
     """A copy to sign with host (Ec2Signer writes into params)."""
-    headers = {name: (host if name.lower() == 'host' else value)
-               for name, value in credentials.get('headers', {}).items()}
-    return dict(credentials, host=host, headers=headers,
-                params=dict(credentials['params']))
+    headers = {
+        name: (host if name.lower() == 'host' else value)
+        for name, value in credentials.get('headers', {}).items()
+    }
+    return dict(
+        credentials,
+        host=host,
+        headers=headers,
+        params=dict(credentials['params']),
+    )
 
 
 def sign_v2(secret, verb, host, path, params):
@@ -91,13 +102,15 @@ def sign_v2(secret, verb, host, path, params):
     """
     return _expected_signature(
         {'params': dict(params), 'verb': verb, 'host': host, 'path': path},
-        secret)
+        secret,
+    )
 
 
 def _expected_signature(credentials, secret):
     signer = ec2_utils.Ec2Signer(secret)
-    if credentials['params'].get('SignatureMethod') == 'HmacSHA1' and \
-            not is_sigv4(credentials):
+    if credentials['params'].get(
+        'SignatureMethod'
+    ) == 'HmacSHA1' and not is_sigv4(credentials):
         # Ec2Signer uses SHA-1 for SigV2 only when it has no SHA-256 HMAC.
         signer.hmac_256 = None
     try:
@@ -127,20 +140,23 @@ def check_freshness(credentials, now, sigv4_window, allow_untimed=False):
 
 def _check_sigv4_time(credentials, now, window):
     params = credentials['params']
-    text = credentials.get('headers', {}).get('X-Amz-Date') or \
-        params.get('X-Amz-Date')
+    text = credentials.get('headers', {}).get('X-Amz-Date') or params.get(
+        'X-Amz-Date'
+    )
     try:
         signed_at = _sigv4_date(text or '')
     except ValueError:
         raise exception.IncompleteSignature(
-            'X-Amz-Date is missing or not in %s form.' % SIGV4_DATE_FORMAT)
+            'X-Amz-Date is missing or not in %s form.' % SIGV4_DATE_FORMAT
+        ) from None
     if signed_at - now > window:
         raise exception.RequestExpired('Signature not yet current.')
     expires = params.get('X-Amz-Expires')
     if expires is not None:
         if not expires.isdigit():
             raise exception.IncompleteSignature(
-                'X-Amz-Expires must be a number of seconds.')
+                'X-Amz-Expires must be a number of seconds.'
+            )
         deadline = signed_at + datetime.timedelta(seconds=int(expires))
     else:
         deadline = signed_at + window
@@ -154,11 +170,10 @@ def _sigv4_date(text):
     if fields is None:
         # strptime also takes one-digit fields and lower-case letters.
         signed_at = datetime.datetime.strptime(text, SIGV4_DATE_FORMAT)
-        return signed_at.replace(tzinfo=datetime.timezone.utc)
+        return signed_at.replace(tzinfo=datetime.UTC)
     # Every field has all its digits here, so strptime would read them
     # just so, and fail exactly where datetime does.
-    return datetime.datetime(*map(int, fields.groups()),
-                             tzinfo=datetime.timezone.utc)
+    return datetime.datetime(*map(int, fields.groups()), tzinfo=datetime.UTC)
 
 
 def _check_sigv2_time(params, now, window, allow_untimed):
@@ -170,7 +185,8 @@ def _check_sigv2_time(params, now, window, allow_untimed):
         if allow_untimed:
             return
         raise exception.IncompleteSignature(
-            'The request must contain Timestamp or Expires.')
+            'The request must contain Timestamp or Expires.'
+        )
     if abs(now - _parse_time(params['Timestamp'], 'Timestamp')) > window:
         raise exception.RequestExpired()
 
@@ -180,10 +196,11 @@ def _parse_time(text, name):
         return _utc(datetime.datetime.fromisoformat(text))
     except ValueError:
         raise exception.IncompleteSignature(
-            '%s is not an ISO 8601 time.' % name)
+            '%s is not an ISO 8601 time.' % name
+        ) from None
 
 
 def _utc(value):
     if value.tzinfo is None:
-        return value.replace(tzinfo=datetime.timezone.utc)
-    return value.astimezone(datetime.timezone.utc)
+        return value.replace(tzinfo=datetime.UTC)
+    return value.astimezone(datetime.UTC)

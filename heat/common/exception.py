@@ -83,24 +83,25 @@ class InvalidTemplate(ValidationError):
 
 
 class StackInProgress(ValidationError):
-    message = ('Stack:%(stack)s is in %(status)s state and can not be '
-               'updated.')
+    message = 'Stack:%(stack)s is in %(status)s state and can not be updated.'
 
 
 class InvalidClientTokenId(HeatError):
     code = 'InvalidClientTokenId'
     http_status = 403
     sender_fault = True
-    message = ('The security token included in the request is invalid.')
+    message = 'The security token included in the request is invalid.'
 
 
 class SignatureDoesNotMatch(HeatError):
     code = 'SignatureDoesNotMatch'
     http_status = 403
     sender_fault = True
-    message = ('The request signature we calculated does not match the '
-               'signature you provided. Check your AWS Secret Access Key '
-               'and signing method.')
+    message = (
+        'The request signature we calculated does not match the '
+        'signature you provided. Check your AWS Secret Access Key '
+        'and signing method.'
+    )
 
 
 class IncompleteSignature(HeatError):
@@ -150,7 +151,8 @@ class EngineTimeout(ServiceUnavailable):
 
 
 class ResourceFailure(HeatError):
-    """A resource's life-cycle step failed; the message names resource and cause."""
+    """A resource's life-cycle step failed; the message names the resource
+    and the cause."""
 
     message = '%(resource)s: %(reason)s'
 
@@ -179,15 +181,18 @@ class CircularDependency(ValidationError):
 
 
 class UnknownDependency(InvalidTemplate):
-    message = ('Template format error: %(requirer)s depends on %(required)s, '
-               'which is not defined')
+    message = (
+        'Template format error: %(requirer)s depends on %(required)s, '
+        'which is not defined'
+    )
 
 
 class DecryptionFailed(HeatError):
     """A stored secret no longer decrypts: the key it was made with is gone."""
 
-    message = ('A stored secret cannot be decrypted; was '
-               'auth_encryption_key changed?')
+    message = (
+        'A stored secret cannot be decrypted; was auth_encryption_key changed?'
+    )
 
 
 class EntityNotFound(HeatError):

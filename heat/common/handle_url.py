@@ -38,8 +38,10 @@ def path(arn, resource_name):
     verified against the path as the client sent it.
     """
     return '/waitcondition/%s%s%s' % (
-        urllib.parse.quote(arn, safe=':/'), RESOURCES_SEGMENT,
-        urllib.parse.quote(resource_name, safe=''))
+        urllib.parse.quote(arn, safe=':/'),
+        RESOURCES_SEGMENT,
+        urllib.parse.quote(resource_name, safe=''),
+    )
 
 
 def presign(endpoint, arn, resource_name, access, secret):
@@ -50,11 +52,15 @@ def presign(endpoint, arn, resource_name, access, secret):
     """
     url = endpoint + path(arn, resource_name)
     split = urllib.parse.urlsplit(url)
-    params = {'AWSAccessKeyId': access, 'SignatureVersion': '2',
-              'SignatureMethod': SIGNATURE_METHOD}
+    params = {
+        'AWSAccessKeyId': access,
+        'SignatureVersion': '2',
+        'SignatureMethod': SIGNATURE_METHOD,
+    }
     host = ec2signature.host_variants(split.netloc)[-1]
-    params['Signature'] = ec2signature.sign_v2(secret, SIGNED_VERB, host,
-                                               split.path, params)
+    params['Signature'] = ec2signature.sign_v2(
+        secret, SIGNED_VERB, host, split.path, params
+    )
     return '%s?%s' % (url, urllib.parse.urlencode(sorted(params.items())))
 
 
@@ -68,8 +74,12 @@ def resource_name(url):
     """The handle name a handle URL ends with, or None if it is not one."""
     url_path = urllib.parse.urlsplit(url).path
     _, segment, name = url_path.rpartition(RESOURCES_SEGMENT)
-    if not segment or '/waitcondition/' not in url_path or not name \
-            or '/' in name:
+    if (
+        not segment
+        or '/waitcondition/' not in url_path
+        or not name
+        or '/' in name
+    ):
         return None
     return urllib.parse.unquote(name)
 

@@ -12,8 +12,12 @@ class StackIdentifier:
     stack_id: str
 
     def arn(self):
-        return '%s%s:stacks/%s/%s' % (ARN_PREFIX, self.tenant,
-                                      self.stack_name, self.stack_id)
+        return '%s%s:stacks/%s/%s' % (
+            ARN_PREFIX,
+            self.tenant,
+            self.stack_name,
+            self.stack_id,
+        )
 
     def __str__(self):
         return self.arn()
@@ -26,10 +30,14 @@ class StackIdentifier:
         """
         if not arn.startswith(ARN_PREFIX):
             raise ValueError('not a stack ARN: %s' % arn)
-        tenant, sep, path = arn[len(ARN_PREFIX):].partition(':')
+        tenant, sep, path = arn[len(ARN_PREFIX) :].partition(':')
         parts = path.split('/')
-        if not sep or len(parts) != 3 or parts[0] != 'stacks' \
-                or not all(parts):
+        if (
+            not sep
+            or len(parts) != 3
+            or parts[0] != 'stacks'
+            or not all(parts)
+        ):
             raise ValueError('not a stack ARN: %s' % arn)
         return cls(tenant, parts[1], parts[2])
 

@@ -10,8 +10,12 @@ from heat.common import request_scope
 CONF = config.CONF
 
 cli_opts = [
-    cfg.BoolOpt('debug', short='d', default=False,
-                help='Log at DEBUG level instead of INFO.'),
+    cfg.BoolOpt(
+        'debug',
+        short='d',
+        default=False,
+        help='Log at DEBUG level instead of INFO.',
+    ),
 ]
 CONF.register_cli_opts(cli_opts)
 
@@ -37,6 +41,14 @@ def setup():
     root.setLevel(logging.DEBUG if CONF.debug else logging.INFO)
     # Libraries that are chatty at INFO about every connection, migration
     # step or backend choice; Heat says what matters in its own words.
-    for name in ('oslo.messaging', 'oslo_messaging', 'amqp', 'kombu',
-                 'cheroot', 'urllib3', 'alembic', 'oslo_service'):
+    for name in (
+        'oslo.messaging',
+        'oslo_messaging',
+        'amqp',
+        'kombu',
+        'cheroot',
+        'urllib3',
+        'alembic',
+        'oslo_service',
+    ):
         logging.getLogger(name).setLevel(logging.WARNING)

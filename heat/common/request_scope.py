@@ -31,5 +31,4 @@ def bound(request_id):
 
 def submit(executor, fn, *args, **kwargs):
     """executor.submit(fn, ...), run in a copy of the caller's context."""
-    return executor.submit(contextvars.copy_context().run, fn, *args,
-                           **kwargs)
+    return executor.submit(contextvars.copy_context().run, fn, *args, **kwargs)

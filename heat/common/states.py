@@ -29,8 +29,10 @@ class StackStatus(enum.StrEnum):
     @property
     def in_progress(self) -> bool:
         """Whether an operation is changing the stack."""
-        return self in (StackStatus.IN_PROGRESS,
-                        StackStatus.COMPLETE_CLEANUP_IN_PROGRESS)
+        return self in (
+            StackStatus.IN_PROGRESS,
+            StackStatus.COMPLETE_CLEANUP_IN_PROGRESS,
+        )
 
 
 class ResourceAction(enum.StrEnum):

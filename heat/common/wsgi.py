@@ -13,8 +13,9 @@ from heat.common import config
 CONF = config.CONF
 LOG = logging.getLogger(__name__)
 
-PACKAGED_ETC = os.path.join(os.path.dirname(__file__), '..', '..', 'etc',
-                            'heat')
+PACKAGED_ETC = os.path.join(
+    os.path.dirname(__file__), '..', '..', 'etc', 'heat'
+)
 
 
 def find_paste_config():
@@ -28,8 +29,9 @@ def find_paste_config():
         path = os.path.abspath(os.path.join(directory, name))
         if os.path.exists(path):
             return path
-    raise RuntimeError('paste config %s not found in %s'
-                       % (name, ', '.join(candidates)))
+    raise RuntimeError(
+        'paste config %s not found in %s' % (name, ', '.join(candidates))
+    )
 
 
 def load_app(name='heat-api-cfn'):
@@ -49,9 +51,13 @@ class Server:
         host = host or CONF.heat_api.bind_host
         port = CONF.heat_api.bind_port if port is None else port
         self._server = cheroot_wsgi.Server(
-            (host, port), app, numthreads=CONF.heat_api.workers,
-            request_queue_size=128, timeout=30,
-            server_name='heat-api')
+            (host, port),
+            app,
+            numthreads=CONF.heat_api.workers,
+            request_queue_size=128,
+            timeout=30,
+            server_name='heat-api',
+        )
         # Idle keep-alive connections are not counted against a limit
         # (each still closes after `timeout` seconds): counting them takes,
         # on every response, a lock that the connection manager's thread
@@ -65,14 +71,17 @@ class Server:
             self._server.prepare()
         except OSError as exc:
             host, port = self._server.bind_addr[:2]
-            raise OSError('cannot listen on %s:%d ([heat_api] bind_host and '
-                          'bind_port): %s' % (host, port, _reason(exc))) from exc
+            raise OSError(
+                'cannot listen on %s:%d ([heat_api] bind_host and '
+                'bind_port): %s' % (host, port, _reason(exc))
+            ) from exc
 
     def start(self):
         if not self._server.ready:
             self.bind()
-        self._thread = threading.Thread(target=self._server.serve,
-                                        name='heat-api', daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve, name='heat-api', daemon=True
+        )
         self._thread.start()
         LOG.info('heat-api listening on %s', self.endpoint)
 

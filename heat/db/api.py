@@ -17,10 +17,16 @@ from sqlalchemy import orm
 
 from heat.common import crypto
 from heat.common import exception
-from heat.common.states import ResourceAction, StackAction
+from heat.common.states import ResourceAction
+from heat.common.states import StackAction
 from heat.db import connection
-from heat.db.models import (Ec2Credential, Event, RawTemplate, Resource,
-                            ResourceSignal, Stack, StackLock)
+from heat.db.models import Ec2Credential
+from heat.db.models import Event
+from heat.db.models import RawTemplate
+from heat.db.models import Resource
+from heat.db.models import ResourceSignal
+from heat.db.models import Stack
+from heat.db.models import StackLock
 from heat.db.types import utcnow
 
 configure = connection.configure
@@ -31,6 +37,7 @@ _LOCK_ATTEMPTS = 3
 
 
 # -- templates -------------------------------------------------------------
+
 
 def raw_template_create(template: dict) -> int:
     with connection.writing() as session:
@@ -50,6 +57,7 @@ def raw_template_get(template_id: int) -> dict:
 
 # -- stacks ----------------------------------------------------------------
 
+
 def stack_create(values: dict) -> Stack:
     with connection.writing() as session:
         stack = Stack(**values)
@@ -59,6 +67,7 @@ def stack_create(values: dict) -> Stack:
 
 # The reads of every describe are built once, with bound parameters:
 # building a statement and its cache key cost a third of running it.
+
 
 @functools.cache
 def _stack_by_id(by_tenant, show_deleted):
@@ -70,11 +79,15 @@ def _stack_by_id(by_tenant, show_deleted):
     return query
 
 
-_STACK_BY_NAME = (sa.select(Stack)
-                  .where(Stack.tenant == sa.bindparam('tenant'),
-                         Stack.name == sa.bindparam('name'),
-                         Stack.deleted_at.is_(None))
-                  .order_by(Stack.created_at.desc()))
+_STACK_BY_NAME = (
+    sa.select(Stack)
+    .where(
+        Stack.tenant == sa.bindparam('tenant'),
+        Stack.name == sa.bindparam('name'),
+        Stack.deleted_at.is_(None),
+    )
+    .order_by(Stack.created_at.desc())
+)
 
 
 def stack_get(stack_id, tenant=None, show_deleted=False) -> Stack | None:
@@ -93,8 +106,9 @@ def stack_get(stack_id, tenant=None, show_deleted=False) -> Stack | None:
 
 def stack_get_by_name(tenant, name) -> Stack | None:
     with connection.reading() as session:
-        return session.scalars(_STACK_BY_NAME,
-                               {'tenant': tenant, 'name': name}).first()
+        return session.scalars(
+            _STACK_BY_NAME, {'tenant': tenant, 'name': name}
+        ).first()
 
 
 @functools.cache
@@ -111,8 +125,9 @@ def stack_view(stack_id, tenant=None, show_deleted=False):
     params = {'stack_id': stack_id}
     if tenant is not None:
         params['tenant'] = tenant
-    return _stack_view_by_id(tenant is not None,
-                             bool(show_deleted)).first(**params)
+    return _stack_view_by_id(tenant is not None, bool(show_deleted)).first(
+        **params
+    )
 
 
 def stack_view_by_name(tenant, name):
@@ -120,8 +135,9 @@ def stack_view_by_name(tenant, name):
     return _STACK_VIEW_BY_NAME.first(tenant=tenant, name=name)
 
 
-def stack_list(tenant, statuses=None, show_deleted=False, limit=None,
-               marker=None) -> list:
+def stack_list(
+    tenant, statuses=None, show_deleted=False, limit=None, marker=None
+) -> list:
     """The tenant's stacks, newest first, as read-only rows like
     stack_view's.
 
@@ -130,14 +146,19 @@ def stack_list(tenant, statuses=None, show_deleted=False, limit=None,
     """
     statuses = sorted(set(statuses or ()))
     params = {'tenant': tenant}
-    params.update(('status_%d' % i, status)
-                  for i, status in enumerate(statuses))
+    params.update(
+        ('status_%d' % i, status) for i, status in enumerate(statuses)
+    )
     if marker is not None:
         params['marker'] = marker
     if limit is not None:
         params['limit'] = limit
-    return _stack_list(bool(show_deleted), len(statuses), marker is not None,
-                       limit is not None).rows(**params)
+    return _stack_list(
+        bool(show_deleted),
+        len(statuses),
+        marker is not None,
+        limit is not None,
+    ).rows(**params)
 
 
 # A statement for each number of statuses filtered on, since a direct
@@ -148,20 +169,34 @@ def _stack_list(show_deleted, status_count, after_marker, limited):
     if not show_deleted:
         query = query.where(Stack.deleted_at.is_(None))
     if status_count:
-        query = query.where((Stack.action + '_' + Stack.status).in_(
-            [sa.bindparam('status_%d' % i, type_=sa.String)
-             for i in range(status_count)]))
+        query = query.where(
+            (Stack.action + '_' + Stack.status).in_(
+                [
+                    sa.bindparam('status_%d' % i, type_=sa.String)
+                    for i in range(status_count)
+                ]
+            )
+        )
     if after_marker:
         # No stacks at all when the marker is none of the tenant's.
         marked = orm.aliased(Stack)
-        marked_at = (sa.select(marked.created_at)
-                     .where(marked.id == sa.bindparam('marker'),
-                            marked.tenant == sa.bindparam('tenant'))
-                     .scalar_subquery())
-        query = query.where(sa.or_(
-            Stack.created_at < marked_at,
-            sa.and_(Stack.created_at == marked_at,
-                    Stack.id < sa.bindparam('marker'))))
+        marked_at = (
+            sa.select(marked.created_at)
+            .where(
+                marked.id == sa.bindparam('marker'),
+                marked.tenant == sa.bindparam('tenant'),
+            )
+            .scalar_subquery()
+        )
+        query = query.where(
+            sa.or_(
+                Stack.created_at < marked_at,
+                sa.and_(
+                    Stack.created_at == marked_at,
+                    Stack.id < sa.bindparam('marker'),
+                ),
+            )
+        )
     query = query.order_by(Stack.created_at.desc(), Stack.id.desc())
     if limited:
         query = query.limit(sa.bindparam('limit'))
@@ -172,13 +207,15 @@ def stack_update(stack_id, values: dict) -> None:
     values = {'updated_at': utcnow(), **values}
     with connection.writing() as session:
         result = session.execute(
-            sa.update(Stack).where(Stack.id == stack_id).values(values))
+            sa.update(Stack).where(Stack.id == stack_id).values(values)
+        )
         if result.rowcount == 0:
             raise exception.StackNotFound(stack=stack_id)
 
 
-def stack_set_state(stack_id, values: dict, event: dict,
-                    releasing_engine_id=None) -> None:
+def stack_set_state(
+    stack_id, values: dict, event: dict, releasing_engine_id=None
+) -> None:
     """Update the stack and add its event in one transaction.
 
     With releasing_engine_id, that engine's lock on the stack goes in the
@@ -188,14 +225,18 @@ def stack_set_state(stack_id, values: dict, event: dict,
     values = {'updated_at': utcnow(), **values}
     with connection.writing() as session:
         result = session.execute(
-            sa.update(Stack).where(Stack.id == stack_id).values(values))
+            sa.update(Stack).where(Stack.id == stack_id).values(values)
+        )
         if result.rowcount == 0:
             raise exception.StackNotFound(stack=stack_id)
         session.add(Event(**event))
         if releasing_engine_id is not None:
-            session.execute(sa.delete(StackLock).where(
-                StackLock.stack_id == stack_id,
-                StackLock.engine_id == releasing_engine_id))
+            session.execute(
+                sa.delete(StackLock).where(
+                    StackLock.stack_id == stack_id,
+                    StackLock.engine_id == releasing_engine_id,
+                )
+            )
 
 
 def stack_soft_delete(stack_id) -> None:
@@ -204,6 +245,7 @@ def stack_soft_delete(stack_id) -> None:
 
 
 # -- resources -------------------------------------------------------------
+
 
 def resource_create(values: dict) -> Resource:
     return resources_create([values])[0]
@@ -215,36 +257,50 @@ def resources_create(values_list: list[dict]) -> list[Resource]:
         return []
     with connection.writing() as session:
         rows = session.scalars(
-            sa.insert(Resource).returning(Resource,
-                                          sort_by_parameter_order=True),
-            values_list).all()
+            sa.insert(Resource).returning(
+                Resource, sort_by_parameter_order=True
+            ),
+            values_list,
+        ).all()
     return rows
 
 
 def resource_get(stack_id, name) -> Resource | None:
-    query = sa.select(Resource).where(Resource.stack_id == stack_id,
-                                      Resource.name == name)
+    query = sa.select(Resource).where(
+        Resource.stack_id == stack_id, Resource.name == name
+    )
     with connection.reading() as session:
         return session.scalars(query).first()
 
 
-_RESOURCES_OF_STACK = (sa.select(Resource)
-                       .where(Resource.stack_id == sa.bindparam('stack_id'))
-                       .order_by(Resource.id))
+_RESOURCES_OF_STACK = (
+    sa.select(Resource)
+    .where(Resource.stack_id == sa.bindparam('stack_id'))
+    .order_by(Resource.id)
+)
 
 
 def resource_get_all(stack_id) -> list[Resource]:
     with connection.reading() as session:
-        return list(session.scalars(_RESOURCES_OF_STACK,
-                                    {'stack_id': stack_id}))
+        return list(
+            session.scalars(_RESOURCES_OF_STACK, {'stack_id': stack_id})
+        )
 
 
 _RESOURCE_VIEWS = connection.DirectRead(
-    sa.select(Resource.id, Resource.name, Resource.action, Resource.status,
-              Resource.status_reason, Resource.physical_resource_id,
-              Resource.data, Resource.rsrc_metadata)
+    sa.select(
+        Resource.id,
+        Resource.name,
+        Resource.action,
+        Resource.status,
+        Resource.status_reason,
+        Resource.physical_resource_id,
+        Resource.data,
+        Resource.rsrc_metadata,
+    )
     .where(Resource.stack_id == sa.bindparam('stack_id'))
-    .order_by(Resource.id))
+    .order_by(Resource.id)
+)
 
 
 def resource_views(stack_id) -> list:
@@ -256,9 +312,15 @@ def resource_views(stack_id) -> list:
 
 
 _RESOURCE_STATES_COLUMNS = (
-    Resource.name, Resource.type, Resource.physical_resource_id,
-    Resource.action, Resource.status, Resource.status_reason,
-    Resource.created_at, Resource.updated_at)
+    Resource.name,
+    Resource.type,
+    Resource.physical_resource_id,
+    Resource.action,
+    Resource.status,
+    Resource.status_reason,
+    Resource.created_at,
+    Resource.updated_at,
+)
 
 
 class StackResourceStates(typing.NamedTuple):
@@ -278,37 +340,53 @@ def _stack_with_resource_states(*where):
     """The stack's columns beside each of its started resources, in one
     read: a stack without any is one row with no resource."""
     return connection.DirectRead(
-        sa.select(Stack.id.label('stack_id'), Stack.name.label('stack_name'),
-                  Stack.tenant, Stack.deleted_at,
-                  *_RESOURCE_STATES_COLUMNS)
-        .outerjoin(Resource, sa.and_(Resource.stack_id == Stack.id,
-                                     Resource.action != ResourceAction.INIT))
+        sa.select(
+            Stack.id.label('stack_id'),
+            Stack.name.label('stack_name'),
+            Stack.tenant,
+            Stack.deleted_at,
+            *_RESOURCE_STATES_COLUMNS,
+        )
+        .outerjoin(
+            Resource,
+            sa.and_(
+                Resource.stack_id == Stack.id,
+                Resource.action != ResourceAction.INIT,
+            ),
+        )
         .where(Stack.tenant == sa.bindparam('tenant'), *where)
-        .order_by(Stack.created_at.desc(), Resource.id))
+        .order_by(Stack.created_at.desc(), Resource.id)
+    )
 
 
 # By show_deleted.
 _STACK_RESOURCE_STATES = {
-    False: _stack_with_resource_states(Stack.id == sa.bindparam('stack_id'),
-                                       Stack.deleted_at.is_(None)),
+    False: _stack_with_resource_states(
+        Stack.id == sa.bindparam('stack_id'), Stack.deleted_at.is_(None)
+    ),
     True: _stack_with_resource_states(Stack.id == sa.bindparam('stack_id')),
 }
 _STACK_RESOURCE_STATES_BY_NAME = _stack_with_resource_states(
-    Stack.name == sa.bindparam('name'), Stack.deleted_at.is_(None))
+    Stack.name == sa.bindparam('name'), Stack.deleted_at.is_(None)
+)
 
 
-def stack_resource_states(stack_id, tenant,
-                          show_deleted=False) -> StackResourceStates | None:
+def stack_resource_states(
+    stack_id, tenant, show_deleted=False
+) -> StackResourceStates | None:
     """The tenant's stack with its resources' states, like stack_view."""
-    return _with_resources(_STACK_RESOURCE_STATES[bool(show_deleted)].rows(
-        stack_id=stack_id, tenant=tenant))
+    return _with_resources(
+        _STACK_RESOURCE_STATES[bool(show_deleted)].rows(
+            stack_id=stack_id, tenant=tenant
+        )
+    )
 
 
-def stack_resource_states_by_name(tenant,
-                                  name) -> StackResourceStates | None:
+def stack_resource_states_by_name(tenant, name) -> StackResourceStates | None:
     """The tenant's live stack of that name with its resources' states."""
-    return _with_resources(_STACK_RESOURCE_STATES_BY_NAME.rows(
-        tenant=tenant, name=name))
+    return _with_resources(
+        _STACK_RESOURCE_STATES_BY_NAME.rows(tenant=tenant, name=name)
+    )
 
 
 def _with_resources(rows):
@@ -318,18 +396,30 @@ def _with_resources(rows):
     # newest counts, as for stack_view_by_name.
     first = rows[0]
     return StackResourceStates(
-        first.stack_id, first.stack_name, first.tenant, first.deleted_at,
-        [row for row in rows
-         if row.stack_id == first.stack_id and row.name is not None])
+        first.stack_id,
+        first.stack_name,
+        first.tenant,
+        first.deleted_at,
+        [
+            row
+            for row in rows
+            if row.stack_id == first.stack_id and row.name is not None
+        ],
+    )
 
 
 def resource_get_by_physical_id(tenant, physical_id) -> Resource | None:
     """The resource of one of tenant's live stacks with this physical id."""
-    query = (sa.select(Resource)
-             .join(Stack, Stack.id == Resource.stack_id)
-             .where(Resource.physical_resource_id == physical_id,
-                    Stack.tenant == tenant, Stack.deleted_at.is_(None))
-             .order_by(Resource.id.desc()))
+    query = (
+        sa.select(Resource)
+        .join(Stack, Stack.id == Resource.stack_id)
+        .where(
+            Resource.physical_resource_id == physical_id,
+            Stack.tenant == tenant,
+            Stack.deleted_at.is_(None),
+        )
+        .order_by(Resource.id.desc())
+    )
     with connection.reading() as session:
         return session.scalars(query).first()
 
@@ -338,8 +428,10 @@ def resource_update(resource_id: int, values: dict) -> None:
     values = {'updated_at': utcnow(), **values}
     with connection.writing() as session:
         result = session.execute(
-            sa.update(Resource).where(Resource.id == resource_id)
-            .values(values))
+            sa.update(Resource)
+            .where(Resource.id == resource_id)
+            .values(values)
+        )
         if result.rowcount == 0:
             raise exception.EntityNotFound(entity='resource', id=resource_id)
 
@@ -347,7 +439,8 @@ def resource_update(resource_id: int, values: dict) -> None:
 def resource_delete(resource_id: int) -> bool:
     with connection.writing() as session:
         result = session.execute(
-            sa.delete(Resource).where(Resource.id == resource_id))
+            sa.delete(Resource).where(Resource.id == resource_id)
+        )
         return result.rowcount > 0
 
 
@@ -355,12 +448,17 @@ def _update_resources(session, updates):
     if not updates:
         return
     now = utcnow()
-    session.execute(sa.update(Resource), [
-        {'updated_at': now, **values, 'id': resource_id}
-        for resource_id, values in updates])
+    session.execute(
+        sa.update(Resource),
+        [
+            {'updated_at': now, **values, 'id': resource_id}
+            for resource_id, values in updates
+        ],
+    )
 
 
 # -- events ----------------------------------------------------------------
+
 
 def event_create(values: dict) -> Event:
     with connection.writing() as session:
@@ -386,11 +484,17 @@ def _events(after_marker, limited):
     if after_marker:
         # No events at all when the marker is none of the stack's.
         marked = orm.aliased(Event)
-        query = query.where(Event.id < (
-            sa.select(marked.id)
-            .where(marked.uuid == sa.bindparam('marker'),
-                   marked.stack_id == sa.bindparam('stack_id'))
-            .scalar_subquery()))
+        query = query.where(
+            Event.id
+            < (
+                sa.select(marked.id)
+                .where(
+                    marked.uuid == sa.bindparam('marker'),
+                    marked.stack_id == sa.bindparam('stack_id'),
+                )
+                .scalar_subquery()
+            )
+        )
     query = query.order_by(Event.id.desc())
     if limited:
         query = query.limit(sa.bindparam('limit'))
@@ -404,11 +508,13 @@ def _insert_events(session, values_list):
         session.execute(Event.__table__.insert(), list(values_list))
 
 
-def write_batch(resource_updates: list[tuple[int, dict]],
-                events: list[dict], new_keys: typing.Sequence[dict] = (),
-                revoked_keys: typing.Sequence[tuple[str, str]] = (),
-                cleared_signals: typing.Sequence[tuple[str, str]] = ()
-                ) -> None:
+def write_batch(
+    resource_updates: list[tuple[int, dict]],
+    events: list[dict],
+    new_keys: typing.Sequence[dict] = (),
+    revoked_keys: typing.Sequence[tuple[str, str]] = (),
+    cleared_signals: typing.Sequence[tuple[str, str]] = (),
+) -> None:
     """Resource updates and the events recording them, in one transaction.
 
     Before them, in the same transaction: new_keys (rows that
@@ -421,9 +527,13 @@ def write_batch(resource_updates: list[tuple[int, dict]],
     with connection.writing() as session:
         if new_keys:
             session.execute(_INSERT_KEYPAIR, list(new_keys))
-        _delete_by_stack(session, _CLEAR_SIGNALS, 'names', [
-            (row['stack_id'], row['resource_name']) for row in new_keys
-        ] + list(cleared_signals))
+        _delete_by_stack(
+            session,
+            _CLEAR_SIGNALS,
+            'names',
+            [(row['stack_id'], row['resource_name']) for row in new_keys]
+            + list(cleared_signals),
+        )
         _delete_by_stack(session, _REVOKE_KEYS, 'accesses', revoked_keys)
         _update_resources(session, resource_updates)
         _insert_events(session, events)
@@ -437,12 +547,17 @@ def _delete_by_stack(session, statement, parameter, pairs):
         by_stack.setdefault(stack_id, []).append(value)
     for stack_id, values in by_stack.items():
         for start in range(0, len(values), _IN_CHUNK):
-            session.execute(statement, {
-                'stack_id': stack_id,
-                parameter: values[start:start + _IN_CHUNK]})
+            session.execute(
+                statement,
+                {
+                    'stack_id': stack_id,
+                    parameter: values[start : start + _IN_CHUNK],
+                },
+            )
 
 
 # -- stack locks -----------------------------------------------------------
+
 
 def stack_lock_acquire(stack_id, engine_id) -> str | None:
     """Take the stack's lock: None when taken, else the holder's engine id.
@@ -453,19 +568,19 @@ def stack_lock_acquire(stack_id, engine_id) -> str | None:
     for _ in range(_LOCK_ATTEMPTS):
         try:
             with connection.writing() as session:
-                session.add(StackLock(stack_id=stack_id,
-                                      engine_id=engine_id))
+                session.add(StackLock(stack_id=stack_id, engine_id=engine_id))
             return None
         except sa.exc.IntegrityError:
             holder = _lock_holder(stack_id)
             if holder is not None:
                 return holder
             if stack_get(stack_id, show_deleted=True) is None:
-                raise exception.StackNotFound(stack=stack_id)
+                raise exception.StackNotFound(stack=stack_id) from None
             # The holder released it between our insert and our read.
     raise exception.ServiceUnavailable(
         'The lock of stack %s changed hands too often to take; try again.'
-        % stack_id)
+        % stack_id
+    )
 
 
 def stack_lock_steal(stack_id, old_engine_id, new_engine_id) -> bool:
@@ -473,9 +588,12 @@ def stack_lock_steal(stack_id, old_engine_id, new_engine_id) -> bool:
     with connection.writing() as session:
         result = session.execute(
             sa.update(StackLock)
-            .where(StackLock.stack_id == stack_id,
-                   StackLock.engine_id == old_engine_id)
-            .values(engine_id=new_engine_id, created_at=utcnow()))
+            .where(
+                StackLock.stack_id == stack_id,
+                StackLock.engine_id == old_engine_id,
+            )
+            .values(engine_id=new_engine_id, created_at=utcnow())
+        )
         return result.rowcount == 1
 
 
@@ -483,8 +601,11 @@ def stack_lock_release(stack_id, engine_id) -> bool:
     """Drop the lock if engine_id holds it; False if it did not."""
     with connection.writing() as session:
         result = session.execute(
-            sa.delete(StackLock).where(StackLock.stack_id == stack_id,
-                                       StackLock.engine_id == engine_id))
+            sa.delete(StackLock).where(
+                StackLock.stack_id == stack_id,
+                StackLock.engine_id == engine_id,
+            )
+        )
         return result.rowcount == 1
 
 
@@ -497,11 +618,15 @@ def stack_locks_holders() -> dict[str, str]:
 
 def _lock_holder(stack_id):
     with connection.reading() as session:
-        return session.scalar(sa.select(StackLock.engine_id)
-                              .where(StackLock.stack_id == stack_id))
+        return session.scalar(
+            sa.select(StackLock.engine_id).where(
+                StackLock.stack_id == stack_id
+            )
+        )
 
 
 # -- credentials -----------------------------------------------------------
+
 
 @dataclasses.dataclass(frozen=True)
 class Ec2Keypair:
@@ -517,8 +642,9 @@ class Ec2Keypair:
     resource_name: str | None = None
 
 
-def ec2_credential_create(tenant, user=None, stack_id=None,
-                          resource_name=None) -> tuple[str, str]:
+def ec2_credential_create(
+    tenant, user=None, stack_id=None, resource_name=None
+) -> tuple[str, str]:
     """A new random key pair: (access, secret), shaped like AWS's.
 
     stack_id limits the key to one stack; resource_name, with it, to
@@ -526,13 +652,21 @@ def ec2_credential_create(tenant, user=None, stack_id=None,
     """
     access, secret = _new_keypair()
     with connection.writing() as session:
-        _insert_keypair(session, access, secret, tenant=tenant, user=user,
-                        stack_id=stack_id, resource_name=resource_name)
+        _insert_keypair(
+            session,
+            access,
+            secret,
+            tenant=tenant,
+            user=user,
+            stack_id=stack_id,
+            resource_name=resource_name,
+        )
     return access, secret
 
 
-def resource_key_new(tenant, user, stack_id,
-                     resource_name) -> tuple[str, str, dict]:
+def resource_key_new(
+    tenant, user, stack_id, resource_name
+) -> tuple[str, str, dict]:
     """A key pair that may only signal one resource of a stack (a wait
     condition handle's), not stored yet: (access, secret, row).
 
@@ -541,9 +675,15 @@ def resource_key_new(tenant, user, stack_id,
     its key works.
     """
     access, secret = _new_keypair()
-    row = {'access': access, 'secret': crypto.encrypt(secret),
-           'tenant': tenant, 'user': user, 'stack_id': stack_id,
-           'resource_name': resource_name, 'created_at': utcnow()}
+    row = {
+        'access': access,
+        'secret': crypto.encrypt(secret),
+        'tenant': tenant,
+        'user': user,
+        'stack_id': stack_id,
+        'resource_name': resource_name,
+        'created_at': utcnow(),
+    }
     return access, secret, row
 
 
@@ -554,10 +694,12 @@ _INSERT_KEYPAIR = sa.insert(Ec2Credential)
 _REVOKE_KEYS = sa.delete(Ec2Credential).where(
     Ec2Credential.stack_id == sa.bindparam('stack_id'),
     Ec2Credential.resource_name.is_not(None),
-    Ec2Credential.access.in_(sa.bindparam('accesses', expanding=True)))
+    Ec2Credential.access.in_(sa.bindparam('accesses', expanding=True)),
+)
 _CLEAR_SIGNALS = sa.delete(ResourceSignal).where(
     ResourceSignal.stack_id == sa.bindparam('stack_id'),
-    ResourceSignal.resource_name.in_(sa.bindparam('names', expanding=True)))
+    ResourceSignal.resource_name.in_(sa.bindparam('names', expanding=True)),
+)
 # Values bound to one IN list: well below any database's limit on them.
 _IN_CHUNK = 500
 
@@ -577,15 +719,19 @@ def _random_text(alphabet, length):
     limit = 256 - 256 % size
     chosen = []
     while len(chosen) < length:
-        chosen.extend(alphabet[byte % size]
-                      for byte in secrets.token_bytes(length + 8)
-                      if byte < limit)
+        chosen.extend(
+            alphabet[byte % size]
+            for byte in secrets.token_bytes(length + 8)
+            if byte < limit
+        )
     return ''.join(chosen[:length])
 
 
 def _insert_keypair(session, access, secret, **values):
-    session.execute(_INSERT_KEYPAIR, {
-        'access': access, 'secret': crypto.encrypt(secret), **values})
+    session.execute(
+        _INSERT_KEYPAIR,
+        {'access': access, 'secret': crypto.encrypt(secret), **values},
+    )
 
 
 def ec2_credential_get(access) -> Ec2Keypair | None:
@@ -598,8 +744,9 @@ def ec2_credential_get(access) -> Ec2Keypair | None:
 
 def ec2_credential_list(tenant=None, stack_id=None) -> list[Ec2Keypair]:
     """Key pairs, oldest first, without their secrets."""
-    query = sa.select(Ec2Credential).order_by(Ec2Credential.created_at,
-                                              Ec2Credential.access)
+    query = sa.select(Ec2Credential).order_by(
+        Ec2Credential.created_at, Ec2Credential.access
+    )
     if tenant is not None:
         query = query.where(Ec2Credential.tenant == tenant)
     if stack_id is not None:
@@ -611,7 +758,8 @@ def ec2_credential_list(tenant=None, stack_id=None) -> list[Ec2Keypair]:
 def ec2_credential_delete(access) -> bool:
     with connection.writing() as session:
         result = session.execute(
-            sa.delete(Ec2Credential).where(Ec2Credential.access == access))
+            sa.delete(Ec2Credential).where(Ec2Credential.access == access)
+        )
         return result.rowcount > 0
 
 
@@ -619,14 +767,21 @@ def ec2_credential_delete_stack(stack_id) -> int:
     """Delete every key of the stack, its resources' too; how many."""
     with connection.writing() as session:
         result = session.execute(
-            sa.delete(Ec2Credential).where(Ec2Credential.stack_id == stack_id))
+            sa.delete(Ec2Credential).where(Ec2Credential.stack_id == stack_id)
+        )
         return result.rowcount
 
 
 def _keypair(row, secret=None):
-    return Ec2Keypair(access=row.access, tenant=row.tenant, user=row.user,
-                      stack_id=row.stack_id, created_at=row.created_at,
-                      secret=secret, resource_name=row.resource_name)
+    return Ec2Keypair(
+        access=row.access,
+        tenant=row.tenant,
+        user=row.user,
+        stack_id=row.stack_id,
+        created_at=row.created_at,
+        secret=secret,
+        resource_name=row.resource_name,
+    )
 
 
 # -- resource signals ------------------------------------------------------
@@ -635,55 +790,76 @@ def _keypair(row, secret=None):
 _SIGNAL_ATTEMPTS = 3
 
 
-def resource_signal_store(stack_id, resource_name, unique_id, status,
-                          reason='', data='') -> None:
+def resource_signal_store(
+    stack_id, resource_name, unique_id, status, reason='', data=''
+) -> None:
     """Store a signal; one with a UniqueId sent before replaces it.
 
     Refused while the stack is being deleted (ValidationError) or once it
     is deleted (StackNotFound), checked in the same transaction.
     """
-    values = {'status': status, 'reason': reason, 'data': data,
-              'created_at': utcnow()}
+    values = {
+        'status': status,
+        'reason': reason,
+        'data': data,
+        'created_at': utcnow(),
+    }
     for _ in range(_SIGNAL_ATTEMPTS):
         try:
             with connection.writing() as session:
                 _check_stack_takes_signals(session, stack_id)
                 replaced = session.execute(
-                    sa.update(ResourceSignal).where(
+                    sa.update(ResourceSignal)
+                    .where(
                         ResourceSignal.stack_id == stack_id,
                         ResourceSignal.resource_name == resource_name,
-                        ResourceSignal.unique_id == unique_id)
-                    .values(values))
+                        ResourceSignal.unique_id == unique_id,
+                    )
+                    .values(values)
+                )
                 if replaced.rowcount == 0:
-                    session.add(ResourceSignal(
-                        stack_id=stack_id, resource_name=resource_name,
-                        unique_id=unique_id, **values))
+                    session.add(
+                        ResourceSignal(
+                            stack_id=stack_id,
+                            resource_name=resource_name,
+                            unique_id=unique_id,
+                            **values,
+                        )
+                    )
             return
         except sa.exc.IntegrityError:
             # Another engine stored this UniqueId first: replace it.
             continue
     raise exception.ServiceUnavailable(
         'Signal %s of resource %s could not be stored; try again.'
-        % (unique_id, resource_name))
+        % (unique_id, resource_name)
+    )
 
 
 def _check_stack_takes_signals(session, stack_id):
     row = session.execute(
-        sa.select(Stack.name, Stack.action, Stack.deleted_at)
-        .where(Stack.id == stack_id)).first()
+        sa.select(Stack.name, Stack.action, Stack.deleted_at).where(
+            Stack.id == stack_id
+        )
+    ).first()
     if row is None or row.deleted_at is not None:
         raise exception.StackNotFound(stack=stack_id)
     if row.action == StackAction.DELETE:
         raise exception.ValidationError(
-            'Stack %s is being deleted: it takes no signals.' % row.name)
+            'Stack %s is being deleted: it takes no signals.' % row.name
+        )
 
 
 def resource_signal_list(stack_id, resource_name) -> list[ResourceSignal]:
     """The resource's signals in the order they first arrived."""
-    query = (sa.select(ResourceSignal)
-             .where(ResourceSignal.stack_id == stack_id,
-                    ResourceSignal.resource_name == resource_name)
-             .order_by(ResourceSignal.id))
+    query = (
+        sa.select(ResourceSignal)
+        .where(
+            ResourceSignal.stack_id == stack_id,
+            ResourceSignal.resource_name == resource_name,
+        )
+        .order_by(ResourceSignal.id)
+    )
     with connection.reading() as session:
         return list(session.scalars(query))
 
@@ -694,11 +870,14 @@ def resource_signal_delete(stack_id, resource_name) -> int:
         result = session.execute(
             sa.delete(ResourceSignal).where(
                 ResourceSignal.stack_id == stack_id,
-                ResourceSignal.resource_name == resource_name))
+                ResourceSignal.resource_name == resource_name,
+            )
+        )
         return result.rowcount
 
 
 # -- purge -----------------------------------------------------------------
+
 
 def purge_deleted(older_than: datetime.timedelta) -> int:
     """Remove stacks soft-deleted before now - older_than, with their rows.
@@ -709,19 +888,27 @@ def purge_deleted(older_than: datetime.timedelta) -> int:
     cutoff = utcnow() - older_than
     with connection.writing() as session:
         purged = session.execute(
-            sa.select(Stack.id, Stack.raw_template_id,
-                      Stack.prev_raw_template_id)
-            .where(Stack.deleted_at < cutoff)).all()
+            sa.select(
+                Stack.id, Stack.raw_template_id, Stack.prev_raw_template_id
+            ).where(Stack.deleted_at < cutoff)
+        ).all()
         if not purged:
             return 0
         stack_ids = [row.id for row in purged]
-        for model in (Resource, Event, StackLock, Ec2Credential,
-                      ResourceSignal):
-            session.execute(sa.delete(model)
-                            .where(model.stack_id.in_(stack_ids)))
+        for model in (
+            Resource,
+            Event,
+            StackLock,
+            Ec2Credential,
+            ResourceSignal,
+        ):
+            session.execute(
+                sa.delete(model).where(model.stack_id.in_(stack_ids))
+            )
         session.execute(sa.delete(Stack).where(Stack.id.in_(stack_ids)))
-        template_ids = ({row.raw_template_id for row in purged}
-                        | {row.prev_raw_template_id for row in purged})
+        template_ids = {row.raw_template_id for row in purged} | {
+            row.prev_raw_template_id for row in purged
+        }
         template_ids.discard(None)
         _delete_unreferenced_templates(session, template_ids)
     return len(stack_ids)
@@ -733,12 +920,19 @@ def _delete_unreferenced_templates(session, template_ids):
     Only the purged stacks' templates are candidates: any other template
     may belong to a stack being created right now.
     """
-    still_used = set(session.scalars(
-        sa.select(Stack.raw_template_id)
-        .where(Stack.raw_template_id.in_(template_ids))
-        .union(sa.select(Stack.prev_raw_template_id)
-               .where(Stack.prev_raw_template_id.in_(template_ids)))))
+    still_used = set(
+        session.scalars(
+            sa.select(Stack.raw_template_id)
+            .where(Stack.raw_template_id.in_(template_ids))
+            .union(
+                sa.select(Stack.prev_raw_template_id).where(
+                    Stack.prev_raw_template_id.in_(template_ids)
+                )
+            )
+        )
+    )
     unused = template_ids - still_used
     if unused:
-        session.execute(sa.delete(RawTemplate)
-                        .where(RawTemplate.id.in_(unused)))
+        session.execute(
+            sa.delete(RawTemplate).where(RawTemplate.id.in_(unused))
+        )

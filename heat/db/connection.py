@@ -40,16 +40,24 @@ def make_engine(url=None):
     url = sa.make_url(url or configured_url())
     if url.get_backend_name() == 'sqlite':
         return _sqlite_engine(url)
-    return sa.create_engine(url, pool_pre_ping=True,
-                            pool_size=CONF.database.pool_size,
-                            echo=CONF.database.echo)
+    return sa.create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=CONF.database.pool_size,
+        echo=CONF.database.echo,
+    )
 
 
 def _sqlite_engine(url):
     engine = sa.create_engine(
-        url, echo=CONF.database.echo, pool_size=CONF.database.pool_size,
-        connect_args={'check_same_thread': False,
-                      'timeout': SQLITE_BUSY_TIMEOUT_MS / 1000})
+        url,
+        echo=CONF.database.echo,
+        pool_size=CONF.database.pool_size,
+        connect_args={
+            'check_same_thread': False,
+            'timeout': SQLITE_BUSY_TIMEOUT_MS / 1000,
+        },
+    )
 
     @event.listens_for(engine, 'connect')
     def on_connect(dbapi_connection, record):
@@ -69,7 +77,8 @@ def _sqlite_engine(url):
         # Straight to the driver: through SQLAlchemy's execution this
         # statement cost a fifth of every read.
         connection.connection.dbapi_connection.execute(
-            'BEGIN IMMEDIATE' if writes else 'BEGIN')
+            'BEGIN IMMEDIATE' if writes else 'BEGIN'
+        )
 
     return engine
 
@@ -141,8 +150,10 @@ class _ReadPlan:
         dialect = engine.dialect
         compiled = statement.compile(dialect=dialect)
         if '__[POSTCOMPILE' in compiled.string:
-            raise ValueError('A direct read needs every value bound as '
-                             'given (no IN lists): %s' % compiled.string)
+            raise ValueError(
+                'A direct read needs every value bound as '
+                'given (no IN lists): %s' % compiled.string
+            )
         self.engine = engine
         self.sql = compiled.string
         self._compiled = compiled
@@ -150,18 +161,19 @@ class _ReadPlan:
         # Only the values a type converts: most need nothing done.
         self._bind_processors = {}
         for name, bind in compiled.binds.items():
-            processor = bind.type.dialect_impl(dialect).bind_processor(
-                dialect)
+            processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
             if processor is not None:
                 self._bind_processors[name] = processor
         self._result_processors = []
         for index, column in enumerate(statement.selected_columns):
             processor = column.type.dialect_impl(dialect).result_processor(
-                dialect, None)
+                dialect, None
+            )
             if processor is not None:
                 self._result_processors.append((index, processor))
         self._row = collections.namedtuple(
-            'Row', statement.selected_columns.keys())
+            'Row', statement.selected_columns.keys()
+        )
 
     def parameters(self, given):
         values = self._compiled.construct_params(given)

@@ -28,13 +28,18 @@ MIGRATIONS_DIR = os.path.join(os.path.dirname(__file__), 'migrations')
 def upgrade(url=None, revision='head'):
     with _alembic_config(url) as config:
         current = alembic_migration.MigrationContext.configure(
-            config.attributes['connection']).get_current_revision()
+            config.attributes['connection']
+        ).get_current_revision()
         wanted = alembic_script.ScriptDirectory.from_config(
-            config).as_revision_number(revision)
+            config
+        ).as_revision_number(revision)
         if current != wanted:
             # Said once here; alembic's own line per step is kept quiet.
-            LOG.info('Upgrading the database schema from %s to %s',
-                     current or 'nothing', wanted)
+            LOG.info(
+                'Upgrading the database schema from %s to %s',
+                current or 'nothing',
+                wanted,
+            )
         command.upgrade(config, revision)
 
 
@@ -46,12 +51,14 @@ def downgrade(url, revision='base'):
 def version(url=None) -> str | None:
     with _connection(url) as conn:
         return alembic_migration.MigrationContext.configure(
-            conn).get_current_revision()
+            conn
+        ).get_current_revision()
 
 
 def is_current(url=None) -> bool:
     head = alembic_script.ScriptDirectory.from_config(
-        make_config()).get_current_head()
+        make_config()
+    ).get_current_head()
     return version(url) == head
 
 
@@ -81,7 +88,8 @@ def _connection(url):
                 # enforced foreign keys would forbid.  (A pragma is ignored
                 # inside a transaction: set it before one begins.)
                 conn.connection.driver_connection.execute(
-                    'PRAGMA foreign_keys = OFF')
+                    'PRAGMA foreign_keys = OFF'
+                )
             yield conn
     finally:
         engine.dispose()

@@ -10,11 +10,14 @@ import uuid
 
 import sqlalchemy as sa
 from sqlalchemy import orm
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import mapped_column
 
-from heat.common.states import ResourceAction, ResourceStatus
-from heat.db.types import Json, UTCDateTime, utcnow
-
+from heat.common.states import ResourceAction
+from heat.common.states import ResourceStatus
+from heat.db.types import Json
+from heat.db.types import UTCDateTime
+from heat.db.types import utcnow
 
 # Physical ids hold URLs (a wait condition handle's is pre-signed); 768
 # characters is the most a utf8mb4 column can have and stay indexed whole
@@ -28,11 +31,13 @@ def _new_uuid():
 
 class Base(orm.DeclarativeBase):
     # Constraint names known in advance, so migrations can name them.
-    metadata = sa.MetaData(naming_convention={
-        'pk': 'pk_%(table_name)s',
-        'fk': 'fk_%(table_name)s_%(column_0_name)s',
-        'uq': 'uq_%(table_name)s_%(column_0_name)s',
-    })
+    metadata = sa.MetaData(
+        naming_convention={
+            'pk': 'pk_%(table_name)s',
+            'fk': 'fk_%(table_name)s_%(column_0_name)s',
+            'uq': 'uq_%(table_name)s_%(column_0_name)s',
+        }
+    )
     type_annotation_map = {
         datetime.datetime: UTCDateTime,
         dict[str, Any]: Json,
@@ -50,20 +55,21 @@ class RawTemplate(Base):
 
 class Stack(Base):
     __tablename__ = 'stack'
-    __table_args__ = (
-        sa.Index('ix_stack_tenant_name', 'tenant', 'name'),
-    )
+    __table_args__ = (sa.Index('ix_stack_tenant_name', 'tenant', 'name'),)
 
-    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True,
-                                    default=_new_uuid)
+    id: Mapped[str] = mapped_column(
+        sa.String(36), primary_key=True, default=_new_uuid
+    )
     name: Mapped[str] = mapped_column(sa.String(255))
     tenant: Mapped[str] = mapped_column(sa.String(255))
     user: Mapped[str | None] = mapped_column(sa.String(255))
     raw_template_id: Mapped[int] = mapped_column(
-        sa.ForeignKey('raw_template.id'))
+        sa.ForeignKey('raw_template.id')
+    )
     # The template an update replaced, kept until the update cannot roll back.
     prev_raw_template_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey('raw_template.id'))
+        sa.ForeignKey('raw_template.id')
+    )
     action: Mapped[str] = mapped_column(sa.String(32))
     status: Mapped[str] = mapped_column(sa.String(32))
     status_reason: Mapped[str | None] = mapped_column(sa.Text)
@@ -78,7 +84,8 @@ class Stack(Base):
     description: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[datetime.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime.datetime | None] = mapped_column(
-        onupdate=utcnow)
+        onupdate=utcnow
+    )
     # AWS's LastUpdatedTime: when the latest UpdateStack started, None
     # until the first (updated_at changes with every status).
     last_updated_time: Mapped[datetime.datetime | None]
@@ -89,8 +96,7 @@ class Resource(Base):
     __tablename__ = 'resource'
     __table_args__ = (
         sa.Index('ix_resource_stack_id_name', 'stack_id', 'name'),
-        sa.Index('ix_resource_physical_resource_id',
-                 'physical_resource_id'),
+        sa.Index('ix_resource_physical_resource_id', 'physical_resource_id'),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -98,11 +104,14 @@ class Resource(Base):
     name: Mapped[str] = mapped_column(sa.String(255), doc='Logical id.')
     type: Mapped[str] = mapped_column(sa.String(255))
     physical_resource_id: Mapped[str | None] = mapped_column(
-        sa.String(PHYSICAL_ID_LENGTH))
-    action: Mapped[str] = mapped_column(sa.String(32),
-                                        default=ResourceAction.INIT)
-    status: Mapped[str] = mapped_column(sa.String(32),
-                                        default=ResourceStatus.COMPLETE)
+        sa.String(PHYSICAL_ID_LENGTH)
+    )
+    action: Mapped[str] = mapped_column(
+        sa.String(32), default=ResourceAction.INIT
+    )
+    status: Mapped[str] = mapped_column(
+        sa.String(32), default=ResourceStatus.COMPLETE
+    )
     status_reason: Mapped[str | None] = mapped_column(sa.Text)
     rsrc_metadata: Mapped[dict[str, Any]] = mapped_column(default=dict)
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
@@ -110,7 +119,8 @@ class Resource(Base):
     attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime.datetime | None] = mapped_column(
-        onupdate=utcnow)
+        onupdate=utcnow
+    )
 
 
 class Event(Base):
@@ -126,7 +136,8 @@ class Event(Base):
     # The logical id; the stack's own events carry the stack name.
     resource_name: Mapped[str] = mapped_column(sa.String(255))
     physical_resource_id: Mapped[str | None] = mapped_column(
-        sa.String(PHYSICAL_ID_LENGTH))
+        sa.String(PHYSICAL_ID_LENGTH)
+    )
     resource_type: Mapped[str] = mapped_column(sa.String(255))
     resource_action: Mapped[str] = mapped_column(sa.String(32))
     resource_status: Mapped[str] = mapped_column(sa.String(32))
@@ -168,8 +179,9 @@ class ResourceSignal(Base):
     stack_id: Mapped[str] = mapped_column(sa.ForeignKey('stack.id'))
     resource_name: Mapped[str] = mapped_column(sa.String(255))
     unique_id: Mapped[str] = mapped_column(sa.String(255))
-    status: Mapped[str] = mapped_column(sa.String(16),
-                                        doc='SUCCESS or FAILURE.')
+    status: Mapped[str] = mapped_column(
+        sa.String(16), doc='SUCCESS or FAILURE.'
+    )
     reason: Mapped[str] = mapped_column(sa.Text, default='')
     data: Mapped[str] = mapped_column(sa.Text, default='')
     created_at: Mapped[datetime.datetime] = mapped_column(default=utcnow)
@@ -177,12 +189,11 @@ class ResourceSignal(Base):
 
 class StackLock(Base):
     __tablename__ = 'stack_lock'
-    __table_args__ = (
-        sa.Index('ix_stack_lock_engine_id', 'engine_id'),
-    )
+    __table_args__ = (sa.Index('ix_stack_lock_engine_id', 'engine_id'),)
 
-    stack_id: Mapped[str] = mapped_column(sa.ForeignKey('stack.id'),
-                                          primary_key=True)
+    stack_id: Mapped[str] = mapped_column(
+        sa.ForeignKey('stack.id'), primary_key=True
+    )
     engine_id: Mapped[str] = mapped_column(sa.String(255))
     created_at: Mapped[datetime.datetime] = mapped_column(default=utcnow)
 
@@ -192,14 +203,14 @@ class StackLock(Base):
 # status (BUILD, creating) becomes settled_status once settles_at has passed;
 # readers persist the change, so no timer thread is needed.
 
+
 class SandboxServer(Base):
     __tablename__ = 'sandbox_server'
-    __table_args__ = (
-        sa.Index('ix_sandbox_server_tenant', 'tenant'),
-    )
+    __table_args__ = (sa.Index('ix_sandbox_server_tenant', 'tenant'),)
 
-    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True,
-                                    default=_new_uuid)
+    id: Mapped[str] = mapped_column(
+        sa.String(36), primary_key=True, default=_new_uuid
+    )
     tenant: Mapped[str] = mapped_column(sa.String(255))
     name: Mapped[str] = mapped_column(sa.String(255))
     status: Mapped[str] = mapped_column(sa.String(32))
@@ -226,8 +237,9 @@ class SandboxVolume(Base):
         sa.Index('ix_sandbox_volume_server_id', 'server_id'),
     )
 
-    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True,
-                                    default=_new_uuid)
+    id: Mapped[str] = mapped_column(
+        sa.String(36), primary_key=True, default=_new_uuid
+    )
     tenant: Mapped[str] = mapped_column(sa.String(255))
     name: Mapped[str | None] = mapped_column(sa.String(255))
     status: Mapped[str] = mapped_column(sa.String(32))
@@ -239,19 +251,19 @@ class SandboxVolume(Base):
     meta: Mapped[dict[str, Any]] = mapped_column('metadata', default=dict)
     # The server it is attached to, and as which device.
     server_id: Mapped[str | None] = mapped_column(
-        sa.ForeignKey('sandbox_server.id'))
+        sa.ForeignKey('sandbox_server.id')
+    )
     device: Mapped[str | None] = mapped_column(sa.String(64))
     created_at: Mapped[datetime.datetime] = mapped_column(default=utcnow)
 
 
 class SandboxSnapshot(Base):
     __tablename__ = 'sandbox_snapshot'
-    __table_args__ = (
-        sa.Index('ix_sandbox_snapshot_tenant', 'tenant'),
-    )
+    __table_args__ = (sa.Index('ix_sandbox_snapshot_tenant', 'tenant'),)
 
-    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True,
-                                    default=_new_uuid)
+    id: Mapped[str] = mapped_column(
+        sa.String(36), primary_key=True, default=_new_uuid
+    )
     tenant: Mapped[str] = mapped_column(sa.String(255))
     # No foreign key: a snapshot outlives its volume.
     volume_id: Mapped[str] = mapped_column(sa.String(36))
@@ -270,12 +282,14 @@ class SandboxFloatingIp(Base):
         sa.Index('ix_sandbox_floating_ip_server_id', 'server_id'),
     )
 
-    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True,
-                                    default=_new_uuid)
+    id: Mapped[str] = mapped_column(
+        sa.String(36), primary_key=True, default=_new_uuid
+    )
     tenant: Mapped[str] = mapped_column(sa.String(255))
     address: Mapped[str] = mapped_column(sa.String(45), unique=True)
     server_id: Mapped[str | None] = mapped_column(
-        sa.ForeignKey('sandbox_server.id'))
+        sa.ForeignKey('sandbox_server.id')
+    )
     created_at: Mapped[datetime.datetime] = mapped_column(default=utcnow)
 
 
@@ -285,8 +299,9 @@ class SandboxSecurityGroup(Base):
         sa.Index('ix_sandbox_security_group_tenant_name', 'tenant', 'name'),
     )
 
-    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True,
-                                    default=_new_uuid)
+    id: Mapped[str] = mapped_column(
+        sa.String(36), primary_key=True, default=_new_uuid
+    )
     tenant: Mapped[str] = mapped_column(sa.String(255))
     name: Mapped[str] = mapped_column(sa.String(255))
     description: Mapped[str] = mapped_column(sa.Text, default='')
@@ -299,29 +314,31 @@ class SandboxSecurityGroupRule(Base):
         sa.Index('ix_sandbox_security_group_rule_group_id', 'group_id'),
     )
 
-    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True,
-                                    default=_new_uuid)
+    id: Mapped[str] = mapped_column(
+        sa.String(36), primary_key=True, default=_new_uuid
+    )
     group_id: Mapped[str] = mapped_column(
-        sa.ForeignKey('sandbox_security_group.id'))
+        sa.ForeignKey('sandbox_security_group.id')
+    )
     direction: Mapped[str] = mapped_column(sa.String(16))
     protocol: Mapped[str | None] = mapped_column(sa.String(16))
     port_min: Mapped[int | None]
     port_max: Mapped[int | None]
     cidr: Mapped[str | None] = mapped_column(sa.String(64))
     remote_group_id: Mapped[str | None] = mapped_column(
-        sa.ForeignKey('sandbox_security_group.id'))
+        sa.ForeignKey('sandbox_security_group.id')
+    )
 
 
 class SandboxUser(Base):
     """A user the sandbox's identity service made for a stack."""
 
     __tablename__ = 'sandbox_user'
-    __table_args__ = (
-        sa.Index('ix_sandbox_user_tenant', 'tenant'),
-    )
+    __table_args__ = (sa.Index('ix_sandbox_user_tenant', 'tenant'),)
 
-    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True,
-                                    default=_new_uuid)
+    id: Mapped[str] = mapped_column(
+        sa.String(36), primary_key=True, default=_new_uuid
+    )
     tenant: Mapped[str] = mapped_column(sa.String(255))
     stack_id: Mapped[str] = mapped_column(sa.String(36))
     name: Mapped[str] = mapped_column(sa.String(255))

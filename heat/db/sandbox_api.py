@@ -16,9 +16,14 @@ import sqlalchemy as sa
 
 from heat.common import exception
 from heat.db import connection
-from heat.db.models import (Ec2Credential, SandboxFloatingIp, SandboxServer,
-                            SandboxSecurityGroup, SandboxSecurityGroupRule,
-                            SandboxSnapshot, SandboxUser, SandboxVolume)
+from heat.db.models import Ec2Credential
+from heat.db.models import SandboxFloatingIp
+from heat.db.models import SandboxSecurityGroup
+from heat.db.models import SandboxSecurityGroupRule
+from heat.db.models import SandboxServer
+from heat.db.models import SandboxSnapshot
+from heat.db.models import SandboxUser
+from heat.db.models import SandboxVolume
 from heat.db.types import utcnow
 
 # Every tenant has a security group named "default" without storing it.
@@ -39,6 +44,7 @@ _NOT_FOUND = {
 
 
 # -- helpers -----------------------------------------------------------------
+
 
 def _get(session, model, tenant, object_id):
     row = session.get(model, object_id)
@@ -71,10 +77,11 @@ def _store_due(model, row):
         return row
     with connection.writing() as session:
         # Conditional, so an engine that changed the row meanwhile wins.
-        session.execute(sa.update(model)
-                        .where(model.id == row.id,
-                               model.status == row.status)
-                        .values(status=row.settled_status))
+        session.execute(
+            sa.update(model)
+            .where(model.id == row.id, model.status == row.status)
+            .values(status=row.settled_status)
+        )
     row.status = row.settled_status
     return row
 
@@ -84,10 +91,14 @@ def settle_due():
     now = utcnow()
     with connection.writing() as session:
         for model in (SandboxServer, SandboxVolume, SandboxSnapshot):
-            session.execute(sa.update(model)
-                            .where(model.status != model.settled_status,
-                                   model.settles_at <= now)
-                            .values(status=model.settled_status))
+            session.execute(
+                sa.update(model)
+                .where(
+                    model.status != model.settled_status,
+                    model.settles_at <= now,
+                )
+                .values(status=model.settled_status)
+            )
 
 
 def _free_address(session, column, cidr):
@@ -99,7 +110,8 @@ def _free_address(session, column, cidr):
         if str(address) not in used:
             return str(address)
     raise exception.CloudError(
-        reason='No more IP addresses available on network %s.' % cidr)
+        reason='No more IP addresses available on network %s.' % cidr
+    )
 
 
 def _insert_with_address(make_row):
@@ -125,15 +137,22 @@ def _list(model, tenant, order=None):
 
 # -- servers -----------------------------------------------------------------
 
+
 def server_create(tenant, values, private_cidr) -> SandboxServer:
     """A new server; values are SandboxServer columns except the address."""
+
     def make(session):
-        _check_security_groups(session, tenant,
-                               values.get('security_groups', ()))
+        _check_security_groups(
+            session, tenant, values.get('security_groups', ())
+        )
         return SandboxServer(
-            tenant=tenant, **values,
-            private_ip=_free_address(session, SandboxServer.private_ip,
-                                     private_cidr))
+            tenant=tenant,
+            **values,
+            private_ip=_free_address(
+                session, SandboxServer.private_ip, private_cidr
+            ),
+        )
+
     return _insert_with_address(make)
 
 
@@ -141,10 +160,13 @@ def server_get(tenant, server_id) -> tuple[SandboxServer, list[str]]:
     """The server and the floating addresses associated with it."""
     with connection.reading() as session:
         server = _get(session, SandboxServer, tenant, server_id)
-        addresses = list(session.scalars(
-            sa.select(SandboxFloatingIp.address)
-            .where(SandboxFloatingIp.server_id == server_id)
-            .order_by(SandboxFloatingIp.address)))
+        addresses = list(
+            session.scalars(
+                sa.select(SandboxFloatingIp.address)
+                .where(SandboxFloatingIp.server_id == server_id)
+                .order_by(SandboxFloatingIp.address)
+            )
+        )
     return _store_due(SandboxServer, server), addresses
 
 
@@ -152,14 +174,21 @@ def server_delete(tenant, server_id) -> None:
     """Delete the server, detaching its volumes and floating IPs."""
     with connection.writing() as session:
         server = _get(session, SandboxServer, tenant, server_id)
-        session.execute(sa.update(SandboxVolume)
-                        .where(SandboxVolume.server_id == server_id)
-                        .values(server_id=None, device=None,
-                                status='available',
-                                settled_status='available'))
-        session.execute(sa.update(SandboxFloatingIp)
-                        .where(SandboxFloatingIp.server_id == server_id)
-                        .values(server_id=None))
+        session.execute(
+            sa.update(SandboxVolume)
+            .where(SandboxVolume.server_id == server_id)
+            .values(
+                server_id=None,
+                device=None,
+                status='available',
+                settled_status='available',
+            )
+        )
+        session.execute(
+            sa.update(SandboxFloatingIp)
+            .where(SandboxFloatingIp.server_id == server_id)
+            .values(server_id=None)
+        )
         session.delete(server)
 
 
@@ -169,17 +198,20 @@ def server_list(tenant=None) -> list[SandboxServer]:
 
 # -- volumes and snapshots ---------------------------------------------------
 
+
 def volume_create(tenant, values) -> SandboxVolume:
     """A new volume; values are SandboxVolume columns."""
     with connection.writing() as session:
         snapshot_id = values.get('snapshot_id')
         if snapshot_id is not None:
-            snapshot = _settle(_get(session, SandboxSnapshot, tenant,
-                                    snapshot_id))
+            snapshot = _settle(
+                _get(session, SandboxSnapshot, tenant, snapshot_id)
+            )
             if snapshot.status != 'available':
                 raise exception.CloudError(
                     reason='Invalid snapshot: Originating snapshot status '
-                           'must be one of available values')
+                    'must be one of available values'
+                )
         volume = SandboxVolume(tenant=tenant, **values)
         session.add(volume)
     return volume
@@ -195,8 +227,9 @@ def volume_delete(tenant, volume_id) -> None:
         if volume.server_id is not None:
             raise exception.CloudError(
                 reason='Invalid volume: Volume status must be available or '
-                       'error and must not be attached, but current status '
-                       'is: %s.' % volume.status)
+                'error and must not be attached, but current status '
+                'is: %s.' % volume.status
+            )
         session.delete(volume)
 
 
@@ -207,13 +240,14 @@ def volume_attach(tenant, server_id, volume_id, device=None) -> SandboxVolume:
         if server.status != 'ACTIVE':
             raise exception.CloudError(
                 reason="Cannot 'attach_volume' instance %s while it is in "
-                       "status %s." % (server_id, server.status))
+                'status %s.' % (server_id, server.status)
+            )
         volume = _settle(_get(session, SandboxVolume, tenant, volume_id))
         if volume.status != 'available':
             raise exception.CloudError(
                 reason='Invalid volume: volume %s status must be available, '
-                       'but current status is: %s.'
-                       % (volume_id, volume.status))
+                'but current status is: %s.' % (volume_id, volume.status)
+            )
         volume.device = _device(session, server_id, device)
         volume.server_id = server_id
         volume.status = volume.settled_status = 'in-use'
@@ -221,13 +255,18 @@ def volume_attach(tenant, server_id, volume_id, device=None) -> SandboxVolume:
 
 
 def _device(session, server_id, requested):
-    used = set(session.scalars(sa.select(SandboxVolume.device)
-                               .where(SandboxVolume.server_id == server_id)))
+    used = set(
+        session.scalars(
+            sa.select(SandboxVolume.device).where(
+                SandboxVolume.server_id == server_id
+            )
+        )
+    )
     if requested is not None:
         if requested in used:
             raise exception.CloudError(
-                reason='The supplied device path (%s) is in use.'
-                       % requested)
+                reason='The supplied device path (%s) is in use.' % requested
+            )
         return requested
     # vda is the root disk.
     for letter in 'bcdefghijklmnopqrstuvwxyz':
@@ -243,7 +282,8 @@ def volume_detach(tenant, server_id, volume_id) -> None:
         if volume.server_id != server_id:
             raise exception.CloudNotFound(
                 reason='Volume %s is not attached to instance %s.'
-                       % (volume_id, server_id))
+                % (volume_id, server_id)
+            )
         volume.server_id = volume.device = None
         volume.status = volume.settled_status = 'available'
 
@@ -260,10 +300,14 @@ def snapshot_create(tenant, volume_id, values) -> SandboxSnapshot:
         if volume.status not in ('available', 'in-use'):
             raise exception.CloudError(
                 reason='Invalid volume: Volume %s status must be available, '
-                       'but current status is: %s.'
-                       % (volume_id, volume.status))
-        snapshot = SandboxSnapshot(tenant=tenant, volume_id=volume_id,
-                                   size_gb=volume.size_gb, **values)
+                'but current status is: %s.' % (volume_id, volume.status)
+            )
+        snapshot = SandboxSnapshot(
+            tenant=tenant,
+            volume_id=volume_id,
+            size_gb=volume.size_gb,
+            **values,
+        )
         session.add(snapshot)
     return snapshot
 
@@ -278,10 +322,16 @@ def snapshot_list(tenant=None) -> list[SandboxSnapshot]:
 
 # -- floating IPs ------------------------------------------------------------
 
+
 def floating_ip_create(tenant, floating_cidr) -> SandboxFloatingIp:
-    return _insert_with_address(lambda session: SandboxFloatingIp(
-        tenant=tenant, address=_free_address(
-            session, SandboxFloatingIp.address, floating_cidr)))
+    return _insert_with_address(
+        lambda session: SandboxFloatingIp(
+            tenant=tenant,
+            address=_free_address(
+                session, SandboxFloatingIp.address, floating_cidr
+            ),
+        )
+    )
 
 
 def floating_ip_get(tenant, fip_id) -> SandboxFloatingIp:
@@ -291,12 +341,16 @@ def floating_ip_get(tenant, fip_id) -> SandboxFloatingIp:
 
 def floating_ip_find(tenant, address) -> SandboxFloatingIp:
     with connection.reading() as session:
-        row = session.scalars(sa.select(SandboxFloatingIp).where(
-            SandboxFloatingIp.tenant == tenant,
-            SandboxFloatingIp.address == address)).first()
+        row = session.scalars(
+            sa.select(SandboxFloatingIp).where(
+                SandboxFloatingIp.tenant == tenant,
+                SandboxFloatingIp.address == address,
+            )
+        ).first()
     if row is None:
         raise exception.CloudNotFound(
-            reason='Floating IP %s could not be found.' % address)
+            reason='Floating IP %s could not be found.' % address
+        )
     return row
 
 
@@ -326,8 +380,9 @@ SecurityGroupRows = tuple[SandboxSecurityGroup, list[SandboxSecurityGroupRule]]
 
 def security_group_create(tenant, name, description) -> SandboxSecurityGroup:
     with connection.writing() as session:
-        group = SandboxSecurityGroup(tenant=tenant, name=name,
-                                     description=description or '')
+        group = SandboxSecurityGroup(
+            tenant=tenant, name=name, description=description or ''
+        )
         session.add(group)
     return group
 
@@ -350,16 +405,23 @@ def _find_group(session, tenant, name_or_id):
     group = session.get(SandboxSecurityGroup, name_or_id)
     if group is not None and group.tenant == tenant:
         return group
-    named = list(session.scalars(sa.select(SandboxSecurityGroup).where(
-        SandboxSecurityGroup.tenant == tenant,
-        SandboxSecurityGroup.name == name_or_id)))
+    named = list(
+        session.scalars(
+            sa.select(SandboxSecurityGroup).where(
+                SandboxSecurityGroup.tenant == tenant,
+                SandboxSecurityGroup.name == name_or_id,
+            )
+        )
+    )
     if len(named) > 1:
         raise exception.CloudError(
             reason="Multiple security group matches found for name '%s', "
-                   "use an ID to be more specific." % name_or_id)
+            'use an ID to be more specific.' % name_or_id
+        )
     if not named:
         raise exception.CloudNotFound(
-            reason=_NOT_FOUND[SandboxSecurityGroup] % name_or_id)
+            reason=_NOT_FOUND[SandboxSecurityGroup] % name_or_id
+        )
     return named[0]
 
 
@@ -370,27 +432,37 @@ def _check_security_groups(session, tenant, names_or_ids):
 
 
 def _rules(session, group_id):
-    return list(session.scalars(
-        sa.select(SandboxSecurityGroupRule)
-        .where(SandboxSecurityGroupRule.group_id == group_id)
-        .order_by(SandboxSecurityGroupRule.id)))
+    return list(
+        session.scalars(
+            sa.select(SandboxSecurityGroupRule)
+            .where(SandboxSecurityGroupRule.group_id == group_id)
+            .order_by(SandboxSecurityGroupRule.id)
+        )
+    )
 
 
-def security_group_rule_create(tenant, group_id,
-                               values) -> SandboxSecurityGroupRule:
+def security_group_rule_create(
+    tenant, group_id, values
+) -> SandboxSecurityGroupRule:
     """A rule in the group; values: direction, protocol, port_min, port_max,
     cidr, remote_group_id."""
     with connection.writing() as session:
         _get(session, SandboxSecurityGroup, tenant, group_id)
         if values.get('remote_group_id') is not None:
-            _get(session, SandboxSecurityGroup, tenant,
-                 values['remote_group_id'])
+            _get(
+                session,
+                SandboxSecurityGroup,
+                tenant,
+                values['remote_group_id'],
+            )
         for rule in _rules(session, group_id):
-            if all(getattr(rule, key) == value
-                   for key, value in values.items()):
+            if all(
+                getattr(rule, key) == value for key, value in values.items()
+            ):
                 raise exception.CloudError(
                     reason='Security group rule already exists. Rule id '
-                           'is %s.' % rule.id)
+                    'is %s.' % rule.id
+                )
         rule = SandboxSecurityGroupRule(group_id=group_id, **values)
         session.add(rule)
     return rule
@@ -401,14 +473,22 @@ def security_group_delete(tenant, group_id) -> None:
     with connection.writing() as session:
         group = _get(session, SandboxSecurityGroup, tenant, group_id)
         users = session.scalars(
-            sa.select(SandboxServer.security_groups)
-            .where(SandboxServer.tenant == tenant))
+            sa.select(SandboxServer.security_groups).where(
+                SandboxServer.tenant == tenant
+            )
+        )
         if any({group.id, group.name} & set(refs) for refs in users):
             raise exception.CloudError(
-                reason='Security Group %s in use.' % group_id)
-        session.execute(sa.delete(SandboxSecurityGroupRule).where(
-            sa.or_(SandboxSecurityGroupRule.group_id == group_id,
-                   SandboxSecurityGroupRule.remote_group_id == group_id)))
+                reason='Security Group %s in use.' % group_id
+            )
+        session.execute(
+            sa.delete(SandboxSecurityGroupRule).where(
+                sa.or_(
+                    SandboxSecurityGroupRule.group_id == group_id,
+                    SandboxSecurityGroupRule.remote_group_id == group_id,
+                )
+            )
+        )
         session.delete(group)
 
 
@@ -419,6 +499,7 @@ def security_group_list(tenant=None) -> list[SecurityGroupRows]:
 
 
 # -- stack users -------------------------------------------------------------
+
 
 def user_create(tenant, stack_id, name) -> SandboxUser:
     with connection.writing() as session:
@@ -436,6 +517,9 @@ def user_delete(tenant, user_id) -> None:
     """Delete the user and the EC2 credentials it owns."""
     with connection.writing() as session:
         user = _get(session, SandboxUser, tenant, user_id)
-        session.execute(sa.delete(Ec2Credential).where(
-            Ec2Credential.tenant == tenant, Ec2Credential.user == user_id))
+        session.execute(
+            sa.delete(Ec2Credential).where(
+                Ec2Credential.tenant == tenant, Ec2Credential.user == user_id
+            )
+        )
         session.delete(user)

@@ -19,10 +19,13 @@ def check(schema, resource_name, attribute_name):
     if attribute_name not in schema:
         raise exception.InvalidTemplate(
             reason='resource %s does not support attribute type %s in '
-                   'Fn::GetAtt' % (resource_name, attribute_name))
+            'Fn::GetAtt' % (resource_name, attribute_name)
+        )
 
 
 def describe(schema):
     """The attributes as plain data, for API answers and documentation."""
-    return {name: {'Description': attr.description}
-            for name, attr in sorted(schema.items())}
+    return {
+        name: {'Description': attr.description}
+        for name, attr in sorted(schema.items())
+    }

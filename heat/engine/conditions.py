@@ -6,15 +6,21 @@ from heat.engine import functions
 
 def _invalid(name, reason):
     return exception.InvalidTemplate(
-        reason='Conditions.%s: %s' % (name, reason))
+        reason='Conditions.%s: %s' % (name, reason)
+    )
 
 
 def parse_definitions(ctx):
     """{name: function tree} of the template's Conditions section."""
-    return {name: functions.parse(definition, ctx, 'Conditions.%s' % name,
-                                  functions.CONDITION_FUNCTIONS)
-            for name, definition
-            in ctx.template.condition_definitions.items()}
+    return {
+        name: functions.parse(
+            definition,
+            ctx,
+            'Conditions.%s' % name,
+            functions.CONDITION_FUNCTIONS,
+        )
+        for name, definition in ctx.template.condition_definitions.items()
+    }
 
 
 def validate_definitions(template):
@@ -47,8 +53,10 @@ def _check_cycle(trees, name, chain):
 
 def _cycle_error(chain):
     start = chain.index(chain[-1])
-    return _invalid(chain[start], 'circular condition dependency: %s'
-                    % ' -> '.join(chain[start:]))
+    return _invalid(
+        chain[start],
+        'circular condition dependency: %s' % ' -> '.join(chain[start:]),
+    )
 
 
 class Conditions:
@@ -69,7 +77,8 @@ class Conditions:
             return self._values[name]
         if name not in self._trees:
             raise exception.InvalidTemplate(
-                reason='Condition %s is not in the Conditions section' % name)
+                reason='Condition %s is not in the Conditions section' % name
+            )
         if name in self._evaluating:
             raise _cycle_error(self._evaluating + [name])
         self._evaluating.append(name)
@@ -79,9 +88,12 @@ class Conditions:
         finally:
             self._evaluating.pop()
         if not isinstance(value, bool):
-            raise _invalid(name, 'a condition must be Fn::Equals, Fn::And, '
-                                 'Fn::Or, Fn::Not or Condition, giving true '
-                                 'or false')
+            raise _invalid(
+                name,
+                'a condition must be Fn::Equals, Fn::And, '
+                'Fn::Or, Fn::Not or Condition, giving true '
+                'or false',
+            )
         self._values[name] = value
         return value
 

@@ -42,8 +42,9 @@ class Dependencies:
         """Record that ``requirer`` needs ``required``; both must be nodes."""
         for node in (requirer, required):
             if node not in self._requires:
-                raise exception.UnknownDependency(requirer=requirer,
-                                                  required=required)
+                raise exception.UnknownDependency(
+                    requirer=requirer, required=required
+                )
         self._requires[requirer][required] = None
         self._required_by[required][requirer] = None
 
@@ -71,8 +72,9 @@ class Dependencies:
         """
         position = {node: index for index, node in enumerate(self._requires)}
         nodes = list(self._requires)
-        unmet = {node: len(required) for node, required
-                 in self._requires.items()}
+        unmet = {
+            node: len(required) for node, required in self._requires.items()
+        }
         # A heap of positions: the free node added first is taken first.
         free = [position[node] for node, count in unmet.items() if count == 0]
         heapq.heapify(free)
@@ -97,7 +99,8 @@ class Dependencies:
         cycle = self._find_cycle()
         if cycle:
             raise exception.CircularDependency(
-                cycle=' -> '.join(str(node) for node in cycle))
+                cycle=' -> '.join(str(node) for node in cycle)
+            )
 
     def __str__(self):
         """One line per node, in insertion order: ``node -> required, ...``."""
@@ -111,8 +114,9 @@ class Dependencies:
         return '\n'.join(lines)
 
     def __repr__(self):
-        return 'Dependencies(%r)' % {node: list(required) for node, required
-                                     in self._requires.items()}
+        return 'Dependencies(%r)' % {
+            node: list(required) for node, required in self._requires.items()
+        }
 
     def _find_cycle(self):
         """The first cycle met by a depth-first walk, closed on its start.
@@ -132,7 +136,7 @@ class Dependencies:
                 # Resume the deepest node's edges where we left them.
                 for following in unexplored[-1]:
                     if following in on_path:
-                        return path[path.index(following):] + [following]
+                        return path[path.index(following) :] + [following]
                     if following not in finished:
                         path.append(following)
                         on_path.add(following)

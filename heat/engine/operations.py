@@ -7,8 +7,10 @@ what it depends on is complete, and cloud calls wait in the shared pool.
 
 import logging
 
-from heat.common.states import (ResourceAction, ResourceStatus, StackAction,
-                                StackStatus)
+from heat.common.states import ResourceAction
+from heat.common.states import ResourceStatus
+from heat.common.states import StackAction
+from heat.common.states import StackStatus
 from heat.engine import scheduler
 
 LOG = logging.getLogger(__name__)
@@ -31,9 +33,13 @@ class Operation:
     def run(self, stack, start_task, reverse=False, timeout=None):
         try:
             return scheduler.run_graph(
-                stack.dependencies(), start_task, pool=self.pool,
-                reverse=reverse, timeout=timeout,
-                cancel_event=self.cancel_event)
+                stack.dependencies(),
+                start_task,
+                pool=self.pool,
+                reverse=reverse,
+                timeout=timeout,
+                cancel_event=self.cancel_event,
+            )
         finally:
             stack.recorder.flush()
 
@@ -60,18 +66,28 @@ def create(stack, operation):
     delete cancelled, ends CREATE_FAILED.
     """
     stack.begin(StackAction.CREATE, CREATE_STARTED)
-    result = operation.run(stack, lambda name: stack.resources[name].create(),
-                           timeout=_timeout_seconds(stack))
+    result = operation.run(
+        stack,
+        lambda name: stack.resources[name].create(),
+        timeout=_timeout_seconds(stack),
+    )
     if result.outcome is scheduler.RunOutcome.COMPLETE:
-        stack.set_state(StackAction.CREATE, StackStatus.COMPLETE,
-                        'Stack CREATE completed successfully')
+        stack.set_state(
+            StackAction.CREATE,
+            StackStatus.COMPLETE,
+            'Stack CREATE completed successfully',
+        )
         return
     reason = _failure_reason('create', result)
     on_failure = stack.row.on_failure or (
-        ON_FAILURE_DO_NOTHING if stack.row.disable_rollback
-        else ON_FAILURE_ROLLBACK)
-    if result.outcome is scheduler.RunOutcome.CANCELLED \
-            or on_failure == ON_FAILURE_DO_NOTHING:
+        ON_FAILURE_DO_NOTHING
+        if stack.row.disable_rollback
+        else ON_FAILURE_ROLLBACK
+    )
+    if (
+        result.outcome is scheduler.RunOutcome.CANCELLED
+        or on_failure == ON_FAILURE_DO_NOTHING
+    ):
         # A cancel came from a delete, which carries on from here.
         stack.set_state(StackAction.CREATE, StackStatus.FAILED, reason)
     elif on_failure == ON_FAILURE_ROLLBACK:
@@ -84,39 +100,63 @@ def rollback(stack, operation, reason):
     """Delete what a failed create made; reason says why it failed."""
     # Named now: the rollback turns the failed resources DELETE_COMPLETE.
     failure = _creation_failure(stack)
-    stack.set_state(StackAction.ROLLBACK, StackStatus.IN_PROGRESS,
-                    'Rollback requested: %s' % reason)
-    result = operation.run(stack, lambda name: stack.resources[name].delete(),
-                           reverse=True)
+    stack.set_state(
+        StackAction.ROLLBACK,
+        StackStatus.IN_PROGRESS,
+        'Rollback requested: %s' % reason,
+    )
+    result = operation.run(
+        stack, lambda name: stack.resources[name].delete(), reverse=True
+    )
     if result.outcome is scheduler.RunOutcome.COMPLETE:
-        stack.set_state(StackAction.ROLLBACK, StackStatus.COMPLETE,
-                        'Rollback completed after: %s' % failure)
+        stack.set_state(
+            StackAction.ROLLBACK,
+            StackStatus.COMPLETE,
+            'Rollback completed after: %s' % failure,
+        )
     else:
-        stack.set_state(StackAction.ROLLBACK, StackStatus.FAILED,
-                        _failure_reason('rollback', result))
+        stack.set_state(
+            StackAction.ROLLBACK,
+            StackStatus.FAILED,
+            _failure_reason('rollback', result),
+        )
 
 
 def _creation_failure(stack):
-    failed = sorted(name for name, rsrc in stack.resources.items()
-                    if rsrc.action is ResourceAction.CREATE
-                    and rsrc.status is ResourceStatus.FAILED)
+    failed = sorted(
+        name
+        for name, rsrc in stack.resources.items()
+        if rsrc.action is ResourceAction.CREATE
+        and rsrc.status is ResourceStatus.FAILED
+    )
     if failed:
-        return ('The following resource(s) failed to create: [%s].'
-                % ', '.join(failed))
+        return 'The following resource(s) failed to create: [%s].' % ', '.join(
+            failed
+        )
     return 'the create did not complete.'
 
 
 def delete(stack, operation):
     """Delete every resource, dependents first; then the stack itself."""
     stack.begin(StackAction.DELETE, DELETE_STARTED)
-    result = operation.run(stack, lambda name: stack.resources[name].delete(),
-                           reverse=True, timeout=_timeout_seconds(stack))
+    result = operation.run(
+        stack,
+        lambda name: stack.resources[name].delete(),
+        reverse=True,
+        timeout=_timeout_seconds(stack),
+    )
     if result.outcome is scheduler.RunOutcome.COMPLETE:
         # Deleted first, so no one sees DELETE_COMPLETE on a stack that
         # its name still finds.
         stack.mark_deleted()
-        stack.set_state(StackAction.DELETE, StackStatus.COMPLETE,
-                        'Stack DELETE completed successfully')
+        stack.set_state(
+            StackAction.DELETE,
+            StackStatus.COMPLETE,
+            'Stack DELETE completed successfully',
+        )
     else:
-        stack.set_state(StackAction.DELETE, StackStatus.FAILED,
-                        _failure_reason('delete', result))
+        stack.set_state(
+            StackAction.DELETE,
+            StackStatus.FAILED,
+            _failure_reason('delete', result),
+        )

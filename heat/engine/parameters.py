@@ -15,24 +15,44 @@ from heat.common import exception
 MASK = '****'
 
 NO_VALUE = 'AWS::NoValue'
-PSEUDO_PARAMETERS = frozenset([
-    'AWS::StackName', 'AWS::StackId', 'AWS::Region', 'AWS::AccountId',
-    NO_VALUE, 'AWS::NotificationARNs', 'AWS::Partition', 'AWS::URLSuffix',
-])
+PSEUDO_PARAMETERS = frozenset(
+    [
+        'AWS::StackName',
+        'AWS::StackId',
+        'AWS::Region',
+        'AWS::AccountId',
+        NO_VALUE,
+        'AWS::NotificationARNs',
+        'AWS::Partition',
+        'AWS::URLSuffix',
+    ]
+)
 
 SCALAR_TYPES = ('String', 'Number')
 LIST_TYPES = ('CommaDelimitedList', 'List<Number>')
 # AWS::EC2::KeyPair::KeyName and friends: validated by AWS against the
 # account; here they are plain strings (or lists of them).
 AWS_TYPE = re.compile(r'AWS::[A-Za-z0-9]+::[A-Za-z0-9]+(::[A-Za-z0-9]+)?$')
-AWS_LIST_TYPE = re.compile(r'List<(AWS::[A-Za-z0-9]+::[A-Za-z0-9]+'
-                           r'(::[A-Za-z0-9]+)?)>$')
+AWS_LIST_TYPE = re.compile(
+    r'List<(AWS::[A-Za-z0-9]+::[A-Za-z0-9]+'
+    r'(::[A-Za-z0-9]+)?)>$'
+)
 
-SCHEMA_KEYS = frozenset([
-    'Type', 'Default', 'NoEcho', 'Description', 'AllowedValues',
-    'AllowedPattern', 'MinLength', 'MaxLength', 'MinValue', 'MaxValue',
-    'ConstraintDescription',
-])
+SCHEMA_KEYS = frozenset(
+    [
+        'Type',
+        'Default',
+        'NoEcho',
+        'Description',
+        'AllowedValues',
+        'AllowedPattern',
+        'MinLength',
+        'MaxLength',
+        'MinValue',
+        'MaxValue',
+        'ConstraintDescription',
+    ]
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -40,8 +60,8 @@ class StackInfo:
     """What the pseudo parameters say about the stack being built."""
 
     stack_name: str
-    stack_id: str              # the stack ARN
-    account_id: str            # the tenant
+    stack_id: str  # the stack ARN
+    account_id: str  # the tenant
     region: str = 'RegionOne'
     notification_arns: tuple = ()
     partition: str = 'openstack'
@@ -84,8 +104,9 @@ def _integer(definition, key, path):
     try:
         return int(_as_text(value))
     except ValueError:
-        raise _invalid('%s.%s' % (path, key),
-                       '%s must be an integer' % key) from None
+        raise _invalid(
+            '%s.%s' % (path, key), '%s must be an integer' % key
+        ) from None
 
 
 def _number(definition, key, path):
@@ -99,13 +120,21 @@ def _number(definition, key, path):
 
 def _check_type(type_name, path):
     if not isinstance(type_name, str):
-        raise _invalid(path, 'Every Parameters object must contain a Type '
-                             'member.')
+        raise _invalid(
+            path, 'Every Parameters object must contain a Type member.'
+        )
     if type_name.startswith('AWS::SSM::Parameter::Value<'):
-        raise _invalid(path, 'Parameter type %s is not supported: there is '
-                             'no parameter store to read it from' % type_name)
-    known = (type_name in SCALAR_TYPES or type_name in LIST_TYPES
-             or AWS_TYPE.match(type_name) or AWS_LIST_TYPE.match(type_name))
+        raise _invalid(
+            path,
+            'Parameter type %s is not supported: there is '
+            'no parameter store to read it from' % type_name,
+        )
+    known = (
+        type_name in SCALAR_TYPES
+        or type_name in LIST_TYPES
+        or AWS_TYPE.match(type_name)
+        or AWS_LIST_TYPE.match(type_name)
+    )
     if not known:
         raise _invalid(path, 'Unrecognized parameter type: %s' % type_name)
 
@@ -134,31 +163,37 @@ class ParameterSchema:
             raise _invalid(path, 'a parameter must be a mapping')
         unknown = sorted(set(definition) - SCHEMA_KEYS)
         if unknown:
-            raise _invalid(path, "Invalid template parameter property '%s'"
-                           % unknown[0])
+            raise _invalid(
+                path, "Invalid template parameter property '%s'" % unknown[0]
+            )
         _check_type(definition.get('Type'), path)
         allowed = definition.get('AllowedValues')
         if allowed is not None and not isinstance(allowed, list):
-            raise _invalid(path + '.AllowedValues',
-                           'AllowedValues must be a list')
+            raise _invalid(
+                path + '.AllowedValues', 'AllowedValues must be a list'
+            )
         pattern = definition.get('AllowedPattern')
         if pattern is not None:
             try:
                 re.compile(pattern)
             except (re.error, TypeError):
-                raise _invalid(path + '.AllowedPattern',
-                               'AllowedPattern is not a valid regular '
-                               'expression') from None
+                raise _invalid(
+                    path + '.AllowedPattern',
+                    'AllowedPattern is not a valid regular expression',
+                ) from None
         default = definition.get('Default')
         return cls(
             name=name,
             type=definition['Type'],
             default=None if default is None else _default_text(default),
-            no_echo=_as_text(
-                definition.get('NoEcho', False)).lower() == 'true',
+            no_echo=_as_text(definition.get('NoEcho', False)).lower()
+            == 'true',
             description=definition.get('Description', ''),
-            allowed_values=(None if allowed is None
-                            else tuple(_as_text(v) for v in allowed)),
+            allowed_values=(
+                None
+                if allowed is None
+                else tuple(_as_text(v) for v in allowed)
+            ),
             allowed_pattern=pattern,
             min_length=_integer(definition, 'MinLength', path),
             max_length=_integer(definition, 'MaxLength', path),
@@ -188,8 +223,11 @@ class ParameterSchema:
         Raises ValidationError when it breaks a constraint.
         """
         if self.is_list:
-            items = given if isinstance(given, list) else (
-                _as_text(given).split(',') if _as_text(given) else [])
+            items = (
+                given
+                if isinstance(given, list)
+                else (_as_text(given).split(',') if _as_text(given) else [])
+            )
             items = [_as_text(item) for item in items]
             for item in items:
                 self._check(item)
@@ -204,9 +242,11 @@ class ParameterSchema:
             return
         if self.constraint_description:
             problem = 'failed to satisfy constraint: %s' % (
-                self.constraint_description)
+                self.constraint_description
+            )
         raise exception.ValidationError(
-            "Parameter '%s' %s" % (self.name, problem))
+            "Parameter '%s' %s" % (self.name, problem)
+        )
 
     def _problem(self, value):
         if self.is_number:
@@ -214,19 +254,22 @@ class ParameterSchema:
                 return 'must be a number'
             if self.min_value is not None and float(value) < self.min_value:
                 return 'must be a number not less than %s' % _num(
-                    self.min_value)
+                    self.min_value
+                )
             if self.max_value is not None and float(value) > self.max_value:
                 return 'must be a number not greater than %s' % _num(
-                    self.max_value)
+                    self.max_value
+                )
         if self.min_length is not None and len(value) < self.min_length:
             return 'must contain at least %d characters' % self.min_length
         if self.max_length is not None and len(value) > self.max_length:
             return 'must contain at most %d characters' % self.max_length
-        if self.allowed_pattern is not None and \
-                re.fullmatch(self.allowed_pattern, value) is None:
+        if (
+            self.allowed_pattern is not None
+            and re.fullmatch(self.allowed_pattern, value) is None
+        ):
             return 'must match pattern %s' % self.allowed_pattern
-        if self.allowed_values is not None and \
-                not self._is_allowed(value):
+        if self.allowed_values is not None and not self._is_allowed(value):
             return 'must be one of AllowedValues'
         return None
 
@@ -236,7 +279,8 @@ class ParameterSchema:
         # Number parameters: '1.0' is allowed where the list says 1.
         return self.is_number and any(
             _is_number(allowed) and float(allowed) == float(value)
-            for allowed in self.allowed_values)
+            for allowed in self.allowed_values
+        )
 
 
 def _default_text(default):
@@ -251,9 +295,12 @@ def _num(number):
 
 def schemas_from_template(section, path='Parameters'):
     """The Parameters section as {name: ParameterSchema}."""
-    return {name: ParameterSchema.from_template(name, definition,
-                                                '%s.%s' % (path, name))
-            for name, definition in section.items()}
+    return {
+        name: ParameterSchema.from_template(
+            name, definition, '%s.%s' % (path, name)
+        )
+        for name, definition in section.items()
+    }
 
 
 def _names(names):
@@ -272,17 +319,22 @@ class Parameters(collections.abc.Mapping):
         unknown = set(values) - set(schemas)
         if unknown:
             raise exception.ValidationError(
-                'Parameters: %s do not exist in the template'
-                % _names(unknown))
-        missing = [name for name, schema in schemas.items()
-                   if name not in values and schema.default is None]
+                'Parameters: %s do not exist in the template' % _names(unknown)
+            )
+        missing = [
+            name
+            for name, schema in schemas.items()
+            if name not in values and schema.default is None
+        ]
         if missing:
             raise exception.ValidationError(
-                'Parameters: %s must have values' % _names(missing))
+                'Parameters: %s must have values' % _names(missing)
+            )
         self.schemas = dict(schemas)
         self._values = {
             name: schema.value_of(values.get(name, schema.default))
-            for name, schema in schemas.items()}
+            for name, schema in schemas.items()
+        }
         self._values.update(stack.pseudo_values())
         self.stack = stack
 
@@ -295,7 +347,8 @@ class Parameters(collections.abc.Mapping):
                 raise exception.ValidationError(
                     'Invalid input for parameter key %s. Cannot specify '
                     'usePreviousValue as true for a parameter key not in '
-                    'the previous template' % name)
+                    'the previous template' % name
+                )
             merged[name] = previous_values[name]
         return merged
 

@@ -105,8 +105,11 @@ class Schema:
 
     def describe(self):
         """The schema as plain data, for API answers and documentation."""
-        text = {'Type': self.type.value, 'Required': self.required,
-                'UpdateAllowed': self.update_allowed}
+        text = {
+            'Type': self.type.value,
+            'Required': self.required,
+            'UpdateAllowed': self.update_allowed,
+        }
         if self.description:
             text['Description'] = self.description
         if self.default is not None:
@@ -136,13 +139,15 @@ class Properties(collections.abc.Mapping):
 
     ``path`` names the properties in error messages, e.g.
     ``Resources.Web.Properties``; ``resolve`` turns one property's template
-    value into plain data (on first read, then kept).  A property set to None counts as not
-    given: its default applies, except while validating, where it is
-    taken for a function whose value is not known yet.
+    value into plain data (on first read, then kept).  A property set to
+    None counts as not given: its default applies, except while
+    validating, where it is taken for a function whose value is not known
+    yet.
     """
 
-    def __init__(self, schema, data, path,
-                 resolve=_identity, validating=False):
+    def __init__(
+        self, schema, data, path, resolve=_identity, validating=False
+    ):
         self.schema = schema
         self.data = data or {}
         self.path = path
@@ -154,11 +159,13 @@ class Properties(collections.abc.Mapping):
         """Raise ValidationError naming the first property in error."""
         if not isinstance(self.data, collections.abc.Mapping):
             raise exception.ValidationError(
-                '%s: Properties must be a map' % self.path)
+                '%s: Properties must be a map' % self.path
+            )
         for name in self.data:
             if name not in self.schema:
                 raise exception.ValidationError(
-                    '%s.%s: Unknown Property %s' % (self.path, name, name))
+                    '%s.%s: Unknown Property %s' % (self.path, name, name)
+                )
         for name in self.schema:
             self[name]
 
@@ -167,13 +174,15 @@ class Properties(collections.abc.Mapping):
         prop = self.schema[name]
         value = self._value(name)
         if value is not None:
-            return _coerce(prop, value, '%s.%s' % (self.path, name),
-                           self.validating)
+            return _coerce(
+                prop, value, '%s.%s' % (self.path, name), self.validating
+            )
         if self._unknown(name):
             return None
         if prop.required:
             raise exception.ValidationError(
-                '%s.%s: Property %s not assigned' % (self.path, name, name))
+                '%s.%s: Property %s not assigned' % (self.path, name, name)
+            )
         return copy.deepcopy(prop.default)
 
     def __contains__(self, name):
@@ -215,20 +224,26 @@ def _coerce(prop, value, path, validating):
     if prop.allowed_values is not None and value not in prop.allowed_values:
         raise exception.ValidationError(
             '%s: "%s" is not an allowed value [%s]'
-            % (path, value, ', '.join(str(v) for v in prop.allowed_values)))
+            % (path, value, ', '.join(str(v) for v in prop.allowed_values))
+        )
     for constraint in prop.constraints:
         try:
             constraint.check(value)
         except ValueError as exc:
             raise exception.ValidationError('%s: %s' % (path, exc)) from None
     if prop.type is LIST and prop.schema is not None:
-        return [_coerce(prop.schema, item, '%s[%d]' % (path, i), validating)
-                for i, item in enumerate(value)]
+        return [
+            _coerce(prop.schema, item, '%s[%d]' % (path, i), validating)
+            for i, item in enumerate(value)
+        ]
     if prop.type is MAP and prop.schema is not None:
         members = Properties(prop.schema, value, path, validating=validating)
         members.validate()
-        return {name: members[name] for name in prop.schema
-                if members[name] is not None}
+        return {
+            name: members[name]
+            for name in prop.schema
+            if members[name] is not None
+        }
     return value
 
 
@@ -272,8 +287,7 @@ def _to_boolean(value):
         return value
     if isinstance(value, str) and value.lower() in ('true', 'false'):
         return value.lower() == 'true'
-    raise ValueError('Value "%s" is not a boolean (true or false)'
-                     % (value,))
+    raise ValueError('Value "%s" is not a boolean (true or false)' % (value,))
 
 
 def _to_list(value):

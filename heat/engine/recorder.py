@@ -30,14 +30,13 @@ FLUSH_SECONDS = 0.05
 
 
 class StateRecorder:
-
     def __init__(self, stack_id):
         self._stack_id = stack_id
         self._events = []
-        self._changed = {}   # resource row id -> resource
+        self._changed = {}  # resource row id -> resource
         self._new_keys = []  # rows of db_api.resource_key_new
         self._revoked_keys = []  # access ids of keys to delete
-        self._cleared = []   # names of resources whose signals go
+        self._cleared = []  # names of resources whose signals go
         self._last_flush = time.monotonic()
         self._lock = threading.Lock()
         # Held while a batch is written, so batches land in order and a
@@ -106,7 +105,8 @@ class StateRecorder:
             with self._lock:
                 pending = resource_name in self._cleared or any(
                     row['resource_name'] == resource_name
-                    for row in self._new_keys)
+                    for row in self._new_keys
+                )
             if pending:
                 self._write()
 
@@ -115,8 +115,11 @@ class StateRecorder:
             self.flush()
         except Exception:
             # Nobody waits on the timer's thread: say what was lost.
-            LOG.exception('Stack %s: resource states, events and handle '
-                          'keys could not be written', self._stack_id)
+            LOG.exception(
+                'Stack %s: resource states, events and handle '
+                'keys could not be written',
+                self._stack_id,
+            )
 
     def flush(self):
         with self._write_lock:
@@ -136,14 +139,19 @@ class StateRecorder:
             # they changed: a physical id may have arrived since.  Taken
             # under the lock: a handle's URL is its id only after its key
             # was queued, so the key is in this batch or an earlier one.
-            updates = [(row_id, resource_values(resource))
-                       for row_id, resource in changed.items()]
+            updates = [
+                (row_id, resource_values(resource))
+                for row_id, resource in changed.items()
+            ]
         if not (events or updates or new_keys or revoked or cleared):
             return
         db_api.write_batch(
-            updates, events, new_keys=new_keys,
+            updates,
+            events,
+            new_keys=new_keys,
             revoked_keys=[(self._stack_id, access) for access in revoked],
-            cleared_signals=[(self._stack_id, name) for name in cleared])
+            cleared_signals=[(self._stack_id, name) for name in cleared],
+        )
 
 
 def resource_values(resource):

@@ -20,10 +20,10 @@ from heat.common import exception
 from heat.common import identifier
 from heat.common import states
 from heat.engine import attributes
-from heat.engine.clients import contract
 from heat.engine import properties
 from heat.engine import scheduler
 from heat.engine import signals
+from heat.engine.clients import contract
 
 LOG = logging.getLogger(__name__)
 
@@ -165,11 +165,12 @@ class Resource:
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         cls.update_allowed_properties = frozenset(
-            name for name, prop in cls.properties_schema.items()
-            if prop.update_allowed)
+            name
+            for name, prop in cls.properties_schema.items()
+            if prop.update_allowed
+        )
 
-    def __init__(self, name, definition: ResourceDefinition,
-                 stack: StackView):
+    def __init__(self, name, definition: ResourceDefinition, stack: StackView):
         self.name = name
         self.definition = definition
         self.stack = stack
@@ -182,8 +183,12 @@ class Resource:
         self.properties = self._properties(definition)
 
     def __repr__(self):
-        return '<%s %s %s_%s>' % (type(self).__name__, self.name,
-                                  self.action.value, self.status.value)
+        return '<%s %s %s_%s>' % (
+            type(self).__name__,
+            self.name,
+            self.action.value,
+            self.status.value,
+        )
 
     # Hooks for resource types.  Hooks run in the call pool unless the
     # class sets cloud_calls = False.
@@ -257,15 +262,19 @@ class Resource:
         Values that depend on resources not created yet pass.
         """
         self._properties(self.definition, validating=True).validate()
-        policies = {'DeletionPolicy': self.definition.deletion_policy,
-                    'UpdateReplacePolicy':
-                        self.definition.update_replace_policy}
+        policies = {
+            'DeletionPolicy': self.definition.deletion_policy,
+            'UpdateReplacePolicy': self.definition.update_replace_policy,
+        }
         for section, policy in policies.items():
-            if policy is DeletionPolicy.SNAPSHOT \
-                    and not self.supports_snapshot:
+            if (
+                policy is DeletionPolicy.SNAPSHOT
+                and not self.supports_snapshot
+            ):
                 raise exception.ValidationError(
                     'Resources.%s.%s: %s does not support Snapshot'
-                    % (self.name, section, self.definition.type))
+                    % (self.name, section, self.definition.type)
+                )
         self._creation_policy(validating=True)
 
     def expects_signals(self):
@@ -310,8 +319,9 @@ class Resource:
         if plan is UpdatePlan.REPLACE:
             raise UpdateReplace(self.name)
         if plan is UpdatePlan.IN_PLACE:
-            yield from self._run(Action.UPDATE,
-                                 self._update_steps(new_definition))
+            yield from self._run(
+                Action.UPDATE, self._update_steps(new_definition)
+            )
         self.definition = new_definition
 
     def update_plan(self, new_definition: ResourceDefinition) -> UpdatePlan:
@@ -320,8 +330,10 @@ class Resource:
         A resource whose last action failed is replaced: its cloud object
         is in an unknown state.
         """
-        if new_definition.type != self.definition.type \
-                or self.status is Status.FAILED:
+        if (
+            new_definition.type != self.definition.type
+            or self.status is Status.FAILED
+        ):
             return UpdatePlan.REPLACE
         new_properties = self._properties(new_definition)
         new_properties.validate()
@@ -340,8 +352,10 @@ class Resource:
         resource never created, or already deleted, has nothing to do and
         makes no event.
         """
-        if self.action is Action.INIT or (
-                self.action, self.status) == (Action.DELETE, Status.COMPLETE):
+        if self.action is Action.INIT or (self.action, self.status) == (
+            Action.DELETE,
+            Status.COMPLETE,
+        ):
             return
         if policy is None:
             policy = self.definition.deletion_policy
@@ -367,8 +381,9 @@ class Resource:
         new_properties = self._properties(new_definition)
         changed = self.properties.changed(new_properties)
         if changed:
-            token = yield from self._call(self.handle_update,
-                                          new_properties, changed)
+            token = yield from self._call(
+                self.handle_update, new_properties, changed
+            )
             yield from self._poll(self.check_update_complete, token)
         self.properties = new_properties
         self.metadata = self._metadata_of(new_definition)
@@ -378,8 +393,11 @@ class Resource:
             return 'Retained by its deletion policy'
         if self.resource_id is None:
             return None
-        start = (self.handle_snapshot_delete
-                 if policy is DeletionPolicy.SNAPSHOT else self.handle_delete)
+        start = (
+            self.handle_snapshot_delete
+            if policy is DeletionPolicy.SNAPSHOT
+            else self.handle_delete
+        )
         try:
             token = yield from self._call(start)
             yield from self._poll(self.check_delete_complete, token)
@@ -396,9 +414,11 @@ class Resource:
         try:
             reason = yield from steps
         except scheduler.Cancelled as cancel:
-            self._set_state(action, Status.FAILED,
-                            '%s cancelled (stack operation %s)'
-                            % (action.value, cancel))
+            self._set_state(
+                action,
+                Status.FAILED,
+                '%s cancelled (stack operation %s)' % (action.value, cancel),
+            )
             raise
         except Exception as exc:
             raise self._failure(action, exc) from exc
@@ -424,12 +444,14 @@ class Resource:
         the complete state names them all."""
         delay = FIRST_POLL_SECONDS
         while True:
-            received = yield from self._call(self.stack.signals,
-                                             wait.policy.resource_name)
+            received = yield from self._call(
+                self.stack.signals, wait.policy.resource_name
+            )
             done, new = wait.check(received)
             for signal in new:
-                self._set_state(self.action, self.status,
-                                signals.received(signal))
+                self._set_state(
+                    self.action, self.status, signals.received(signal)
+                )
             if done:
                 return signals.completed(received)
             yield scheduler.Sleep(delay)
@@ -437,8 +459,10 @@ class Resource:
 
     def _creation_policy(self, validating=False):
         return signals.creation_policy(
-            self.stack.resolve(self.definition.creation_policy), self.name,
-            validating)
+            self.stack.resolve(self.definition.creation_policy),
+            self.name,
+            validating,
+        )
 
     def _failure(self, action, exc):
         """Record the failure; the ResourceFailure to raise for it."""
@@ -446,11 +470,17 @@ class Resource:
             reason = str(exc)
         else:
             reason = '%s: %s' % (type(exc).__name__, exc)
-        LOG.info('Stack %s resource %s %s failed: %s',
-                 self.stack.identifier, self.name, action.value, reason)
+        LOG.info(
+            'Stack %s resource %s %s failed: %s',
+            self.stack.identifier,
+            self.name,
+            action.value,
+            reason,
+        )
         self._set_state(action, Status.FAILED, reason)
-        return exception.ResourceFailure(resource=self.name, reason=reason,
-                                         action=action.value)
+        return exception.ResourceFailure(
+            resource=self.name, reason=reason, action=action.value
+        )
 
     def _set_state(self, action, status, reason=''):
         self.action = action
@@ -460,9 +490,12 @@ class Resource:
 
     def _properties(self, definition, validating=False):
         return properties.Properties(
-            self.properties_schema, definition.properties,
+            self.properties_schema,
+            definition.properties,
             'Resources.%s.Properties' % self.name,
-            resolve=self.stack.resolve, validating=validating)
+            resolve=self.stack.resolve,
+            validating=validating,
+        )
 
     def _metadata_of(self, definition):
         return self.stack.resolve(definition.metadata) or {}

@@ -113,8 +113,11 @@ class GraphResult:
         return self.nodes[self.root_cause].error
 
     def in_state(self, state):
-        return [node for node, result in self.nodes.items()
-                if result.state is state]
+        return [
+            node
+            for node, result in self.nodes.items()
+            if result.state is state
+        ]
 
 
 class CallPool:
@@ -126,7 +129,8 @@ class CallPool:
 
     def __init__(self, max_workers):
         self._executor = concurrent.futures.ThreadPoolExecutor(
-            max_workers=max_workers, thread_name_prefix='heat-call')
+            max_workers=max_workers, thread_name_prefix='heat-call'
+        )
 
     def submit(self, fn, *args, **kwargs):
         # A call's log lines carry the request its operation works for.
@@ -142,8 +146,17 @@ class CallPool:
         self.shutdown()
 
 
-def run_graph(graph, start_task, *, pool, reverse=False, timeout=None,
-              cancel_event=None, on_start=None, on_done=None):
+def run_graph(
+    graph,
+    start_task,
+    *,
+    pool,
+    reverse=False,
+    timeout=None,
+    cancel_event=None,
+    on_start=None,
+    on_done=None,
+):
     """Run ``start_task(node)`` for every node of ``graph`` as it is due.
 
     ``pool`` is anything with ``submit(fn, *args, **kwargs) -> Future``.
@@ -154,37 +167,56 @@ def run_graph(graph, start_task, *, pool, reverse=False, timeout=None,
     closed.  Returns a GraphResult.
     """
     graph.check_cycles()
-    run = _GraphRun(graph, start_task, pool=pool, reverse=reverse,
-                    timeout=timeout, cancel_event=cancel_event,
-                    on_start=on_start, on_done=on_done)
+    run = _GraphRun(
+        graph,
+        start_task,
+        pool=pool,
+        reverse=reverse,
+        timeout=timeout,
+        cancel_event=cancel_event,
+        on_start=on_start,
+        on_done=on_done,
+    )
     return run.run()
 
 
 class _GraphRun:
     """The state of one run_graph() call; used once."""
 
-    def __init__(self, graph, start_task, *, pool, reverse, timeout,
-                 cancel_event, on_start, on_done):
+    def __init__(
+        self,
+        graph,
+        start_task,
+        *,
+        pool,
+        reverse,
+        timeout,
+        cancel_event,
+        on_start,
+        on_done,
+    ):
         self._start_task = start_task
         self._pool = pool
         self._cancel_event = cancel_event
         self._on_start = on_start
         self._on_done = on_done
-        self._deadline = None if timeout is None else (
-            time.monotonic() + timeout)
+        self._deadline = (
+            None if timeout is None else (time.monotonic() + timeout)
+        )
         # In reverse a node waits for the nodes that require it.
         self._before = graph.required_by if reverse else graph.requires
         self._after = graph.requires if reverse else graph.required_by
 
-        self._results = {node: NOT_STARTED for node in graph}
+        self._results = dict.fromkeys(graph, NOT_STARTED)
         self._unmet = {node: len(self._before(node)) for node in graph}
         self._due = collections.deque(
-            node for node, count in self._unmet.items() if count == 0)
-        self._tasks = {}                       # running node -> generator
-        self._ready = collections.deque()      # (node, value, error) to step
-        self._sleepers = []                    # heap of (wake_at, seq, node)
-        self._sequence = itertools.count()     # heap tie-breaker
-        self._calls = {}                       # node -> Future it waits on
+            node for node, count in self._unmet.items() if count == 0
+        )
+        self._tasks = {}  # running node -> generator
+        self._ready = collections.deque()  # (node, value, error) to step
+        self._sleepers = []  # heap of (wake_at, seq, node)
+        self._sequence = itertools.count()  # heap tie-breaker
+        self._calls = {}  # node -> Future it waits on
         self._finished_calls = collections.deque()
         self._wakeup = threading.Condition()
         self._outcome = RunOutcome.COMPLETE
@@ -211,8 +243,12 @@ class _GraphRun:
 
     def _idle(self):
         """True when every running task waits on a call or a timer."""
-        return bool(self._tasks and not self._due and not self._ready
-                    and self._outcome is RunOutcome.COMPLETE)
+        return bool(
+            self._tasks
+            and not self._due
+            and not self._ready
+            and self._outcome is RunOutcome.COMPLETE
+        )
 
     def _start_due_nodes(self):
         while self._due:
@@ -253,19 +289,23 @@ class _GraphRun:
             self._ready.append((node, None, None))
         elif isinstance(request, Sleep):
             wake_at = time.monotonic() + request.seconds
-            heapq.heappush(self._sleepers,
-                           (wake_at, next(self._sequence), node))
+            heapq.heappush(
+                self._sleepers, (wake_at, next(self._sequence), node)
+            )
         elif isinstance(request, Blocking):
             self._call(node, request)
         else:
-            error = TypeError('task %s yielded %r; expected Blocking, Sleep '
-                              'or None' % (node, request))
+            error = TypeError(
+                'task %s yielded %r; expected Blocking, Sleep '
+                'or None' % (node, request)
+            )
             self._ready.append((node, None, error))
 
     def _call(self, node, request):
         try:
-            future = self._pool.submit(request.fn, *request.args,
-                                       **request.kwargs)
+            future = self._pool.submit(
+                request.fn, *request.args, **request.kwargs
+            )
         except RuntimeError as exc:  # the pool has been shut down
             self._ready.append((node, None, exc))
             return
@@ -340,8 +380,9 @@ class _GraphRun:
         except Exception:
             LOG.exception('Task %s failed while being cancelled', node)
         else:
-            LOG.warning('Task %s yielded after being cancelled; closing it',
-                        node)
+            LOG.warning(
+                'Task %s yielded after being cancelled; closing it', node
+            )
             self._close(node, task)
         self._finish(node, NodeResult(NodeState.CANCELLED))
 

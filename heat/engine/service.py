@@ -16,17 +16,18 @@ from heat.common import config
 from heat.common import ec2signature
 from heat.common import exception
 from heat.common import identifier
-from heat.common.states import StackAction, StackStatus
+from heat.common.states import StackAction
+from heat.common.states import StackStatus
 from heat.db import api as db_api
 from heat.engine import describe
 from heat.engine import key_cache
 from heat.engine import operations
 from heat.engine import signals
-from heat.engine.resources import iam
 from heat.engine import stack as stack_mod
 from heat.engine import template as template_mod
 from heat.engine import template_summary
 from heat.engine import update
+from heat.engine.resources import iam
 from heat.rpc import api as rpc_api
 
 CONF = config.CONF
@@ -47,9 +48,10 @@ def _check_stack_name(name):
     if not STACK_NAME_PATTERN.match(name):
         raise exception.ValidationError(
             "1 validation error detected: Value '%s' at 'stackName' failed "
-            "to satisfy constraint: Member must satisfy regular expression "
-            "pattern: [a-zA-Z][-a-zA-Z0-9]* and have at most 128 characters"
-            % name)
+            'to satisfy constraint: Member must satisfy regular expression '
+            'pattern: [a-zA-Z][-a-zA-Z0-9]* and have at most 128 characters'
+            % name
+        )
 
 
 def _parameters(args):
@@ -59,21 +61,26 @@ def _parameters(args):
         key = member.get('ParameterKey')
         if not key:
             raise exception.ValidationError(
-                'Every parameter needs a ParameterKey.')
+                'Every parameter needs a ParameterKey.'
+            )
         if member.get('UsePreviousValue'):
             raise exception.ValidationError(
                 'UsePreviousValue may only be used when updating a stack '
-                '(parameter %s).' % key)
+                '(parameter %s).' % key
+            )
         given[key] = member.get('ParameterValue', '')
     return given
 
 
 def _stack_options(args):
     """The stack columns a CreateStack request sets."""
-    if args.get('DisableRollback') is not None \
-            and args.get('OnFailure') is not None:
+    if (
+        args.get('DisableRollback') is not None
+        and args.get('OnFailure') is not None
+    ):
         raise exception.ValidationError(
-            'You cannot specify both DisableRollback and OnFailure.')
+            'You cannot specify both DisableRollback and OnFailure.'
+        )
     options = {
         'timeout': args.get('TimeoutInMinutes'),
         'disable_rollback': bool(args.get('DisableRollback')),
@@ -81,8 +88,7 @@ def _stack_options(args):
         **stack_mod.requested_columns(args),
     }
     if options['timeout'] is not None and options['timeout'] < 1:
-        raise exception.ValidationError(
-            'TimeoutInMinutes must be at least 1.')
+        raise exception.ValidationError('TimeoutInMinutes must be at least 1.')
     return options
 
 
@@ -90,7 +96,8 @@ def parse_template(args):
     body = args.get('TemplateBody')
     if body is None:
         raise exception.ValidationError(
-            'Either TemplateBody or TemplateURL must be specified.')
+            'Either TemplateBody or TemplateURL must be specified.'
+        )
     return template_mod.Template.parse(body)
 
 
@@ -99,8 +106,10 @@ def parse_template(args):
 # to read; or that with the states of its resources, in the same read.
 _MODEL = (db_api.stack_get, db_api.stack_get_by_name)
 _VIEW = (db_api.stack_view, db_api.stack_view_by_name)
-_WITH_RESOURCES = (db_api.stack_resource_states,
-                   db_api.stack_resource_states_by_name)
+_WITH_RESOURCES = (
+    db_api.stack_resource_states,
+    db_api.stack_resource_states_by_name,
+)
 
 
 class EngineService:
@@ -120,9 +129,13 @@ class EngineService:
         if keypair is None:
             raise exception.InvalidClientTokenId()
         ec2signature.verify(credentials, keypair.secret)
-        return {'tenant': keypair.tenant, 'user': keypair.user,
-                'roles': [], 'scoped_stack_id': keypair.stack_id,
-                'scoped_resource': keypair.resource_name}
+        return {
+            'tenant': keypair.tenant,
+            'user': keypair.user,
+            'roles': [],
+            'scoped_stack_id': keypair.stack_id,
+            'scoped_resource': keypair.resource_name,
+        }
 
     def ping(self, ctxt):
         return self._engine.engine_id
@@ -142,12 +155,17 @@ class EngineService:
         options = _stack_options(args)
         if db_api.stack_get_by_name(ctxt.tenant, name) is not None:
             raise exception.AlreadyExists(name=name)
-        stack = stack_mod.Stack.new(ctxt, name, template, _parameters(args),
-                                    options)
+        stack = stack_mod.Stack.new(
+            ctxt, name, template, _parameters(args), options
+        )
         stack.validate()
         stack.store()
-        self._engine.run_locked(stack, operations.create, StackAction.CREATE,
-                                operations.CREATE_STARTED)
+        self._engine.run_locked(
+            stack,
+            operations.create,
+            StackAction.CREATE,
+            operations.CREATE_STARTED,
+        )
         return {'StackId': stack.identifier.arn()}
 
     @expected_errors
@@ -156,8 +174,9 @@ class EngineService:
         _only_unscoped(ctxt)
         row = self._find(ctxt, args['StackName'])
         target = update.prepare(ctxt, row, args)
-        self._engine.run_locked(target, update.update, StackAction.UPDATE,
-                                update.UPDATE_STARTED)
+        self._engine.run_locked(
+            target, update.update, StackAction.UPDATE, update.UPDATE_STARTED
+        )
         return {'StackId': target.identifier.arn()}
 
     @expected_errors
@@ -165,11 +184,13 @@ class EngineService:
         """Stop the running update, wherever it runs; it then rolls back."""
         _only_unscoped(ctxt)
         row = self._find(ctxt, args['StackName'])
-        if (row.action, row.status) != (StackAction.UPDATE,
-                                        StackStatus.IN_PROGRESS):
+        if (row.action, row.status) != (
+            StackAction.UPDATE,
+            StackStatus.IN_PROGRESS,
+        ):
             raise exception.ValidationError(
-                'CancelUpdateStack cannot be called from current stack '
-                'status')
+                'CancelUpdateStack cannot be called from current stack status'
+            )
         holder = db_api.stack_locks_holders().get(row.id)
         if holder is not None:
             self._engine.ask_to_cancel(holder, row.id)
@@ -187,8 +208,10 @@ class EngineService:
             row = self._find(ctxt, args['StackName'])
         except exception.StackNotFound:
             return {}
-        if (row.action, row.status) == (StackAction.DELETE,
-                                        StackStatus.COMPLETE):
+        if (row.action, row.status) == (
+            StackAction.DELETE,
+            StackStatus.COMPLETE,
+        ):
             return {}
         stack = stack_mod.Stack.load(ctxt, row)
         self._engine.delete_when_free(stack)
@@ -202,29 +225,41 @@ class EngineService:
             rows = [self._find(ctxt, name, show_deleted=True, reads=_VIEW)]
         else:
             rows = db_api.stack_list(ctxt.tenant)
-        return {'Stacks': [stack_mod.describe_stored(ctxt, row)
-                           for row in rows]}
+        return {
+            'Stacks': [stack_mod.describe_stored(ctxt, row) for row in rows]
+        }
 
     @expected_errors
     def list_stacks(self, ctxt, args):
         _only_unscoped(ctxt)
         statuses = args.get('StackStatusFilter') or None
-        rows = db_api.stack_list(ctxt.tenant, statuses=statuses,
-                                 show_deleted=True, limit=PAGE_SIZE + 1,
-                                 marker=args.get('NextToken'))
-        return _page('StackSummaries',
-                     [describe.stack_summary(row) for row in rows],
-                     lambda summary: summary['StackId'].rsplit('/', 1)[1])
+        rows = db_api.stack_list(
+            ctxt.tenant,
+            statuses=statuses,
+            show_deleted=True,
+            limit=PAGE_SIZE + 1,
+            marker=args.get('NextToken'),
+        )
+        return _page(
+            'StackSummaries',
+            [describe.stack_summary(row) for row in rows],
+            lambda summary: summary['StackId'].rsplit('/', 1)[1],
+        )
 
     @expected_errors
     def describe_stack_events(self, ctxt, args):
         _only_unscoped(ctxt)
-        row = self._find(ctxt, args['StackName'], show_deleted=True,
-                         reads=_VIEW)
-        events = db_api.event_list(row.id, limit=PAGE_SIZE + 1,
-                                   marker=args.get('NextToken'))
-        return _page('StackEvents', describe.events(row, events),
-                     lambda event: event['EventId'])
+        row = self._find(
+            ctxt, args['StackName'], show_deleted=True, reads=_VIEW
+        )
+        events = db_api.event_list(
+            row.id, limit=PAGE_SIZE + 1, marker=args.get('NextToken')
+        )
+        return _page(
+            'StackEvents',
+            describe.events(row, events),
+            lambda event: event['EventId'],
+        )
 
     @expected_errors
     def get_template(self, ctxt, args):
@@ -244,7 +279,8 @@ class EngineService:
         if args.get('StackName'):
             row = self._find(ctxt, args['StackName'], show_deleted=True)
             template = template_mod.Template(
-                db_api.raw_template_get(row.raw_template_id))
+                db_api.raw_template_get(row.raw_template_id)
+            )
         else:
             template = parse_template(args)
         return template_summary.summary(template)
@@ -253,52 +289,75 @@ class EngineService:
 
     @expected_errors
     def describe_stack_resource(self, ctxt, args):
-        row = self._find(ctxt, args['StackName'], show_deleted=True,
-                         reads=_VIEW)
+        row = self._find(
+            ctxt, args['StackName'], show_deleted=True, reads=_VIEW
+        )
         _check_scope(ctxt, row)
         stack = stack_mod.Stack.load(ctxt, row)
         name = args['LogicalResourceId']
         resource_row = db_api.resource_get(row.id, name)
         if resource_row is None or name not in stack.resources:
-            raise exception.ResourceNotFound(resource=name,
-                                             stack=row.name)
-        return {'StackResourceDetail': describe.stack_resource_detail(
-            row, resource_row, stack.resource_metadata(name))}
+            raise exception.ResourceNotFound(resource=name, stack=row.name)
+        return {
+            'StackResourceDetail': describe.stack_resource_detail(
+                row, resource_row, stack.resource_metadata(name)
+            )
+        }
 
     @expected_errors
     def describe_stack_resources(self, ctxt, args):
-        name, physical_id = args.get('StackName'), args.get(
-            'PhysicalResourceId')
+        name, physical_id = (
+            args.get('StackName'),
+            args.get('PhysicalResourceId'),
+        )
         if bool(name) == bool(physical_id):
             raise exception.ValidationError(
-                'Specify exactly one of StackName and PhysicalResourceId.')
+                'Specify exactly one of StackName and PhysicalResourceId.'
+            )
         if physical_id:
-            found = db_api.resource_get_by_physical_id(ctxt.tenant,
-                                                       physical_id)
+            found = db_api.resource_get_by_physical_id(
+                ctxt.tenant, physical_id
+            )
             # The stack may have gone between the two reads.
-            stack = None if found is None else db_api.stack_resource_states(
-                found.stack_id, ctxt.tenant)
+            stack = (
+                None
+                if found is None
+                else db_api.stack_resource_states(found.stack_id, ctxt.tenant)
+            )
             if stack is None:
                 raise exception.ValidationError(
                     'Stack for PhysicalResourceId %s does not exist'
-                    % physical_id)
+                    % physical_id
+                )
         else:
-            stack = self._find(ctxt, name, show_deleted=True,
-                               reads=_WITH_RESOURCES)
+            stack = self._find(
+                ctxt, name, show_deleted=True, reads=_WITH_RESOURCES
+            )
         _check_scope(ctxt, stack)
         logical_id = args.get('LogicalResourceId')
-        return {'StackResources': describe.stack_resources(
-            stack, [resource_row for resource_row in stack.resources
-                    if logical_id in (None, resource_row.name)])}
+        return {
+            'StackResources': describe.stack_resources(
+                stack,
+                [
+                    resource_row
+                    for resource_row in stack.resources
+                    if logical_id in (None, resource_row.name)
+                ],
+            )
+        }
 
     @expected_errors
     def list_stack_resources(self, ctxt, args):
         _only_unscoped(ctxt)
-        stack = self._find(ctxt, args['StackName'], show_deleted=True,
-                           reads=_WITH_RESOURCES)
-        return {'StackResourceSummaries': [
-            describe.stack_resource_summary(resource_row)
-            for resource_row in stack.resources]}
+        stack = self._find(
+            ctxt, args['StackName'], show_deleted=True, reads=_WITH_RESOURCES
+        )
+        return {
+            'StackResourceSummaries': [
+                describe.stack_resource_summary(resource_row)
+                for resource_row in stack.resources
+            ]
+        }
 
     # -- signals -----------------------------------------------------------
 
@@ -323,10 +382,15 @@ class EngineService:
             raise exception.ValidationError(
                 'Resource %s of stack %s takes no signals: only wait '
                 'condition handles and resources with a CreationPolicy '
-                'ResourceSignal do.' % (name, row.name))
+                'ResourceSignal do.' % (name, row.name)
+            )
         db_api.resource_signal_store(row.id, name, **signal)
-        LOG.info('Stack %s resource %s: %s', row.name, name,
-                 signals.received(signal))
+        LOG.info(
+            'Stack %s resource %s: %s',
+            row.name,
+            name,
+            signals.received(signal),
+        )
         return {}
 
     # -- lookups -----------------------------------------------------------
@@ -343,7 +407,7 @@ class EngineService:
             try:
                 ident = identifier.StackIdentifier.from_arn(name_or_arn)
             except ValueError:
-                raise exception.StackNotFound(stack=name_or_arn)
+                raise exception.StackNotFound(stack=name_or_arn) from None
             row = get(ident.stack_id, tenant=ctxt.tenant, show_deleted=True)
             if row is not None and row.name != ident.stack_name:
                 row = None
@@ -389,8 +453,11 @@ def _scoped_stack_id(ctxt):
         return ctxt.scoped_stack_id
     if STACK_USER_ROLE not in ctxt.roles:
         return None
-    row = (db_api.resource_get_by_physical_id(ctxt.tenant, ctxt.user)
-           if ctxt.user else None)
+    row = (
+        db_api.resource_get_by_physical_id(ctxt.tenant, ctxt.user)
+        if ctxt.user
+        else None
+    )
     if row is None or row.type != iam.USER_TYPE:
         raise exception.AccessDenied()
     return row.stack_id

@@ -32,7 +32,8 @@ MAX_NAMED = 10
 _DURATION = re.compile(
     r'P(?:(?P<days>\d+)D)?'
     r'(?:T(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?'
-    r'(?:(?P<seconds>\d+(?:\.\d+)?)S)?)?\Z')
+    r'(?:(?P<seconds>\d+(?:\.\d+)?)S)?)?\Z'
+)
 
 
 class SignalFailure(exception.HeatError):
@@ -44,8 +45,10 @@ class SignalFailure(exception.HeatError):
 class SignalTimeout(exception.HeatError):
     """Too few SUCCESS signals arrived in time."""
 
-    message = ('Timed out after %(seconds)ss waiting for %(source)s: '
-               '%(received)d of %(count)d SUCCESS signals received')
+    message = (
+        'Timed out after %(seconds)ss waiting for %(source)s: '
+        '%(received)d of %(count)d SUCCESS signals received'
+    )
 
 
 def from_request(args):
@@ -57,28 +60,35 @@ def from_request(args):
     status = args.get('Status')
     if status not in STATUSES:
         raise exception.ValidationError(
-            "Status must be SUCCESS or FAILURE, not '%s'." % (status,))
+            "Status must be SUCCESS or FAILURE, not '%s'." % (status,)
+        )
     unique_id = args.get('UniqueId')
-    if not isinstance(unique_id, str) or not unique_id \
-            or len(unique_id) > MAX_UNIQUE_ID:
+    if (
+        not isinstance(unique_id, str)
+        or not unique_id
+        or len(unique_id) > MAX_UNIQUE_ID
+    ):
         raise exception.ValidationError(
-            'UniqueId must be a string of 1 to %d characters.'
-            % MAX_UNIQUE_ID)
+            'UniqueId must be a string of 1 to %d characters.' % MAX_UNIQUE_ID
+        )
     signal = {'unique_id': unique_id, 'status': status}
     for member in ('Reason', 'Data'):
         value = args.get(member) or ''
         if not isinstance(value, str) or len(value) > MAX_TEXT:
             raise exception.ValidationError(
                 '%s must be a string of at most %d characters.'
-                % (member, MAX_TEXT))
+                % (member, MAX_TEXT)
+            )
         signal[member.lower()] = value
     return signal
 
 
 def received(signal):
     """What a resource's state reason says of a signal it has seen."""
-    text = 'Received %s signal with UniqueId %s' % (signal['status'],
-                                                    signal['unique_id'])
+    text = 'Received %s signal with UniqueId %s' % (
+        signal['status'],
+        signal['unique_id'],
+    )
     if signal['reason']:
         text += ': %s' % signal['reason']
     return text
@@ -90,8 +100,7 @@ def completed(signals):
     shown = ', '.join(ids[:MAX_NAMED])
     if len(ids) > MAX_NAMED:
         shown += ' and %d more' % (len(ids) - MAX_NAMED)
-    return 'Received %d SUCCESS signal(s) with UniqueId %s' % (len(ids),
-                                                               shown)
+    return 'Received %d SUCCESS signal(s) with UniqueId %s' % (len(ids), shown)
 
 
 def duration_seconds(text, path):
@@ -99,11 +108,15 @@ def duration_seconds(text, path):
     match = _DURATION.match(text) if isinstance(text, str) else None
     if match is None or text in ('P', 'PT') or text.endswith('T'):
         raise exception.ValidationError(
-            '%s: "%s" is not an ISO 8601 duration such as PT15M'
-            % (path, text))
+            '%s: "%s" is not an ISO 8601 duration such as PT15M' % (path, text)
+        )
     parts = {k: float(v) for k, v in match.groupdict().items() if v}
-    return (parts.get('days', 0) * 86400 + parts.get('hours', 0) * 3600 +
-            parts.get('minutes', 0) * 60 + parts.get('seconds', 0))
+    return (
+        parts.get('days', 0) * 86400
+        + parts.get('hours', 0) * 3600
+        + parts.get('minutes', 0) * 60
+        + parts.get('seconds', 0)
+    )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -133,7 +146,8 @@ def creation_policy(policy, resource_name, validating=False):
     unknown = set(signal) - {'Count', 'Timeout'}
     if unknown:
         raise exception.ValidationError(
-            '%s: unknown member %s' % (path, sorted(unknown)[0]))
+            '%s: unknown member %s' % (path, sorted(unknown)[0])
+        )
     count = signal.get('Count', 1)
     timeout = signal.get('Timeout', DEFAULT_CREATION_TIMEOUT)
     if validating:
@@ -141,16 +155,21 @@ def creation_policy(policy, resource_name, validating=False):
         # its value is checked at create.
         count = 1 if count is None else count
         timeout = DEFAULT_CREATION_TIMEOUT if timeout is None else timeout
-    return Policy(resource_name, _count(count, path + '.Count'),
-                  _timeout(duration_seconds(timeout, path + '.Timeout'),
-                           path + '.Timeout'))
+    return Policy(
+        resource_name,
+        _count(count, path + '.Count'),
+        _timeout(
+            duration_seconds(timeout, path + '.Timeout'), path + '.Timeout'
+        ),
+    )
 
 
 def _count(value, path):
     text = str(value)
     if isinstance(value, bool) or not text.isdigit() or int(text) < 1:
         raise exception.ValidationError(
-            '%s: "%s" is not a positive integer' % (path, value))
+            '%s: "%s" is not a positive integer' % (path, value)
+        )
     return int(text)
 
 
@@ -158,7 +177,8 @@ def _timeout(seconds, path):
     if not 0 < seconds <= MAX_TIMEOUT_SECONDS:
         raise exception.ValidationError(
             '%s: must be more than 0 and at most %d seconds (12 hours)'
-            % (path, MAX_TIMEOUT_SECONDS))
+            % (path, MAX_TIMEOUT_SECONDS)
+        )
     return seconds
 
 
@@ -178,21 +198,28 @@ class Wait:
         self._seen = set()
 
     def check(self, signals):
-        new = [s for s in signals if (s['unique_id'], s['status'],
-                                      s['reason']) not in self._seen]
-        self._seen.update((s['unique_id'], s['status'], s['reason'])
-                          for s in new)
+        new = [
+            s
+            for s in signals
+            if (s['unique_id'], s['status'], s['reason']) not in self._seen
+        ]
+        self._seen.update(
+            (s['unique_id'], s['status'], s['reason']) for s in new
+        )
         for signal in signals:
             if signal['status'] == FAILURE:
-                raise SignalFailure(unique_id=signal['unique_id'],
-                                    reason=signal['reason'] or '(none)')
+                raise SignalFailure(
+                    unique_id=signal['unique_id'],
+                    reason=signal['reason'] or '(none)',
+                )
         successes = sum(1 for s in signals if s['status'] == SUCCESS)
         if successes >= self.policy.count:
             return True, new
         if self._clock() >= self._deadline:
-            raise SignalTimeout(seconds='%g' % self.policy.timeout,
-                                source='signals to %s'
-                                % self.policy.resource_name,
-                                received=successes,
-                                count=self.policy.count)
+            raise SignalTimeout(
+                seconds='%g' % self.policy.timeout,
+                source='signals to %s' % self.policy.resource_name,
+                received=successes,
+                count=self.policy.count,
+            )
         return False, new

@@ -15,7 +15,8 @@ import uuid
 from heat.common import config
 from heat.common import exception
 from heat.common import handle_url
-from heat.common.states import StackAction, StackStatus
+from heat.common.states import StackAction
+from heat.common.states import StackStatus
 from heat.db import api as db_api
 from heat.db import models
 from heat.db.types import utcnow
@@ -27,17 +28,20 @@ from heat.engine import parameters as parameters_mod
 from heat.engine import recorder
 from heat.engine import resource as resource_mod
 from heat.engine import resources
-from heat.engine.resources import iam
 from heat.engine import template as template_mod
 from heat.engine import template_cache
+from heat.engine.resources import iam
 
 CONF = config.CONF
 LOG = logging.getLogger(__name__)
 
 STACK_RESOURCE_TYPE = 'AWS::CloudFormation::Stack'
 # The actions after which a complete stack has its resources, so outputs.
-ACTIONS_WITH_OUTPUTS = (StackAction.CREATE, StackAction.UPDATE,
-                        StackAction.UPDATE_ROLLBACK)
+ACTIONS_WITH_OUTPUTS = (
+    StackAction.CREATE,
+    StackAction.UPDATE,
+    StackAction.UPDATE_ROLLBACK,
+)
 
 
 def public_endpoint():
@@ -55,8 +59,10 @@ def requested_columns(args):
     besides its template and parameters: tags, notification ARNs and the
     capabilities it acknowledges (none when a member is absent)."""
     return {
-        'tags': [{'Key': t['Key'], 'Value': t.get('Value', '')}
-                 for t in args.get('Tags') or []],
+        'tags': [
+            {'Key': t['Key'], 'Value': t.get('Value', '')}
+            for t in args.get('Tags') or []
+        ],
         'notification_arns': list(args.get('NotificationARNs') or []),
         'capabilities': list(args.get('Capabilities') or []),
     }
@@ -67,14 +73,18 @@ def stack_info(row):
     return parameters_mod.StackInfo(
         stack_name=row.name,
         stack_id=describe.stack_identifier(row).arn(),
-        account_id=row.tenant, region=CONF.clients.region_name,
-        notification_arns=tuple(row.notification_arns or ()))
+        account_id=row.tenant,
+        region=CONF.clients.region_name,
+        notification_arns=tuple(row.notification_arns or ()),
+    )
 
 
 def has_outputs(row):
     """Whether the stack stands complete, so its outputs can be shown."""
-    return (row.status == StackStatus.COMPLETE
-            and row.action in ACTIONS_WITH_OUTPUTS)
+    return (
+        row.status == StackStatus.COMPLETE
+        and row.action in ACTIONS_WITH_OUTPUTS
+    )
 
 
 def describe_stored(ctxt, row):
@@ -86,8 +96,13 @@ def describe_stored(ctxt, row):
     """
     template = template_cache.stored(row)
     if has_outputs(row) and template.outputs:
-        return Stack(ctxt, row, template, db_api.resource_views(row.id),
-                     building=_needed_by_outputs).describe()
+        return Stack(
+            ctxt,
+            row,
+            template,
+            db_api.resource_views(row.id),
+            building=_needed_by_outputs,
+        ).describe()
     return describe.stack(row, _shown_parameters(template, row), [])
 
 
@@ -99,16 +114,18 @@ def _shown_parameters(template, row):
     """
     if not template.parameter_schemas and not row.parameters:
         return {}
-    return template.parameters(row.parameters,
-                               stack_info(row)).display_values()
+    return template.parameters(
+        row.parameters, stack_info(row)
+    ).display_values()
 
 
 def _needed_by_outputs(stack):
     """The resources the stack's outputs refer to, and what those refer to
     in turn: all that resolving the outputs asks about."""
     outputs = stack.template.output_definitions(stack._functions)
-    wanted = list(functions.dependencies(
-        [output.value for output in outputs.values()]))
+    wanted = list(
+        functions.dependencies([output.value for output in outputs.values()])
+    )
     needed = set()
     while wanted:
         name = wanted.pop()
@@ -126,14 +143,16 @@ def _resource_definition(definition):
         metadata=definition.metadata,
         depends_on=tuple(definition.depends_on),
         deletion_policy=resource_mod.DeletionPolicy(
-            definition.deletion_policy),
+            definition.deletion_policy
+        ),
         update_replace_policy=resource_mod.DeletionPolicy(
-            definition.update_replace_policy),
-        creation_policy=definition.creation_policy)
+            definition.update_replace_policy
+        ),
+        creation_policy=definition.creation_policy,
+    )
 
 
 class Stack:
-
     def __init__(self, ctxt, row, template, resource_rows=(), building=None):
         """building, if given, picks the resources to build from the
         stack (a describe needs only those its outputs refer to); every
@@ -143,15 +162,19 @@ class Stack:
         self.identifier = describe.stack_identifier(row)
         self.template = template
         self.public_endpoint = public_endpoint()
-        self.parameters = template.parameters(row.parameters,
-                                              self._stack_info())
+        self.parameters = template.parameters(
+            row.parameters, self._stack_info()
+        )
         self._functions = template.context(self.parameters, resolver=self)
         self.definitions = template.resource_definitions(self._functions)
         self.resources = {
             name: resources.get_class(self.definitions[name].type)(
-                name, _resource_definition(self.definitions[name]), self)
-            for name in (self.definitions if building is None
-                         else building(self))}
+                name, _resource_definition(self.definitions[name]), self
+            )
+            for name in (
+                self.definitions if building is None else building(self)
+            )
+        }
         self._row_ids = {}
         for resource_row in resource_rows:
             self._restore(resource_row)
@@ -168,15 +191,27 @@ class Stack:
         """A stack not stored yet; raises the validation errors of its
         parameters.  ``options`` holds the stack columns the request set."""
         row = models.Stack(
-            id=str(uuid.uuid4()), name=name, tenant=ctxt.tenant,
-            user=ctxt.user, action=StackAction.INIT,
+            id=str(uuid.uuid4()),
+            name=name,
+            tenant=ctxt.tenant,
+            user=ctxt.user,
+            action=StackAction.INIT,
             status=StackStatus.COMPLETE,
-            status_reason='', parameters=params,
-            description=template.description, created_at=utcnow(),
-            disable_rollback=False, tags=[], notification_arns=[],
-            capabilities=[], timeout=None, on_failure=None,
-            updated_at=None, last_updated_time=None, deleted_at=None,
-            prev_raw_template_id=None)
+            status_reason='',
+            parameters=params,
+            description=template.description,
+            created_at=utcnow(),
+            disable_rollback=False,
+            tags=[],
+            notification_arns=[],
+            capabilities=[],
+            timeout=None,
+            on_failure=None,
+            updated_at=None,
+            last_updated_time=None,
+            deleted_at=None,
+            prev_raw_template_id=None,
+        )
         for column, value in options.items():
             setattr(row, column, value)
         return cls(ctxt, row, template)
@@ -184,7 +219,8 @@ class Stack:
     @classmethod
     def load(cls, ctxt, row):
         template = template_mod.Template(
-            db_api.raw_template_get(row.raw_template_id))
+            db_api.raw_template_get(row.raw_template_id)
+        )
         return cls(ctxt, row, template, db_api.resource_get_all(row.id))
 
     @classmethod
@@ -239,10 +275,18 @@ class Stack:
         self._store_resources(list(self.resources.values()))
 
     def _store_resources(self, new_resources):
-        rows = db_api.resources_create([
-            {'stack_id': self.row.id, 'name': rsrc.name,
-             'type': rsrc.definition.type, 'action': rsrc.action.value,
-             'status': rsrc.status.value} for rsrc in new_resources])
+        rows = db_api.resources_create(
+            [
+                {
+                    'stack_id': self.row.id,
+                    'name': rsrc.name,
+                    'type': rsrc.definition.type,
+                    'action': rsrc.action.value,
+                    'status': rsrc.status.value,
+                }
+                for rsrc in new_resources
+            ]
+        )
         for row in rows:
             self._row_ids[row.name] = row.id
 
@@ -255,10 +299,17 @@ class Stack:
         old resource keeps its row until it is deleted."""
         definition = self.definitions[name]
         rsrc = resources.get_class(definition.type)(
-            name, _resource_definition(definition), self)
-        row = db_api.resource_create({
-            'stack_id': self.row.id, 'name': name, 'type': definition.type,
-            'action': rsrc.action.value, 'status': rsrc.status.value})
+            name, _resource_definition(definition), self
+        )
+        row = db_api.resource_create(
+            {
+                'stack_id': self.row.id,
+                'name': name,
+                'type': definition.type,
+                'action': rsrc.action.value,
+                'status': rsrc.status.value,
+            }
+        )
         self._row_ids[name] = row.id
         self.resources[name] = rsrc
         return rsrc
@@ -273,13 +324,14 @@ class Stack:
         the stack columns an update sets with them."""
         row = self.row
         values = {
-            'raw_template_id': db_api.raw_template_create(
-                self.template.data),
+            'raw_template_id': db_api.raw_template_create(self.template.data),
             'prev_raw_template_id': row.raw_template_id,
             'parameters': row.parameters,
             'description': self.template.description,
-            'tags': row.tags, 'notification_arns': row.notification_arns,
-            'capabilities': row.capabilities}
+            'tags': row.tags,
+            'notification_arns': row.notification_arns,
+            'capabilities': row.capabilities,
+        }
         db_api.stack_update(self.row.id, values)
         for column, value in values.items():
             setattr(self.row, column, value)
@@ -287,12 +339,15 @@ class Stack:
     def begin(self, action: StackAction, reason: str) -> None:
         """Enter <action>_IN_PROGRESS, unless the stack is there already
         (the engine enters it before answering the request)."""
-        if (self.row.action, self.row.status) != (action,
-                                                  StackStatus.IN_PROGRESS):
+        if (self.row.action, self.row.status) != (
+            action,
+            StackStatus.IN_PROGRESS,
+        ):
             self.set_state(action, StackStatus.IN_PROGRESS, reason)
 
-    def set_state(self, action: StackAction, status: StackStatus,
-                  reason: str) -> None:
+    def set_state(
+        self, action: StackAction, status: StackStatus, reason: str
+    ) -> None:
         """Record the stack's own state, after every resource state so far.
 
         A state that ends the running operation (any but IN_PROGRESS ones)
@@ -301,21 +356,31 @@ class Stack:
         """
         self.recorder.flush()
         now = utcnow()
-        values = {'action': action, 'status': status,
-                  'status_reason': reason}
+        values = {'action': action, 'status': status, 'status_reason': reason}
         if (action, status) == (StackAction.UPDATE, StackStatus.IN_PROGRESS):
             # An update starts: the moment of its UPDATE_IN_PROGRESS event
             # is what describes show as LastUpdatedTime from now on.
             values['last_updated_time'] = now
-        releasing = (self.lock is not None and self.lock.held
-                     and not status.endswith('IN_PROGRESS'))
-        db_api.stack_set_state(self.row.id, values, {
-            'stack_id': self.row.id, 'resource_name': self.row.name,
-            'physical_resource_id': self.identifier.arn(),
-            'resource_type': STACK_RESOURCE_TYPE,
-            'resource_action': action, 'resource_status': status,
-            'resource_status_reason': reason, 'created_at': now},
-            releasing_engine_id=self.lock.engine_id if releasing else None)
+        releasing = (
+            self.lock is not None
+            and self.lock.held
+            and not status.endswith('IN_PROGRESS')
+        )
+        db_api.stack_set_state(
+            self.row.id,
+            values,
+            {
+                'stack_id': self.row.id,
+                'resource_name': self.row.name,
+                'physical_resource_id': self.identifier.arn(),
+                'resource_type': STACK_RESOURCE_TYPE,
+                'resource_action': action,
+                'resource_status': status,
+                'resource_status_reason': reason,
+                'created_at': now,
+            },
+            releasing_engine_id=self.lock.engine_id if releasing else None,
+        )
         if releasing:
             self.lock.released()
         for column, value in values.items():
@@ -339,18 +404,22 @@ class Stack:
 
     def state_changed(self, rsrc):
         event = {
-            'stack_id': self.row.id, 'resource_name': rsrc.name,
+            'stack_id': self.row.id,
+            'resource_name': rsrc.name,
             'physical_resource_id': rsrc.resource_id,
             'resource_type': rsrc.definition.type,
             'resource_action': rsrc.action.value,
             'resource_status': rsrc.status.value,
             'resource_status_reason': rsrc.status_reason,
-            'created_at': utcnow(), 'uuid': str(uuid.uuid4())}
+            'created_at': utcnow(),
+            'uuid': str(uuid.uuid4()),
+        }
         self.recorder.resource_changed(self._row_ids[rsrc.name], rsrc, event)
 
     def data_changed(self, rsrc):
-        db_api.resource_update(self._row_ids[rsrc.name],
-                               recorder.resource_values(rsrc))
+        db_api.resource_update(
+            self._row_ids[rsrc.name], recorder.resource_values(rsrc)
+        )
 
     # -- stack users and their keys (resource.StackView) -------------------
 
@@ -375,10 +444,15 @@ class Stack:
         # A handle made anew clears its name's signals in its state's batch:
         # one not written yet must not leave its predecessor's to be read.
         self.recorder.clear_signals_now(resource_name)
-        return [{'unique_id': row.unique_id, 'status': row.status,
-                 'reason': row.reason, 'data': row.data}
-                for row in db_api.resource_signal_list(self.row.id,
-                                                       resource_name)]
+        return [
+            {
+                'unique_id': row.unique_id,
+                'status': row.status,
+                'reason': row.reason,
+                'data': row.data,
+            }
+            for row in db_api.resource_signal_list(self.row.id, resource_name)
+        ]
 
     def forget_signals(self, resource_name):
         """Drop the resource's signals in the write of its next state."""
@@ -388,16 +462,27 @@ class Stack:
         # The key is stored with the batch of the state that shows the URL
         # (see recorder): one transaction for many handles.
         access, secret, key_row = db_api.resource_key_new(
-            self.row.tenant, self.row.user, self.row.id, resource_name)
-        url = handle_url.presign(self.public_endpoint, self.identifier.arn(),
-                                 resource_name, access, secret)
+            self.row.tenant, self.row.user, self.row.id, resource_name
+        )
+        url = handle_url.presign(
+            self.public_endpoint,
+            self.identifier.arn(),
+            resource_name,
+            access,
+            secret,
+        )
         if len(url) > models.PHYSICAL_ID_LENGTH:
             raise exception.ValidationError(
                 'The URL of %s in stack %s would be %d characters, more '
                 'than the %d a physical id may have: shorten the names or '
-                '[heat_api] public_endpoint.' % (
-                    resource_name, self.row.name, len(url),
-                    models.PHYSICAL_ID_LENGTH))
+                '[heat_api] public_endpoint.'
+                % (
+                    resource_name,
+                    self.row.name,
+                    len(url),
+                    models.PHYSICAL_ID_LENGTH,
+                )
+            )
         self.recorder.key_made(key_row)
         return url
 
@@ -444,18 +529,24 @@ class Stack:
             return []
         shown = []
         for name, output in sorted(
-                self.template.output_definitions(self._functions).items()):
-            shown.append({'OutputKey': name,
-                          'OutputValue': self._output_value(name, output),
-                          'Description': output.description or None})
+            self.template.output_definitions(self._functions).items()
+        ):
+            shown.append(
+                {
+                    'OutputKey': name,
+                    'OutputValue': self._output_value(name, output),
+                    'Description': output.description or None,
+                }
+            )
         return shown
 
     def _output_value(self, name, output):
         try:
             value = output.resolved_value()
         except exception.HeatError as err:
-            LOG.warning('%s: output %s cannot be resolved: %s',
-                        self, name, err)
+            LOG.warning(
+                '%s: output %s cannot be resolved: %s', self, name, err
+            )
             return None
         if value is None or isinstance(value, str):
             return value
@@ -468,5 +559,6 @@ class Stack:
         return functions.resolve(self.definitions[name].metadata) or {}
 
     def describe(self):
-        return describe.stack(self.row, self.parameters.display_values(),
-                              self.outputs())
+        return describe.stack(
+            self.row, self.parameters.display_values(), self.outputs()
+        )

@@ -20,7 +20,6 @@ class LockOutcome(enum.Enum):
 
 
 class StackLock:
-
     def __init__(self, stack_id, engine_id, is_engine_alive):
         self.stack_id = stack_id
         self.engine_id = engine_id
@@ -36,11 +35,13 @@ class StackLock:
             self.held = True
             return LockOutcome.ACQUIRED, None
         if holder != self.engine_id and not self._is_engine_alive(holder):
-            if db_api.stack_lock_steal(self.stack_id, holder,
-                                       self.engine_id):
-                LOG.warning('Stack %s: took over the lock of engine %s, '
-                            'which does not answer', stack_name or
-                            self.stack_id, holder)
+            if db_api.stack_lock_steal(self.stack_id, holder, self.engine_id):
+                LOG.warning(
+                    'Stack %s: took over the lock of engine %s, '
+                    'which does not answer',
+                    stack_name or self.stack_id,
+                    holder,
+                )
                 self.held = True
                 return LockOutcome.TAKEN_OVER, None
         return None, holder
@@ -52,8 +53,8 @@ class StackLock:
             return outcome
         raise exception.StackInProgress(
             message='Stack %s is being changed by another operation; '
-                    'try again when it has finished.'
-                    % (stack_name or self.stack_id))
+            'try again when it has finished.' % (stack_name or self.stack_id)
+        )
 
     def release(self):
         """Drop the lock, unless it went already (see released)."""

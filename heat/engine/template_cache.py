@@ -20,7 +20,8 @@ SIZE = 32
 
 _lock = threading.Lock()
 _templates: collections.OrderedDict[tuple[str, int], template_mod.Template] = (
-    collections.OrderedDict())
+    collections.OrderedDict()
+)
 
 
 def stored(row):
@@ -32,7 +33,8 @@ def stored(row):
             _templates.move_to_end(key)
             return template
     template = template_mod.Template(
-        db_api.raw_template_get(row.raw_template_id))
+        db_api.raw_template_get(row.raw_template_id)
+    )
     with _lock:
         _templates[key] = template
         while len(_templates) > SIZE:

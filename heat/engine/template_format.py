@@ -36,8 +36,9 @@ SHORT_TAGS = {
 
 
 # libyaml's parser where PyYAML was built with it: several times faster.
-_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, 'CSafeLoader',
-                                             yaml.SafeLoader)
+_BaseLoader: type[yaml.SafeLoader] = getattr(
+    yaml, 'CSafeLoader', yaml.SafeLoader
+)
 
 
 class TemplateLoader(_BaseLoader):  # type: ignore[valid-type,misc]
@@ -52,20 +53,26 @@ class TemplateLoader(_BaseLoader):  # type: ignore[valid-type,misc]
 
 
 def _add_resolver(tag, pattern, first_chars):
-    TemplateLoader.add_implicit_resolver(tag, re.compile(pattern),
-                                         list(first_chars))
+    TemplateLoader.add_implicit_resolver(
+        tag, re.compile(pattern), list(first_chars)
+    )
 
 
-_add_resolver('tag:yaml.org,2002:bool',
-              r'^(?:true|True|TRUE|false|False|FALSE)$', 'tTfF')
-_add_resolver('tag:yaml.org,2002:int', r'^[-+]?(?:0|[1-9][0-9]*)$',
-              '-+0123456789')
-_add_resolver('tag:yaml.org,2002:float',
-              r'^[-+]?(?:0|[1-9][0-9]*)(?:\.[0-9]+(?:[eE][-+]?[0-9]+)?'
-              r'|[eE][-+]?[0-9]+)$',
-              '-+0123456789')
-_add_resolver('tag:yaml.org,2002:null', r'^(?:~|null|Null|NULL|)$',
-              ['~', 'n', 'N', ''])
+_add_resolver(
+    'tag:yaml.org,2002:bool', r'^(?:true|True|TRUE|false|False|FALSE)$', 'tTfF'
+)
+_add_resolver(
+    'tag:yaml.org,2002:int', r'^[-+]?(?:0|[1-9][0-9]*)$', '-+0123456789'
+)
+_add_resolver(
+    'tag:yaml.org,2002:float',
+    r'^[-+]?(?:0|[1-9][0-9]*)(?:\.[0-9]+(?:[eE][-+]?[0-9]+)?'
+    r'|[eE][-+]?[0-9]+)$',
+    '-+0123456789',
+)
+_add_resolver(
+    'tag:yaml.org,2002:null', r'^(?:~|null|Null|NULL|)$', ['~', 'n', 'N', '']
+)
 _add_resolver('tag:yaml.org,2002:merge', r'^(?:<<)$', '<')
 
 
@@ -80,6 +87,7 @@ def _construct_node(loader, node):
 def _short_tag_constructor(long_name):
     def construct(loader, node):
         return {long_name: _construct_node(loader, node)}
+
     return construct
 
 
@@ -106,8 +114,9 @@ def _decode(text):
         try:
             return text.decode('utf-8-sig')
         except UnicodeDecodeError as exc:
-            raise _invalid('template is not valid UTF-8 (byte %d)'
-                           % exc.start) from None
+            raise _invalid(
+                'template is not valid UTF-8 (byte %d)' % exc.start
+            ) from None
     return text
 
 
@@ -116,8 +125,10 @@ def _parse_json(text):
         # strict=False: real templates hold raw tabs inside strings.
         return json.loads(text, strict=False)
     except json.JSONDecodeError as exc:
-        raise _invalid('JSON not well-formed: %s (line %d, column %d)'
-                       % (exc.msg, exc.lineno, exc.colno)) from None
+        raise _invalid(
+            'JSON not well-formed: %s (line %d, column %d)'
+            % (exc.msg, exc.lineno, exc.colno)
+        ) from None
 
 
 def _parse_yaml(text):
@@ -129,8 +140,9 @@ def _parse_yaml(text):
         if mark is not None:
             where = ' (line %d, column %d)' % (mark.line + 1, mark.column + 1)
         problem = exc.problem or exc.context or 'syntax error'
-        raise _invalid('YAML not well-formed: %s%s' % (problem, where)) \
-            from None
+        raise _invalid(
+            'YAML not well-formed: %s%s' % (problem, where)
+        ) from None
     except yaml.YAMLError as exc:
         raise _invalid('YAML not well-formed: %s' % exc) from None
 
@@ -148,4 +160,3 @@ def parse(text):
     if not isinstance(data, dict):
         raise _invalid('the template must be a JSON object or YAML mapping')
     return data
-

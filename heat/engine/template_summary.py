@@ -41,14 +41,17 @@ def check(template):
     resolver = _TemplateOnly(template)
     template.validate(resolver=resolver)
     definitions = template.resource_definitions(
-        template.context(resolver=resolver))
+        template.context(resolver=resolver)
+    )
     template_mod.dependency_graph(definitions).check_cycles()
 
 
 def _parameter(schema):
-    declared = {'ParameterKey': schema.name,
-                'NoEcho': schema.no_echo,
-                'Description': schema.description or None}
+    declared = {
+        'ParameterKey': schema.name,
+        'NoEcho': schema.no_echo,
+        'Description': schema.description or None,
+    }
     if schema.default is not None:
         declared['DefaultValue'] = schema.display_default
     return {k: v for k, v in declared.items() if v is not None}
@@ -58,8 +61,10 @@ def validate(template):
     """The ValidateTemplate result."""
     check(template)
     return {
-        'Parameters': [_parameter(schema) for schema in
-                       template.parameter_schemas.values()],
+        'Parameters': [
+            _parameter(schema)
+            for schema in template.parameter_schemas.values()
+        ],
         'Description': template.description or None,
         'Capabilities': [],
     }
@@ -74,14 +79,16 @@ def summary(template):
         declared['ParameterType'] = schema.type
         if schema.allowed_values:
             declared['ParameterConstraints'] = {
-                'AllowedValues': list(schema.allowed_values)}
+                'AllowedValues': list(schema.allowed_values)
+            }
         parameters.append(declared)
     result = {
         'Parameters': parameters,
         'Description': template.description or None,
         'Capabilities': [],
-        'ResourceTypes': sorted({d['Type'] for d in
-                                 template.resources.values()}),
+        'ResourceTypes': sorted(
+            {d['Type'] for d in template.resources.values()}
+        ),
         'Version': template.version or '2010-09-09',
         'DeclaredTransforms': [],
     }

@@ -22,7 +22,8 @@ import logging
 
 from heat.common import exception
 from heat.common import states
-from heat.common.states import StackAction, StackStatus
+from heat.common.states import StackAction
+from heat.common.states import StackStatus
 from heat.db import api as db_api
 from heat.engine import parameters as parameters_mod
 from heat.engine import resource as resource_mod
@@ -37,10 +38,14 @@ Status = resource_mod.Status
 COMPLETE = scheduler.RunOutcome.COMPLETE
 
 # The states a stack may be updated from (others are busy or broken).
-UPDATABLE = frozenset([(StackAction.CREATE, StackStatus.COMPLETE),
-                       (StackAction.UPDATE, StackStatus.COMPLETE),
-                       (StackAction.UPDATE_ROLLBACK, StackStatus.COMPLETE),
-                       (StackAction.UPDATE, StackStatus.FAILED)])
+UPDATABLE = frozenset(
+    [
+        (StackAction.CREATE, StackStatus.COMPLETE),
+        (StackAction.UPDATE, StackStatus.COMPLETE),
+        (StackAction.UPDATE_ROLLBACK, StackStatus.COMPLETE),
+        (StackAction.UPDATE, StackStatus.FAILED),
+    ]
+)
 
 
 # -- the request -----------------------------------------------------------
@@ -49,8 +54,10 @@ UPDATE_STARTED = 'Stack UPDATE started'
 
 # The stack columns an absent request member leaves as stored (an empty
 # list clears them), as CloudFormation does; a change to them is an update.
-KEPT_WHEN_ABSENT = (('tags', 'Tags'),
-                    ('notification_arns', 'NotificationARNs'))
+KEPT_WHEN_ABSENT = (
+    ('tags', 'Tags'),
+    ('notification_arns', 'NotificationARNs'),
+)
 
 
 def prepare(ctxt, row, args):
@@ -63,21 +70,28 @@ def prepare(ctxt, row, args):
     if (row.action, row.status) not in UPDATABLE:
         raise exception.ValidationError(
             'Stack:%s is in %s state and can not be updated.'
-            % (existing.identifier.arn(),
-               states.joined(row.action, row.status)))
+            % (
+                existing.identifier.arn(),
+                states.joined(row.action, row.status),
+            )
+        )
     template = _requested_template(existing, args)
     values, use_previous = _requested_parameters(args)
     previous = existing.parameters.stored_values()
-    values = parameters_mod.Parameters.merge_previous(values, previous,
-                                                      use_previous)
+    values = parameters_mod.Parameters.merge_previous(
+        values, previous, use_previous
+    )
     columns = _requested_columns(row, args)
-    target = stack_mod.Stack.for_update(ctxt, row, template, values,
-                                        **columns)
+    target = stack_mod.Stack.for_update(ctxt, row, template, values, **columns)
     target.validate()
-    if template.data == existing.template.data \
-            and target.parameters.stored_values() == previous \
-            and all(columns[column] == getattr(row, column)
-                    for column, _ in KEPT_WHEN_ABSENT):
+    if (
+        template.data == existing.template.data
+        and target.parameters.stored_values() == previous
+        and all(
+            columns[column] == getattr(row, column)
+            for column, _ in KEPT_WHEN_ABSENT
+        )
+    ):
         raise exception.ValidationError('No updates are to be performed.')
     if args.get('DisableRollback') is not None:
         # For this update only, as the request's member says.
@@ -101,12 +115,14 @@ def _requested_template(existing, args):
         if body is not None:
             raise exception.ValidationError(
                 'You cannot specify both usePreviousTemplate and Template '
-                'Body/Template URL.')
+                'Body/Template URL.'
+            )
         return existing.template
     if body is None:
         raise exception.ValidationError(
             'Either Template URL or Template Body must be specified, or '
-            'usePreviousTemplate set to true.')
+            'usePreviousTemplate set to true.'
+        )
     return template_mod.Template.parse(body)
 
 
@@ -117,13 +133,15 @@ def _requested_parameters(args):
         key = member.get('ParameterKey')
         if not key:
             raise exception.ValidationError(
-                'Every parameter needs a ParameterKey.')
+                'Every parameter needs a ParameterKey.'
+            )
         if member.get('UsePreviousValue'):
             if member.get('ParameterValue') is not None:
                 raise exception.ValidationError(
                     'Invalid input for parameter key %s. Cannot specify '
                     'usePreviousValue as true and non empty value for a '
-                    'parameter.' % key)
+                    'parameter.' % key
+                )
             use_previous.append(key)
         else:
             given[key] = member.get('ParameterValue', '')
@@ -131,6 +149,7 @@ def _requested_parameters(args):
 
 
 # -- the operation ---------------------------------------------------------
+
 
 def update(stack, operation):
     """Update the stored stack to ``stack``, a target prepare() made."""
@@ -152,24 +171,28 @@ class StackUpdate:
         self.operation = operation
         # One stream of events, in the order things happen.
         existing.recorder = target.recorder
-        self.new_definitions = {name: rsrc.definition
-                                for name, rsrc in target.resources.items()}
+        self.new_definitions = {
+            name: rsrc.definition for name, rsrc in target.resources.items()
+        }
         self.added = set(target.resources) - set(existing.resources)
-        self.started = set()        # names the update phase reached
-        self.replaced = set()       # names the update replaced
+        self.started = set()  # names the update phase reached
+        self.replaced = set()  # names the update replaced
         self.replaced_back = set()  # names the rollback replaced
         for name in set(target.resources) & set(existing.resources):
             rsrc, old = target.resources[name], existing.resources[name]
             if rsrc.action is not Action.INIT:
-                rsrc.definition, rsrc.properties = (old.definition,
-                                                    old.properties)
+                rsrc.definition, rsrc.properties = (
+                    old.definition,
+                    old.properties,
+                )
 
     def run(self):
         target = self.target
         target.begin(StackAction.UPDATE, UPDATE_STARTED)
         target.add_resource_rows(sorted(self.added))
-        result = self.operation.run(target, self._update_task,
-                                    timeout=_timeout_seconds(target))
+        result = self.operation.run(
+            target, self._update_task, timeout=_timeout_seconds(target)
+        )
         if result.outcome is COMPLETE:
             self._clean_up()
             return
@@ -197,7 +220,8 @@ class StackUpdate:
     def _update_or_replace(self, name):
         try:
             yield from self.target.resources[name].update(
-                self.new_definitions[name])
+                self.new_definitions[name]
+            )
         except resource_mod.UpdateReplace:
             self.replaced.add(name)
             yield from self.target.replace_resource(name).create()
@@ -207,18 +231,22 @@ class StackUpdate:
     def _clean_up(self):
         target = self.target
         target.store_template()
-        target.set_state(StackAction.UPDATE,
-                         StackStatus.COMPLETE_CLEANUP_IN_PROGRESS,
-                         'Deleting the resources the update removed or '
-                         'replaced')
-        result = self.operation.run(self.existing, self._cleanup_task,
-                                    reverse=True)
+        target.set_state(
+            StackAction.UPDATE,
+            StackStatus.COMPLETE_CLEANUP_IN_PROGRESS,
+            'Deleting the resources the update removed or replaced',
+        )
+        result = self.operation.run(
+            self.existing, self._cleanup_task, reverse=True
+        )
         self._drop_deleted(self.existing, self._leftovers())
         reason = 'Stack UPDATE completed successfully'
         if result.outcome is not COMPLETE:
             # As in CloudFormation the update stands; the events tell.
             reason = '%s; old resources left: %s' % (
-                reason, _run_failure('cleanup', result))
+                reason,
+                _run_failure('cleanup', result),
+            )
         target.set_state(StackAction.UPDATE, StackStatus.COMPLETE, reason)
 
     def _leftovers(self):
@@ -237,29 +265,41 @@ class StackUpdate:
 
     def _roll_back(self, reason):
         target = self.target
-        target.set_state(StackAction.UPDATE_ROLLBACK,
-                         StackStatus.IN_PROGRESS, reason)
+        target.set_state(
+            StackAction.UPDATE_ROLLBACK, StackStatus.IN_PROGRESS, reason
+        )
         result = self.operation.run(self.existing, self._rollback_task)
         if result.outcome is not COMPLETE:
-            target.set_state(StackAction.UPDATE_ROLLBACK,
-                             StackStatus.FAILED,
-                             _run_failure('rollback', result))
+            target.set_state(
+                StackAction.UPDATE_ROLLBACK,
+                StackStatus.FAILED,
+                _run_failure('rollback', result),
+            )
             return
-        target.set_state(StackAction.UPDATE_ROLLBACK,
-                         StackStatus.COMPLETE_CLEANUP_IN_PROGRESS,
-                         'Deleting the resources the update created')
+        target.set_state(
+            StackAction.UPDATE_ROLLBACK,
+            StackStatus.COMPLETE_CLEANUP_IN_PROGRESS,
+            'Deleting the resources the update created',
+        )
         made = self.added | self.replaced | self.replaced_back
         result = self.operation.run(
-            target, lambda name: self._rollback_cleanup_task(name, made),
-            reverse=True)
+            target,
+            lambda name: self._rollback_cleanup_task(name, made),
+            reverse=True,
+        )
         self._drop_deleted(target, made)
         if result.outcome is not COMPLETE:
-            target.set_state(StackAction.UPDATE_ROLLBACK,
-                             StackStatus.FAILED,
-                             _run_failure('rollback cleanup', result))
+            target.set_state(
+                StackAction.UPDATE_ROLLBACK,
+                StackStatus.FAILED,
+                _run_failure('rollback cleanup', result),
+            )
             return
-        target.set_state(StackAction.UPDATE_ROLLBACK, StackStatus.COMPLETE,
-                         'Rollback completed after: %s' % reason)
+        target.set_state(
+            StackAction.UPDATE_ROLLBACK,
+            StackStatus.COMPLETE,
+            'Rollback completed after: %s' % reason,
+        )
 
     def _rollback_task(self, name):
         # A replaced resource still stands: its replacement goes later.
@@ -270,7 +310,8 @@ class StackUpdate:
     def _restore(self, name):
         try:
             yield from self.target.resources[name].update(
-                self.existing.resources[name].definition)
+                self.existing.resources[name].definition
+            )
         except resource_mod.UpdateReplace:
             self.replaced_back.add(name)
             yield from self.existing.replace_resource(name).create()
@@ -291,9 +332,10 @@ class StackUpdate:
         stack.recorder.flush()
         for name in sorted(names):
             rsrc = stack.resources[name]
-            if rsrc.action is Action.INIT or (
-                    rsrc.action, rsrc.status) == (Action.DELETE,
-                                                  Status.COMPLETE):
+            if rsrc.action is Action.INIT or (rsrc.action, rsrc.status) == (
+                Action.DELETE,
+                Status.COMPLETE,
+            ):
                 stack.drop_resource_row(name)
 
 
@@ -313,7 +355,10 @@ def _update_failure(result):
     error = result.error
     action = getattr(error, 'kwargs', {}).get('action', 'UPDATE')
     return 'The following resource(s) failed to %s: [%s]. %s' % (
-        action.lower(), result.root_cause, error)
+        action.lower(),
+        result.root_cause,
+        error,
+    )
 
 
 def _run_failure(what, result):

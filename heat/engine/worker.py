@@ -17,7 +17,8 @@ from heat.common import config
 from heat.common import context
 from heat.common import exception
 from heat.common import request_scope
-from heat.common.states import StackAction, StackStatus
+from heat.common.states import StackAction
+from heat.common.states import StackStatus
 from heat.db import api as db_api
 from heat.engine import operations
 from heat.engine import resources
@@ -37,13 +38,13 @@ DELETE_RETRY_SECONDS = 0.1
 
 
 class Engine:
-
     def __init__(self):
         self.engine_id = '%s:%s' % (CONF.host, uuid.uuid4().hex[:12])
         self._workers = concurrent.futures.ThreadPoolExecutor(
-            CONF.engine.workers, thread_name_prefix='heat-stack')
+            CONF.engine.workers, thread_name_prefix='heat-stack'
+        )
         self._pool = scheduler.CallPool(CONF.clients.max_concurrent_calls)
-        self._running = {}   # stack id -> the Event that cancels its work
+        self._running = {}  # stack id -> the Event that cancels its work
         self._running_lock = threading.Lock()
         self._server = None
         self._rpc = None
@@ -52,13 +53,16 @@ class Engine:
         db_api.configure()
         resources.load()
         self._rpc = client.EngineClient()
-        target = oslo_messaging.Target(topic=CONF.engine.topic,
-                                       server=self.engine_id)
+        target = oslo_messaging.Target(
+            topic=CONF.engine.topic, server=self.engine_id
+        )
         self._server = transport.get_rpc_server(
-            target, service.EngineService(self))
+            target, service.EngineService(self)
+        )
         self._server.start()
-        LOG.info('Engine %s serving topic %s', self.engine_id,
-                 CONF.engine.topic)
+        LOG.info(
+            'Engine %s serving topic %s', self.engine_id, CONF.engine.topic
+        )
         self._recover_stale_locks()
 
     def _recover_stale_locks(self):
@@ -70,18 +74,25 @@ class Engine:
         """
         prefix = CONF.host + ':'
         for stack_id, holder in db_api.stack_locks_holders().items():
-            if not holder.startswith(prefix) or holder == self.engine_id \
-                    or self.is_engine_alive(holder):
+            if (
+                not holder.startswith(prefix)
+                or holder == self.engine_id
+                or self.is_engine_alive(holder)
+            ):
                 continue
             if not db_api.stack_lock_steal(stack_id, holder, self.engine_id):
                 continue
             row = db_api.stack_get(stack_id, show_deleted=True)
             if row is not None and StackStatus(row.status).in_progress:
                 stack = stack_mod.Stack.load(
-                    context.RequestContext(tenant=row.tenant), row)
-                stack.set_state(StackAction(row.action), StackStatus.FAILED,
-                                'Engine %s stopped before the %s finished'
-                                % (holder, row.action.lower()))
+                    context.RequestContext(tenant=row.tenant), row
+                )
+                stack.set_state(
+                    StackAction(row.action),
+                    StackStatus.FAILED,
+                    'Engine %s stopped before the %s finished'
+                    % (holder, row.action.lower()),
+                )
             db_api.stack_lock_release(stack_id, self.engine_id)
 
     def stop(self):
@@ -100,16 +111,20 @@ class Engine:
         if engine_id == self.engine_id:
             return True
         try:
-            self._rpc.call(context.RequestContext(tenant=''), 'ping',
-                           server=engine_id,
-                           timeout=CONF.engine.lock_probe_timeout)
+            self._rpc.call(
+                context.RequestContext(tenant=''),
+                'ping',
+                server=engine_id,
+                timeout=CONF.engine.lock_probe_timeout,
+            )
         except exception.EngineTimeout:
             return False
         return True
 
     def lock(self, stack):
-        return stack_lock.StackLock(stack.row.id, self.engine_id,
-                                    self.is_engine_alive)
+        return stack_lock.StackLock(
+            stack.row.id, self.engine_id, self.is_engine_alive
+        )
 
     # -- running operations ------------------------------------------------
 
@@ -125,8 +140,14 @@ class Engine:
         lock.acquire(stack.row.name)
         stack.begin(action, reason)
         # The operation's log lines carry the request that started it.
-        request_scope.submit(self._workers, self._run, stack, lock,
-                             operation, self._register(stack.row.id))
+        request_scope.submit(
+            self._workers,
+            self._run,
+            stack,
+            lock,
+            operation,
+            self._register(stack.row.id),
+        )
 
     def _register(self, stack_id):
         cancel = threading.Event()
@@ -144,8 +165,11 @@ class Engine:
             LOG.exception('%s: %s failed', stack, operation.__name__)
             if lock.held:
                 # Not once it went: the state is the next operation's.
-                stack.set_state(StackAction(stack.row.action),
-                                StackStatus.FAILED, 'Internal error: %s' % exc)
+                stack.set_state(
+                    StackAction(stack.row.action),
+                    StackStatus.FAILED,
+                    'Internal error: %s' % exc,
+                )
         finally:
             with self._running_lock:
                 if self._running.get(stack.row.id) is cancel:
@@ -171,13 +195,17 @@ class Engine:
         lock = self.lock(stack)
         outcome, _ = lock.try_acquire(stack.row.name)
         if outcome is None:
-            request_scope.submit(self._workers, self._delete_when_free,
-                                 stack)
+            request_scope.submit(self._workers, self._delete_when_free, stack)
             return
         stack.begin(StackAction.DELETE, operations.DELETE_STARTED)
-        request_scope.submit(self._workers, self._run, stack, lock,
-                             operations.delete,
-                             self._register(stack.row.id))
+        request_scope.submit(
+            self._workers,
+            self._run,
+            stack,
+            lock,
+            operations.delete,
+            self._register(stack.row.id),
+        )
 
     def _delete_when_free(self, stack):
         lock = self.lock(stack)
@@ -188,9 +216,13 @@ class Engine:
             if outcome is not None:
                 break
             if time.monotonic() > deadline:
-                LOG.error('%s: not deleted: its operation on engine %s did '
-                          'not stop within %ds', stack, holder,
-                          DELETE_WAIT_SECONDS)
+                LOG.error(
+                    '%s: not deleted: its operation on engine %s did '
+                    'not stop within %ds',
+                    stack,
+                    holder,
+                    DELETE_WAIT_SECONDS,
+                )
                 return
             self.ask_to_cancel(holder, stack.row.id)
             waited = True
@@ -199,8 +231,11 @@ class Engine:
         # Every operation ends by setting the stack's state, so an unchanged
         # row means no operation ran since the stack loaded: loading a large
         # stack again would only cost time.
-        if waited or outcome is not stack_lock.LockOutcome.ACQUIRED \
-                or row.updated_at != stack.row.updated_at:
+        if (
+            waited
+            or outcome is not stack_lock.LockOutcome.ACQUIRED
+            or row.updated_at != stack.row.updated_at
+        ):
             stack = stack_mod.Stack.load(stack.context, row)
         self._run(stack, lock, operations.delete, self._register(row.id))
 
@@ -210,10 +245,16 @@ class Engine:
             self.cancel(stack_id)
             return
         try:
-            self._rpc.call(context.RequestContext(tenant=''),
-                           'cancel_stack_operation', server=holder,
-                           timeout=CONF.engine.lock_probe_timeout,
-                           stack_id=stack_id)
+            self._rpc.call(
+                context.RequestContext(tenant=''),
+                'cancel_stack_operation',
+                server=holder,
+                timeout=CONF.engine.lock_probe_timeout,
+                stack_id=stack_id,
+            )
         except exception.EngineTimeout:
-            LOG.warning('Engine %s did not answer a cancel of stack %s',
-                        holder, stack_id)
+            LOG.warning(
+                'Engine %s did not answer a cancel of stack %s',
+                holder,
+                stack_id,
+            )

@@ -22,13 +22,17 @@ class EngineClient:
     """
 
     def __init__(self, timeout=None):
-        target = oslo_messaging.Target(topic=CONF.engine.topic,
-                                       version=api.RPC_API_VERSION)
+        target = oslo_messaging.Target(
+            topic=CONF.engine.topic, version=api.RPC_API_VERSION
+        )
         self._timeout = timeout or CONF.rpc_response_timeout
         self._serializer = transport.ContextSerializer()
         self._client = oslo_messaging.get_rpc_client(
-            transport.get_transport(), target, timeout=self._timeout,
-            serializer=self._serializer)
+            transport.get_transport(),
+            target,
+            timeout=self._timeout,
+            serializer=self._serializer,
+        )
 
     def call(self, ctxt, method, server=None, timeout=None, **kwargs):
         if method not in api.CALLS:
@@ -36,15 +40,23 @@ class EngineClient:
         if server is None:
             endpoint = local.endpoint()
             if endpoint is not None:
-                return local.call(endpoint, ctxt, method, kwargs,
-                                  self._serializer, transport.ALLOWED_EXMODS)
+                return local.call(
+                    endpoint,
+                    ctxt,
+                    method,
+                    kwargs,
+                    self._serializer,
+                    transport.ALLOWED_EXMODS,
+                )
         client = self._client
         if server is not None or timeout is not None:
             client = client.prepare(server=server, timeout=timeout)
         try:
             return client.call(ctxt, method, **kwargs)
         except oslo_messaging.MessagingTimeout:
-            raise exception.EngineTimeout(seconds=timeout or self._timeout)
+            raise exception.EngineTimeout(
+                seconds=timeout or self._timeout
+            ) from None
 
     def __getattr__(self, method):
         if method not in api.CALLS:

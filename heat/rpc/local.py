@@ -51,7 +51,7 @@ def endpoint():
 _SCALARS = frozenset((str, float, bool, type(None)))
 # ...and ints short enough to be written whatever
 # sys.set_int_max_str_digits allows (never fewer than 640 digits).
-_WRITABLE_INT = 10 ** 639
+_WRITABLE_INT = 10**639
 
 
 class _NotPlain(Exception):
@@ -102,7 +102,8 @@ def call(endpoint, ctxt, method, kwargs, serializer, allowed_exmods):
     allowed_exmods the modules whose errors travel back as themselves.
     """
     ctxt = serializer.deserialize_context(
-        _as_sent(serializer.serialize_context(ctxt)))
+        _as_sent(serializer.serialize_context(ctxt))
+    )
     kwargs = _as_sent(kwargs)
     try:
         return _as_sent(getattr(endpoint, method)(ctxt, **kwargs))
@@ -114,7 +115,8 @@ def call(endpoint, ctxt, method, kwargs, serializer, allowed_exmods):
         LOG.exception('Exception during message handling')
     try:
         error = rpc_common.deserialize_remote_exception(
-            rpc_common.serialize_remote_exception(failure), allowed_exmods)
+            rpc_common.serialize_remote_exception(failure), allowed_exmods
+        )
     finally:
         del failure  # the traceback refers to this frame
     raise error

@@ -9,7 +9,6 @@ crosses at once.
 """
 
 import queue
-import socket
 import threading
 import time
 
@@ -31,7 +30,6 @@ def _announce():
 
 
 class Channel(memory.Channel):
-
     def _put(self, queue, message, **kwargs):
         super()._put(queue, message, **kwargs)
         _announce()
@@ -60,10 +58,13 @@ class Transport(memory.Transport):
                 pass
             with _arrived:
                 while _generation == seen:
-                    remaining = (None if deadline is None
-                                 else deadline - time.monotonic())
+                    remaining = (
+                        None
+                        if deadline is None
+                        else deadline - time.monotonic()
+                    )
                     if remaining is not None and remaining <= 0:
-                        raise socket.timeout()
+                        raise TimeoutError()
                     _arrived.wait(remaining)
 
 

@@ -39,7 +39,8 @@ def get_transport():
         cleanup()
         memory_transport.register()
         _transport = oslo_messaging.get_rpc_transport(
-            CONF, allowed_remote_exmods=ALLOWED_EXMODS)
+            CONF, allowed_remote_exmods=ALLOWED_EXMODS
+        )
         _transport_url = _configured_url()
     return _transport
 
@@ -47,8 +48,10 @@ def get_transport():
 def in_process():
     """Whether the configured transport is heat-all's in-process one."""
     url = _configured_url() or ''
-    return url.split(':', 1)[0] in (memory_transport.NAME,
-                                    'kombu+' + memory_transport.NAME)
+    return url.split(':', 1)[0] in (
+        memory_transport.NAME,
+        'kombu+' + memory_transport.NAME,
+    )
 
 
 def get_rpc_server(target, endpoint):
@@ -59,8 +62,12 @@ def get_rpc_server(target, endpoint):
     """
     endpoint = RequestScopedEndpoint(endpoint)
     server = oslo_messaging.get_rpc_server(
-        get_transport(), target, [endpoint], serializer=ContextSerializer(),
-        access_policy=oslo_messaging.DefaultRPCAccessPolicy)
+        get_transport(),
+        target,
+        [endpoint],
+        serializer=ContextSerializer(),
+        access_policy=oslo_messaging.DefaultRPCAccessPolicy,
+    )
     if in_process():
         return local.Server(server, endpoint)
     return server
@@ -85,6 +92,7 @@ class RequestScopedEndpoint:
         def scoped(ctxt, **kwargs):
             with request_scope.bound(ctxt.request_id):
                 return attribute(ctxt, **kwargs)
+
         return scoped
 
 

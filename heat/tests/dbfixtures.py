@@ -27,8 +27,10 @@ from heat.db import migration
 from heat.tests import services
 
 BACKENDS = ('sqlite', 'mysql', 'postgresql')
-SERVER_URLS = {'mysql': services.MARIADB_URL,
-               'postgresql': services.POSTGRES_URL}
+SERVER_URLS = {
+    'mysql': services.MARIADB_URL,
+    'postgresql': services.POSTGRES_URL,
+}
 
 
 @contextlib.contextmanager
@@ -37,12 +39,15 @@ def server_database(backend):
     server = sa.make_url(SERVER_URLS[backend])
     host, port = server.host or '127.0.0.1', server.port
     if not services.port_open(host, port):
-        services.unavailable(backend, 'nothing listens on %s:%s'
-                             % (host, port))
+        services.unavailable(
+            backend, 'nothing listens on %s:%s' % (host, port)
+        )
     name = 'heat_test_%s' % uuid.uuid4().hex[:12]
     admin = sa.create_engine(
         server.set(database='postgres' if backend == 'postgresql' else None),
-        isolation_level='AUTOCOMMIT', poolclass=sa.pool.NullPool)
+        isolation_level='AUTOCOMMIT',
+        poolclass=sa.pool.NullPool,
+    )
     try:
         with admin.connect() as conn:
             conn.exec_driver_sql(_create_sql(backend, name))

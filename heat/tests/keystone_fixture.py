@@ -24,15 +24,19 @@ import time
 import urllib.request
 
 from keystoneauth1 import exceptions as ks_exceptions
-from keystoneauth1.identity import v3
 from keystoneauth1 import session as ks_session
+from keystoneauth1.identity import v3
 import pytest
 
 from heat.tests import services
 from heat.tests import setup_steps
 
-TOOLS = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
-    os.path.abspath(__file__)))), 'tools')
+TOOLS = os.path.join(
+    os.path.dirname(
+        os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    ),
+    'tools',
+)
 REQUIREMENTS = os.path.join(TOOLS, 'keystone-requirements.txt')
 CONSTRAINTS = os.path.join(TOOLS, 'keystone-constraints.txt')
 
@@ -44,8 +48,9 @@ def _read(path):
 
 # The pins the virtualenv is made from: a change makes a new one.
 MADE_FROM = _read(REQUIREMENTS) + _read(CONSTRAINTS)
-VENV = setup_steps.venv_path('keystone-venv', MADE_FROM,
-                             os.environ.get('HEAT_TEST_KEYSTONE_VENV'))
+VENV = setup_steps.venv_path(
+    'keystone-venv', MADE_FROM, os.environ.get('HEAT_TEST_KEYSTONE_VENV')
+)
 SEED = os.path.join(VENV, 'seed')
 # Bump when _make_seed changes, so that installed seeds are made again.
 SEED_FORMAT = '1'
@@ -118,12 +123,6 @@ class Account:
     secret: str | None = None
 
 
-
-
-
-
-
-
 def _stamp(name):
     """What the install step ``name`` was made from, or None if not done."""
     try:
@@ -154,9 +153,21 @@ def _install(log_path):
     shutil.rmtree(VENV, ignore_errors=True)
     os.makedirs(VENV)
     _run([sys.executable, '-m', 'venv', VENV], log_path, 60)
-    _run([os.path.join(VENV, 'bin', 'python'), '-m', 'pip', 'install',
-          '-q', '-r', REQUIREMENTS, '-c', CONSTRAINTS], log_path,
-         INSTALL_TIMEOUT_SECONDS)
+    _run(
+        [
+            os.path.join(VENV, 'bin', 'python'),
+            '-m',
+            'pip',
+            'install',
+            '-q',
+            '-r',
+            REQUIREMENTS,
+            '-c',
+            CONSTRAINTS,
+        ],
+        log_path,
+        INSTALL_TIMEOUT_SECONDS,
+    )
     # Stamps are written last: a half-done step is redone next time.
     _write_stamp('requirements', MADE_FROM)
 
@@ -165,13 +176,23 @@ def _make_seed(seed, log_path):
     """Make the state every run starts from: database, keys, accounts."""
     os.makedirs(seed)
     config_file = _write_config(seed)
-    manage = [os.path.join(VENV, 'bin', 'keystone-manage'),
-              '--config-file', config_file]
-    owner = ['--keystone-user', pwd.getpwuid(os.getuid()).pw_name,
-             '--keystone-group', grp.getgrgid(os.getgid()).gr_name]
-    for command in (['db_sync'], ['fernet_setup'] + owner,
-                    ['credential_setup'] + owner,
-                    ['bootstrap', '--bootstrap-password', ADMIN_PASSWORD]):
+    manage = [
+        os.path.join(VENV, 'bin', 'keystone-manage'),
+        '--config-file',
+        config_file,
+    ]
+    owner = [
+        '--keystone-user',
+        pwd.getpwuid(os.getuid()).pw_name,
+        '--keystone-group',
+        grp.getgrgid(os.getgid()).gr_name,
+    ]
+    for command in (
+        ['db_sync'],
+        ['fernet_setup'] + owner,
+        ['credential_setup'] + owner,
+        ['bootstrap', '--bootstrap-password', ADMIN_PASSWORD],
+    ):
         _run(manage + command, log_path, MANAGE_TIMEOUT_SECONDS)
     process = KeystoneProcess(seed).start()
     try:
@@ -183,22 +204,38 @@ def _make_seed(seed, log_path):
 
 def _create_accounts(url, state):
     admin = KeystoneAdmin(url)
-    service = admin.create_account(SERVICE_USER, SERVICE_PASSWORD,
-                                   SERVICE_PROJECT, 'service')
-    users = {name: admin.add_ec2_credentials(admin.create_account(
-        name, name + '-password', name, 'member')) for name in TEST_USERS}
+    service = admin.create_account(
+        SERVICE_USER, SERVICE_PASSWORD, SERVICE_PROJECT, 'service'
+    )
+    users = {
+        name: admin.add_ec2_credentials(
+            admin.create_account(name, name + '-password', name, 'member')
+        )
+        for name in TEST_USERS
+    }
     with open(os.path.join(state, ACCOUNTS_FILE), 'w') as f:
-        json.dump({'service': dataclasses.asdict(service),
-                   'users': {name: dataclasses.asdict(account)
-                             for name, account in users.items()}}, f)
+        json.dump(
+            {
+                'service': dataclasses.asdict(service),
+                'users': {
+                    name: dataclasses.asdict(account)
+                    for name, account in users.items()
+                },
+            },
+            f,
+        )
 
 
 def _read_accounts(state):
     with open(os.path.join(state, ACCOUNTS_FILE)) as f:
         accounts = json.load(f)
-    return (Account(**accounts['service']),
-            {name: Account(**values)
-             for name, values in accounts['users'].items()})
+    return (
+        Account(**accounts['service']),
+        {
+            name: Account(**values)
+            for name, values in accounts['users'].items()
+        },
+    )
 
 
 def _write_config(state):
@@ -228,22 +265,35 @@ class KeystoneProcess:
         config_file = _write_config(self.state)
         with open(os.path.join(self.state, WSGI_MODULE + '.py'), 'w') as f:
             f.write(WSGI_SOURCE)
-        env = dict(os.environ,
-                   OS_KEYSTONE_CONFIG_DIR=self.state,
-                   OS_KEYSTONE_CONFIG_FILES=os.path.basename(config_file))
+        env = dict(
+            os.environ,
+            OS_KEYSTONE_CONFIG_DIR=self.state,
+            OS_KEYSTONE_CONFIG_FILES=os.path.basename(config_file),
+        )
         with open(self.log_path, 'wb') as log:
             self._process = subprocess.Popen(
-                [os.path.join(VENV, 'bin', 'gunicorn'),
-                 # One worker: tests call keystone one request at a time,
-                 # and each worker loads all of keystone at start.
-                 '--bind', '127.0.0.1:%d' % self.port, '--workers', '1',
-                 # Workers take seconds to exit after their last request;
-                 # a test keystone has no request worth waiting for.
-                 '--graceful-timeout', '1',
-                 # gunicorn's control socket is one path per user.
-                 '--no-control-socket',
-                 '--pythonpath', self.state, WSGI_MODULE + ':application'],
-                stdout=log, stderr=subprocess.STDOUT, env=env)
+                [
+                    os.path.join(VENV, 'bin', 'gunicorn'),
+                    # One worker: tests call keystone one request at a time,
+                    # and each worker loads all of keystone at start.
+                    '--bind',
+                    '127.0.0.1:%d' % self.port,
+                    '--workers',
+                    '1',
+                    # Workers take seconds to exit after their last request;
+                    # a test keystone has no request worth waiting for.
+                    '--graceful-timeout',
+                    '1',
+                    # gunicorn's control socket is one path per user.
+                    '--no-control-socket',
+                    '--pythonpath',
+                    self.state,
+                    WSGI_MODULE + ':application',
+                ],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=env,
+            )
         try:
             self._wait_until_answering()
         except KeystoneUnavailable:
@@ -256,7 +306,9 @@ class KeystoneProcess:
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
                 raise KeystoneUnavailable(
-                    'keystone exited at start:\n' + setup_steps.tail(self.log_path))
+                    'keystone exited at start:\n'
+                    + setup_steps.tail(self.log_path)
+                )
             try:
                 # Bounded: gunicorn accepts connections even while its
                 # workers fail to load keystone.
@@ -264,9 +316,10 @@ class KeystoneProcess:
                     return
             except OSError:
                 time.sleep(0.2)
-        raise KeystoneUnavailable('keystone did not answer within %ds:\n%s'
-                                  % (START_TIMEOUT_SECONDS,
-                                     setup_steps.tail(self.log_path)))
+        raise KeystoneUnavailable(
+            'keystone did not answer within %ds:\n%s'
+            % (START_TIMEOUT_SECONDS, setup_steps.tail(self.log_path))
+        )
 
     def stop(self):
         if self._process is None:
@@ -297,13 +350,15 @@ class KeystoneServer:
 
     def auth_options(self):
         """[auth] options that make Heat use this keystone for signatures."""
-        return {'backend': 'keystone',
-                'keystone_url': self.url,
-                'service_username': self.service.user,
-                'service_password': self.service.password,
-                'service_project_name': self.service.project,
-                'service_user_domain_name': 'Default',
-                'service_project_domain_name': 'Default'}
+        return {
+            'backend': 'keystone',
+            'keystone_url': self.url,
+            'service_username': self.service.user,
+            'service_password': self.service.password,
+            'service_project_name': self.service.project,
+            'service_user_domain_name': 'Default',
+            'service_project_domain_name': 'Default',
+        }
 
     def stop(self):
         self.process.stop()
@@ -328,10 +383,14 @@ class KeystoneAdmin:
 
     def __init__(self, url):
         self.url = url
-        auth = v3.Password(auth_url=url, username='admin',
-                           password=ADMIN_PASSWORD, project_name='admin',
-                           user_domain_id='default',
-                           project_domain_id='default')
+        auth = v3.Password(
+            auth_url=url,
+            username='admin',
+            password=ADMIN_PASSWORD,
+            project_name='admin',
+            user_domain_id='default',
+            project_domain_id='default',
+        )
         self._session = ks_session.Session(auth=auth, timeout=30)
 
     def _call(self, method, path, body=None):
@@ -339,31 +398,50 @@ class KeystoneAdmin:
         return response.json() if response.content else None
 
     def create_account(self, user, password, project, role):
-        project_id = self._call('POST', '/projects', {'project': {
-            'name': project, 'domain_id': 'default'}})['project']['id']
-        user_id = self._call('POST', '/users', {'user': {
-            'name': user, 'password': password, 'domain_id': 'default',
-            'default_project_id': project_id}})['user']['id']
+        project_id = self._call(
+            'POST',
+            '/projects',
+            {'project': {'name': project, 'domain_id': 'default'}},
+        )['project']['id']
+        user_id = self._call(
+            'POST',
+            '/users',
+            {
+                'user': {
+                    'name': user,
+                    'password': password,
+                    'domain_id': 'default',
+                    'default_project_id': project_id,
+                }
+            },
+        )['user']['id']
         role_id = self._call('GET', '/roles?name=' + role)['roles'][0]['id']
-        self._call('PUT', '/projects/%s/users/%s/roles/%s'
-                   % (project_id, user_id, role_id))
+        self._call(
+            'PUT',
+            '/projects/%s/users/%s/roles/%s' % (project_id, user_id, role_id),
+        )
         return Account(user, password, user_id, project, project_id)
 
     def add_ec2_credentials(self, account):
         credential = self._call(
-            'POST', '/users/%s/credentials/OS-EC2' % account.user_id,
-            {'tenant_id': account.project_id})['credential']
-        return dataclasses.replace(account, access=credential['access'],
-                                   secret=credential['secret'])
+            'POST',
+            '/users/%s/credentials/OS-EC2' % account.user_id,
+            {'tenant_id': account.project_id},
+        )['credential']
+        return dataclasses.replace(
+            account, access=credential['access'], secret=credential['secret']
+        )
 
     def validate_token(self, token):
         """The token's body, as keystone answers a validation."""
-        return self._session.get(self.url + '/auth/tokens',
-                                 headers={'X-Subject-Token': token}).json()
+        return self._session.get(
+            self.url + '/auth/tokens', headers={'X-Subject-Token': token}
+        ).json()
 
     def revoke_token(self, token):
-        self._session.delete(self.url + '/auth/tokens',
-                             headers={'X-Subject-Token': token})
+        self._session.delete(
+            self.url + '/auth/tokens', headers={'X-Subject-Token': token}
+        )
 
 
 @pytest.fixture(scope='session')
@@ -371,8 +449,11 @@ def keystone():
     """A running keystone (a KeystoneServer) for the whole test session."""
     try:
         server = start_keystone()
-    except (KeystoneUnavailable, ks_exceptions.ClientException,
-            OSError) as exc:
+    except (
+        KeystoneUnavailable,
+        ks_exceptions.ClientException,
+        OSError,
+    ) as exc:
         services.unavailable('keystone', str(exc))
     yield server
     server.stop()

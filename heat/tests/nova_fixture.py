@@ -26,10 +26,12 @@ import pytest
 from heat.tests import services
 from heat.tests import setup_steps
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(
-    os.path.abspath(__file__))))
+REPO = os.path.dirname(
+    os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+)
 HARNESS = os.environ.get('HEAT_TEST_NOVA_HARNESS') or os.path.join(
-    os.path.dirname(REPO), 'shared', 'harness', 'nova')
+    os.path.dirname(REPO), 'shared', 'harness', 'nova'
+)
 INSTALL_TIMEOUT_SECONDS = 900
 START_TIMEOUT_SECONDS = 120
 STOP_TIMEOUT_SECONDS = 10
@@ -51,12 +53,6 @@ def _harness_file(name):
     return os.path.join(HARNESS, name)
 
 
-
-
-
-
-
-
 def _wanted():
     """What the virtualenv is made from: the harness's pinned requirements."""
     parts = []
@@ -70,9 +66,10 @@ def _venv():
     try:
         wanted = _wanted()
     except OSError:
-        wanted = ''   # no harness: ensure_installed says so, installs none
-    return setup_steps.venv_path('nova-venv', wanted,
-                                 os.environ.get('HEAT_TEST_NOVA_VENV'))
+        wanted = ''  # no harness: ensure_installed says so, installs none
+    return setup_steps.venv_path(
+        'nova-venv', wanted, os.environ.get('HEAT_TEST_NOVA_VENV')
+    )
 
 
 VENV = _venv()
@@ -109,9 +106,17 @@ def _install(wanted):
     pip = [os.path.join(VENV, 'bin', 'python'), '-m', 'pip', 'install', '-q']
     _run([sys.executable, '-m', 'venv', VENV], log_path, 60)
     _run(pip + ['-U', 'pip', 'setuptools', 'wheel'], log_path, 300)
-    _run(pip + ['-r', _harness_file('requirements.txt'),
-                '-c', _harness_file('constraints.txt')],
-         log_path, INSTALL_TIMEOUT_SECONDS)
+    _run(
+        pip
+        + [
+            '-r',
+            _harness_file('requirements.txt'),
+            '-c',
+            _harness_file('constraints.txt'),
+        ],
+        log_path,
+        INSTALL_TIMEOUT_SECONDS,
+    )
     # Written last: a half-done install is redone next time.
     with open(_stamp_path(), 'w') as f:
         f.write(wanted)
@@ -153,8 +158,9 @@ class NovaServer:
 
 def _parse_ready(line):
     """The key=value fields of the harness's ready line."""
-    return dict(field.split('=', 1) for field in line.split()[1:]
-                if '=' in field)
+    return dict(
+        field.split('=', 1) for field in line.split()[1:] if '=' in field
+    )
 
 
 def start_nova():
@@ -167,13 +173,25 @@ def start_nova():
     started = time.monotonic()
     with open(stdout_path, 'wb') as stdout:
         process = subprocess.Popen(
-            [os.path.join(VENV, 'bin', 'python'),
-             _harness_file('nova_harness.py'), '--host', '127.0.0.1',
-             '--port', '0', '--log-file', os.path.join(state, 'nova.log'),
-             '--ready-file', ready_path,
-             '--state-dir', os.path.join(state, 'db')],
-            stdout=stdout, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            env=dict(os.environ, TMPDIR=os.path.join(state, 'tmp')))
+            [
+                os.path.join(VENV, 'bin', 'python'),
+                _harness_file('nova_harness.py'),
+                '--host',
+                '127.0.0.1',
+                '--port',
+                '0',
+                '--log-file',
+                os.path.join(state, 'nova.log'),
+                '--ready-file',
+                ready_path,
+                '--state-dir',
+                os.path.join(state, 'db'),
+            ],
+            stdout=stdout,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=dict(os.environ, TMPDIR=os.path.join(state, 'tmp')),
+        )
     try:
         ready = _wait_until_answering(process, stdout_path, ready_path)
     except NovaUnavailable:
@@ -181,12 +199,15 @@ def start_nova():
         process.wait()
         shutil.rmtree(state, ignore_errors=True)
         raise
-    return NovaServer(url=ready['url'],
-                      images=tuple(ready['images'].split(',')),
-                      network_id=ready['network'],
-                      start_seconds=time.monotonic() - started,
-                      install_seconds=install_seconds,
-                      _process=process, _state=state)
+    return NovaServer(
+        url=ready['url'],
+        images=tuple(ready['images'].split(',')),
+        network_id=ready['network'],
+        start_seconds=time.monotonic() - started,
+        install_seconds=install_seconds,
+        _process=process,
+        _state=state,
+    )
 
 
 def _ready_line(stdout_path):
@@ -201,8 +222,9 @@ def _wait_until_answering(process, stdout_path, ready_path):
     deadline = time.monotonic() + START_TIMEOUT_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise NovaUnavailable('nova exited at start:\n'
-                                  + setup_steps.tail(stdout_path))
+            raise NovaUnavailable(
+                'nova exited at start:\n' + setup_steps.tail(stdout_path)
+            )
         line = os.path.exists(ready_path) and _ready_line(stdout_path)
         if line:
             ready = _parse_ready(line)
@@ -212,8 +234,10 @@ def _wait_until_answering(process, stdout_path, ready_path):
             except OSError:
                 pass
         time.sleep(0.2)
-    raise NovaUnavailable('nova did not start within %ds:\n%s'
-                          % (START_TIMEOUT_SECONDS, setup_steps.tail(stdout_path)))
+    raise NovaUnavailable(
+        'nova did not start within %ds:\n%s'
+        % (START_TIMEOUT_SECONDS, setup_steps.tail(stdout_path))
+    )
 
 
 @pytest.fixture(scope='session')

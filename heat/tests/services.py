@@ -10,12 +10,15 @@ import socket
 
 import pytest
 
-MARIADB_URL = os.environ.get('HEAT_TEST_MYSQL_URL',
-                             'mysql+pymysql://root@127.0.0.1:3306')
-POSTGRES_URL = os.environ.get('HEAT_TEST_POSTGRES_URL',
-                              'postgresql+psycopg://postgres@127.0.0.1:5432')
-RABBIT_URL = os.environ.get('HEAT_TEST_RABBIT_URL',
-                            'rabbit://guest:guest@127.0.0.1:5672/')
+MARIADB_URL = os.environ.get(
+    'HEAT_TEST_MYSQL_URL', 'mysql+pymysql://root@127.0.0.1:3306'
+)
+POSTGRES_URL = os.environ.get(
+    'HEAT_TEST_POSTGRES_URL', 'postgresql+psycopg://postgres@127.0.0.1:5432'
+)
+RABBIT_URL = os.environ.get(
+    'HEAT_TEST_RABBIT_URL', 'rabbit://guest:guest@127.0.0.1:5672/'
+)
 
 
 def services_required():

@@ -22,11 +22,18 @@ def run_logged(command, log_path, timeout, error):
     """Run a setup command, its output to log_path; raise error on failure."""
     with open(log_path, 'ab') as log:
         try:
-            subprocess.run(command, stdout=log, stderr=subprocess.STDOUT,
-                           timeout=timeout, check=True)
+            subprocess.run(
+                command,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                timeout=timeout,
+                check=True,
+            )
         except (OSError, subprocess.SubprocessError) as exc:
-            raise error('%s failed: %s\n%s' % (
-                os.path.basename(command[0]), exc, tail(log_path))) from exc
+            raise error(
+                '%s failed: %s\n%s'
+                % (os.path.basename(command[0]), exc, tail(log_path))
+            ) from exc
 
 
 def venv_path(name, made_from, override=None):
@@ -40,8 +47,9 @@ def venv_path(name, made_from, override=None):
     if override:
         return override
     digest = hashlib.sha256(made_from.encode()).hexdigest()[:12]
-    return os.path.join(platformdirs.user_cache_dir('heat'),
-                        '%s-%s' % (name, digest))
+    return os.path.join(
+        platformdirs.user_cache_dir('heat'), '%s-%s' % (name, digest)
+    )
 
 
 @contextlib.contextmanager

@@ -14,8 +14,9 @@ WAIT_SECONDS = 30
 POLL_SECONDS = 0.02
 
 
-def wait_until(predicate, timeout=WAIT_SECONDS, what=None,
-               interval=POLL_SECONDS):
+def wait_until(
+    predicate, timeout=WAIT_SECONDS, what=None, interval=POLL_SECONDS
+):
     """The first true value predicate() returns, asked every interval.
 
     After timeout seconds without one raises AssertionError naming what
@@ -33,5 +34,7 @@ def wait_until(predicate, timeout=WAIT_SECONDS, what=None,
         time.sleep(interval)
     if callable(what):
         what = what()
-    raise AssertionError('waited %ss for %s' % (
-        timeout, what or getattr(predicate, '__name__', predicate)))
+    raise AssertionError(
+        'waited %ss for %s'
+        % (timeout, what or getattr(predicate, '__name__', predicate))
+    )

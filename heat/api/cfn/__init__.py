@@ -10,22 +10,28 @@ import webob
 
 from heat.api.cfn import stacks
 from heat.api.cfn import waitcondition
-from heat.common import handle_url
 from heat.common import exception
+from heat.common import handle_url
 
 ROUTING_ARGS_KEY = 'wsgiorg.routing_args'
 
 
 def health_check(environ, start_response):
     body = b'OK\n'
-    start_response('200 OK', [('Content-Type', 'text/plain; charset=UTF-8'),
-                              ('Content-Length', str(len(body)))])
+    start_response(
+        '200 OK',
+        [
+            ('Content-Type', 'text/plain; charset=UTF-8'),
+            ('Content-Length', str(len(body))),
+        ],
+    )
     return [body]
 
 
 def not_found(environ, start_response):
     raise exception.InvalidAction(
-        message='No API is served at %s' % webob.Request(environ).path)
+        message='No API is served at %s' % webob.Request(environ).path
+    )
 
 
 class Router:
@@ -38,15 +44,20 @@ class Router:
         self._mapper = routes.Mapper()
         self._mapper.connect('/healthcheck', app=health_check)
         for prefix in ('/v1', ''):
-            self._mapper.connect(prefix + '/', app=query_api,
-                                 conditions={'method': ['GET', 'POST']})
+            self._mapper.connect(
+                prefix + '/',
+                app=query_api,
+                conditions={'method': ['GET', 'POST']},
+            )
             # A stack ARN holds slashes; a logical name does not.
             self._mapper.connect(
                 prefix + '/waitcondition/{arn:.+}/resources/{resource}',
                 app=signal_api,
-                conditions={'method': list(handle_url.SIGNAL_VERBS)})
-        self._mapper.connect('/v1', app=query_api,
-                             conditions={'method': ['GET', 'POST']})
+                conditions={'method': list(handle_url.SIGNAL_VERBS)},
+            )
+        self._mapper.connect(
+            '/v1', app=query_api, conditions={'method': ['GET', 'POST']}
+        )
 
     def __call__(self, environ, start_response):
         # The mapper is asked directly: Routes' middleware would also keep
@@ -63,4 +74,5 @@ class Router:
 
 def app_factory(global_conf, **local_conf):
     from heat.rpc import client
+
     return Router(client.EngineClient())

@@ -19,9 +19,11 @@ LOG = logging.getLogger(__name__)
 
 # Errors of heat.common.exception by class name: a RemoteError carries only
 # the name, when the engine's error could not be rebuilt as itself.
-_KNOWN_ERRORS = {cls.__name__: cls for cls in vars(exception).values()
-                 if isinstance(cls, type)
-                 and issubclass(cls, exception.HeatError)}
+_KNOWN_ERRORS = {
+    cls.__name__: cls
+    for cls in vars(exception).values()
+    if isinstance(cls, type) and issubclass(cls, exception.HeatError)
+}
 
 
 def to_heat_error(exc, request_id=None):
@@ -35,11 +37,19 @@ def to_heat_error(exc, request_id=None):
         known = _KNOWN_ERRORS.get(exc.exc_type)
         if known is not None:
             return known(exc.value)
-        LOG.error('Request %s: engine failed with %s: %s\n%s', request_id,
-                  exc.exc_type, exc.value, exc.traceback)
+        LOG.error(
+            'Request %s: engine failed with %s: %s\n%s',
+            request_id,
+            exc.exc_type,
+            exc.value,
+            exc.traceback,
+        )
         return exception.HeatError()
-    LOG.error('Request %s: unexpected error', request_id,
-              exc_info=(type(exc), exc, exc.__traceback__))
+    LOG.error(
+        'Request %s: unexpected error',
+        request_id,
+        exc_info=(type(exc), exc, exc.__traceback__),
+    )
     return exception.HeatError()
 
 
@@ -47,8 +57,16 @@ def error_response(exc, request_id, fmt='xml'):
     """A webob.Response carrying exc as an AWS error (fmt 'xml' or 'json')."""
     err = to_heat_error(exc, request_id)
     if err.http_status >= 500:
-        LOG.warning('Request %s failed: %s %s', request_id, err.code,
-                    serializer.error_message(err))
+        LOG.warning(
+            'Request %s failed: %s %s',
+            request_id,
+            err.code,
+            serializer.error_message(err),
+        )
     body, content_type = serializer.serialize_error(err, request_id, fmt)
-    return webob.Response(body=body, status=err.http_status,
-                          content_type=content_type, charset='utf-8')
+    return webob.Response(
+        body=body,
+        status=err.http_status,
+        content_type=content_type,
+        charset='utf-8',
+    )

@@ -28,10 +28,19 @@ API_VERSION = '2010-05-15'
 
 # Names that belong to the protocol (signing, versioning, reply format), not
 # to the operation's input.
-_PROTOCOL_NAMES = frozenset([
-    'Action', 'Version', 'ContentType', 'AWSAccessKeyId', 'Timestamp',
-    'Expires', 'Signature', 'SignatureMethod', 'SignatureVersion',
-])
+_PROTOCOL_NAMES = frozenset(
+    [
+        'Action',
+        'Version',
+        'ContentType',
+        'AWSAccessKeyId',
+        'Timestamp',
+        'Expires',
+        'Signature',
+        'SignatureMethod',
+        'SignatureVersion',
+    ]
+)
 _PROTOCOL_PREFIX = 'X-Amz-'
 
 # A list or map index: a positive integer without leading zeros.
@@ -49,7 +58,8 @@ _BODY_KEY = 'heat.body'
 def service_model():
     """botocore's CloudFormation model: the spec of the wire format."""
     return botocore.session.get_session().get_service_model(
-        'cloudformation', api_version=API_VERSION)
+        'cloudformation', api_version=API_VERSION
+    )
 
 
 def operation_model(action_name):
@@ -67,8 +77,13 @@ def parse_request(action_name, params):
     shape = operation_model(action_name).input_shape
     if shape is None:
         return {}
-    tree = _nest({name: value for name, value in params.items()
-                  if not _is_protocol_name(name)})
+    tree = _nest(
+        {
+            name: value
+            for name, value in params.items()
+            if not _is_protocol_name(name)
+        }
+    )
     return _decode_structure(shape, tree, prefix='', ignore_unknown=True)
 
 
@@ -82,8 +97,9 @@ def query_params(environ):
     """
     pairs = environ.get(_QUERY_KEY)
     if pairs is None:
-        pairs = list(webob.compat.parse_qsl_text(
-            environ.get('QUERY_STRING', '')))
+        pairs = list(
+            webob.compat.parse_qsl_text(environ.get('QUERY_STRING', ''))
+        )
         environ[_QUERY_KEY] = pairs
     return pairs
 
@@ -104,8 +120,9 @@ def request_body(environ):
 
 def _read_body(environ):
     length = environ.get('CONTENT_LENGTH', '')
-    if not (length.isascii() and length.isdigit()) or \
-            environ.get('webob.is_body_seekable'):
+    if not (length.isascii() and length.isdigit()) or environ.get(
+        'webob.is_body_seekable'
+    ):
         # Chunked, malformed or read before: webob knows every case.
         return webob.Request(environ).body
     size = int(length)
@@ -115,7 +132,8 @@ def _read_body(environ):
     if len(body) < size:
         raise webob.request.DisconnectionError(
             'The client disconnected while sending the body '
-            '(%d more bytes were expected)' % (size - len(body)))
+            '(%d more bytes were expected)' % (size - len(body))
+        )
     environ['wsgi.input'] = io.BytesIO(body)
     environ['CONTENT_LENGTH'] = str(size)
     environ['webob.is_body_seekable'] = True
@@ -138,7 +156,8 @@ def form_params(environ):
 def _read_form(req):
     content_type = req.content_type
     if content_type not in _WEBOB_FORM_TYPES or (
-            req.method != 'POST' and not content_type):
+        req.method != 'POST' and not content_type
+    ):
         return []
     if req.method == 'POST' and content_type == FORM_CONTENT_TYPE:
         # What cgi.FieldStorage made of such a body for webob.  Read as
@@ -146,7 +165,8 @@ def _read_form(req):
         # parameters are: check_utf8 has refused one that is not.
         return urllib.parse.parse_qsl(
             request_body(req.environ).decode('utf-8', 'replace'),
-            keep_blank_values=True)
+            keep_blank_values=True,
+        )
     # A multipart body or a POST without a type: rare enough to leave to
     # webob, which refuses (with a DeprecationWarning, raised) a charset
     # other than UTF-8.
@@ -154,14 +174,18 @@ def _read_form(req):
         return list(req.POST.items())
     except DeprecationWarning:
         raise exception.MalformedQueryString(
-            'A form body must be UTF-8, not %s.' % req.charset)
+            'A form body must be UTF-8, not %s.' % req.charset
+        ) from None
 
 
 def is_form_post(environ):
     """Whether the request POSTs an urlencoded form: the body check_utf8
     checks and SigV2 may sign."""
-    return environ.get('REQUEST_METHOD') == 'POST' and \
-        environ.get('CONTENT_TYPE', '').split(';', 1)[0] == FORM_CONTENT_TYPE
+    return (
+        environ.get('REQUEST_METHOD') == 'POST'
+        and environ.get('CONTENT_TYPE', '').split(';', 1)[0]
+        == FORM_CONTENT_TYPE
+    )
 
 
 def request_params(environ):
@@ -187,7 +211,7 @@ def check_utf8(query_string, form_body=b''):
         try:
             _unquote(raw).decode('utf-8')
         except UnicodeDecodeError:
-            raise _not_utf8(raw)
+            raise _not_utf8(raw) from None
 
 
 def _not_utf8(raw):
@@ -200,7 +224,8 @@ def _not_utf8(raw):
         except UnicodeDecodeError:
             return exception.MalformedQueryString(
                 'The value of parameter %s is not valid UTF-8.'
-                % _unquote(name).decode('utf-8', 'replace'))
+                % _unquote(name).decode('utf-8', 'replace')
+            )
 
 
 def _unquote(raw):
@@ -220,7 +245,7 @@ def _nest(params):
         for i, part in enumerate(parents):
             node = node.setdefault(part, {})
             if not isinstance(node, dict):
-                raise _invalid('.'.join(parents[:i + 1]))
+                raise _invalid('.'.join(parents[: i + 1]))
         if isinstance(node.get(leaf), dict):
             raise _invalid(name)
         node[leaf] = value
@@ -229,7 +254,8 @@ def _nest(params):
 
 def _invalid(name, why='is not valid'):
     return exception.InvalidParameterValue(
-        'Value for parameter %s %s.' % (name, why))
+        'Value for parameter %s %s.' % (name, why)
+    )
 
 
 def _decode(shape, node, name):
@@ -281,8 +307,9 @@ def _decode_list(shape, node, name):
     if not isinstance(node, dict) or set(node) != {'member'}:
         raise _invalid(name, 'is not a list')
     items = _items(node['member'], name + '.member')
-    return [_decode(shape.member, value, item_name)
-            for item_name, value in items]
+    return [
+        _decode(shape.member, value, item_name) for item_name, value in items
+    ]
 
 
 def _decode_map(shape, node, name):
@@ -292,12 +319,12 @@ def _decode_map(shape, node, name):
     value_name = shape.value.serialization.get('name', 'value')
     result = {}
     for entry_name, entry in _items(node['entry'], name + '.entry'):
-        if not isinstance(entry, dict) or set(entry) != {key_name,
-                                                         value_name}:
+        if not isinstance(entry, dict) or set(entry) != {key_name, value_name}:
             raise _invalid(entry_name, 'is not a key and value')
         key = _decode(shape.key, entry[key_name], entry_name + '.key')
-        result[key] = _decode(shape.value, entry[value_name],
-                              '%s.%s' % (entry_name, value_name))
+        result[key] = _decode(
+            shape.value, entry[value_name], '%s.%s' % (entry_name, value_name)
+        )
     return result
 
 
@@ -322,7 +349,7 @@ def _decode_float(shape, node, name):
     try:
         return float(_scalar(node, name))
     except ValueError:
-        raise _invalid(name, 'must be a number')
+        raise _invalid(name, 'must be a number') from None
 
 
 def _decode_boolean(shape, node, name):
@@ -336,15 +363,16 @@ def _decode_timestamp(shape, node, name):
     try:
         value = datetime.datetime.fromisoformat(_scalar(node, name))
     except ValueError:
-        raise _invalid(name, 'must be an ISO 8601 time')
+        raise _invalid(name, 'must be an ISO 8601 time') from None
     if value.tzinfo is None:
-        return value.replace(tzinfo=datetime.timezone.utc)
-    return value.astimezone(datetime.timezone.utc)
+        return value.replace(tzinfo=datetime.UTC)
+    return value.astimezone(datetime.UTC)
 
 
 _DECODERS = {
     'structure': lambda shape, node, name: _decode_structure(
-        shape, node, prefix=name + '.'),
+        shape, node, prefix=name + '.'
+    ),
     'list': _decode_list,
     'map': _decode_map,
     'string': _decode_string,

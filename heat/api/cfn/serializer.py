@@ -52,8 +52,10 @@ def serialize_error(err, request_id, fmt='xml'):
     if fmt == 'json':
         return _json({'Error': error, 'RequestId': request_id})
     fields = ''.join(_element(k, _escape(v)) for k, v in error.items())
-    return _xml('ErrorResponse', _element('Error', fields) +
-                _element('RequestId', _escape(request_id)))
+    return _xml(
+        'ErrorResponse',
+        _element('Error', fields) + _element('RequestId', _escape(request_id)),
+    )
 
 
 def error_message(err):
@@ -70,9 +72,10 @@ def error_message(err):
 def format_timestamp(value):
     """ISO 8601 in UTC with milliseconds: 2026-11-23T19:00:00.123Z."""
     if value.tzinfo is not None:
-        value = value.astimezone(datetime.timezone.utc)
+        value = value.astimezone(datetime.UTC)
     return value.strftime('%Y-%m-%dT%H:%M:%S.') + '%03dZ' % (
-        value.microsecond // 1000)
+        value.microsecond // 1000
+    )
 
 
 def _json(document):
@@ -80,8 +83,12 @@ def _json(document):
 
 
 def _xml(root_name, inner):
-    body = ('<?xml version="1.0" encoding="UTF-8"?>\n<%s xmlns="%s">%s</%s>'
-            % (root_name, NAMESPACE, inner, root_name))
+    body = '<?xml version="1.0" encoding="UTF-8"?>\n<%s xmlns="%s">%s</%s>' % (
+        root_name,
+        NAMESPACE,
+        inner,
+        root_name,
+    )
     return body.encode('utf-8'), XML_CONTENT_TYPE
 
 
@@ -115,22 +122,30 @@ class _Response:
         if shape is None:
             result_name = self._render = None
         else:
-            result_name = shape.serialization.get('resultWrapper',
-                                                  action_name + 'Result')
+            result_name = shape.serialization.get(
+                'resultWrapper', action_name + 'Result'
+            )
             self._render = _build(shape, syntax, {})
         self._head, self._middle, self._tail = syntax.document(
-            action_name + 'Response', result_name)
+            action_name + 'Response', result_name
+        )
         self._request_id = syntax.request_id
 
     def body(self, result, request_id):
-        return (self._head + self._content(result) + self._middle +
-                self._request_id(request_id) + self._tail).encode('utf-8')
+        return (
+            self._head
+            + self._content(result)
+            + self._middle
+            + self._request_id(request_id)
+            + self._tail
+        ).encode('utf-8')
 
     def _content(self, result):
         if self._render is None:
             if result:
-                raise InvalidResult('%s returns nothing, got %r'
-                                    % (self._action_name, result))
+                raise InvalidResult(
+                    '%s returns nothing, got %r' % (self._action_name, result)
+                )
             return ''
         try:
             return self._render(result or {})
@@ -166,10 +181,16 @@ def _build(shape, syntax, built):
 def _structure(shape, syntax, build):
     """Members in the shape's order, leaving out those set to None."""
     names = frozenset(shape.members)
-    members = [(name, name in shape.required_members,
-                member_shape.type_name == 'string',
-                *syntax.member(name, member_shape), build(member_shape))
-               for name, member_shape in shape.members.items()]
+    members = [
+        (
+            name,
+            name in shape.required_members,
+            member_shape.type_name == 'string',
+            *syntax.member(name, member_shape),
+            build(member_shape),
+        )
+        for name, member_shape in shape.members.items()
+    ]
     start, separator, end = syntax.around_structure
     remembered_text = syntax.remembered_text
 
@@ -177,25 +198,37 @@ def _structure(shape, syntax, build):
         if type(value) is not dict or not names.issuperset(value):
             _check_dict(value, names)
         parts = []
-        for name, required, is_string, opening, closing, render_member \
-                in members:
+        for (
+            name,
+            required,
+            is_string,
+            opening,
+            closing,
+            render_member,
+        ) in members:
             member_value = value.get(name)
             if member_value is None:
                 if required:
                     raise _Misfit('required member %s is missing' % name)
                 continue
             # Most members are short text: written without more calls.
-            if is_string and type(member_value) is str \
-                    and len(member_value) <= _REMEMBERED_LENGTH:
-                parts.append(f'{opening}{remembered_text(member_value)}'
-                             f'{closing}')
+            if (
+                is_string
+                and type(member_value) is str
+                and len(member_value) <= _REMEMBERED_LENGTH
+            ):
+                parts.append(
+                    f'{opening}{remembered_text(member_value)}{closing}'
+                )
                 continue
             try:
-                parts.append(f'{opening}{render_member(member_value)}'
-                             f'{closing}')
+                parts.append(
+                    f'{opening}{render_member(member_value)}{closing}'
+                )
             except _Misfit as misfit:
-                raise misfit.within('.' + name)
+                raise misfit.within('.' + name) from misfit
         return start + separator.join(parts) + end
+
     return render
 
 
@@ -212,8 +245,9 @@ def _list(shape, syntax, build):
             try:
                 parts.append(f'{opening}{render_item(item)}{closing}')
             except _Misfit as misfit:
-                raise misfit.within('[%d]' % i)
+                raise misfit.within('[%d]' % i) from misfit
         return start + separator.join(parts) + end
+
     return render
 
 
@@ -231,19 +265,24 @@ def _map(shape, syntax, build):
             try:
                 key = check_key(k)
             except _Misfit as misfit:
-                raise misfit.within(' key')
+                raise misfit.within(' key') from misfit
             try:
                 entries[key] = render_value(v)
             except _Misfit as misfit:
-                raise misfit.within('[%r]' % (k,))
-        return start + separator.join(
-            entry(key, text) for key, text in entries.items()) + end
+                raise misfit.within('[%r]' % (k,)) from misfit
+        return (
+            start
+            + separator.join(entry(key, text) for key, text in entries.items())
+            + end
+        )
+
     return render
 
 
 # Where a value sits is worked out only when it does not fit: results are
 # checked on every request, and naming every member on the way costs more
 # than the checks.
+
 
 class _Misfit(Exception):
     """A value that does not fit its shape; each enclosing structure, list
@@ -259,8 +298,9 @@ class _Misfit(Exception):
         return self
 
     def as_invalid_result(self, root):
-        return InvalidResult('%s%s: %s' % (
-            root, ''.join(reversed(self.where)), self.why))
+        return InvalidResult(
+            '%s%s: %s' % (root, ''.join(reversed(self.where)), self.why)
+        )
 
 
 def _expect(value, types, what):
@@ -286,8 +326,7 @@ def _check_dict(value, names):
 
 _ISO_UTC = re.compile(r'\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z\Z')
 # What format_timestamp writes, and describes send: kept as it is.
-_ISO_UTC_MILLISECONDS = re.compile(
-    r'\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\Z')
+_ISO_UTC_MILLISECONDS = re.compile(r'\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\Z')
 
 
 def _timestamp_text(value):
@@ -298,8 +337,9 @@ def _timestamp_text(value):
         if _ISO_UTC.match(value):
             value = datetime.datetime.fromisoformat(value)
     if not isinstance(value, datetime.datetime):
-        raise _Misfit('expected a datetime or ISO 8601 text, got %r'
-                      % (value,))
+        raise _Misfit(
+            'expected a datetime or ISO 8601 text, got %r' % (value,)
+        )
     return format_timestamp(value)
 
 
@@ -319,8 +359,10 @@ def _check_of(kind):
     try:
         return _CHECKS[kind]
     except KeyError:
+
         def refuse(value):
             raise _Misfit('type %s is not supported' % kind)
+
         return refuse
 
 
@@ -331,8 +373,12 @@ def _escape(text):
     if not text.isprintable():
         text = _NOT_XML.sub('', text)
     # '\r' is escaped so that XML parsers do not turn CRLF into LF.
-    return (text.replace('&', '&amp;').replace('<', '&lt;')
-            .replace('>', '&gt;').replace('\r', '&#13;'))
+    return (
+        text.replace('&', '&amp;')
+        .replace('<', '&lt;')
+        .replace('>', '&gt;')
+        .replace('\r', '&#13;')
+    )
 
 
 # Most text repeats from one response to the next (names, ARNs, statuses,
@@ -349,12 +395,14 @@ def _remembered(escape):
         if len(value) <= _REMEMBERED_LENGTH:
             return remembered(value)
         return escape(value)
+
     return remembered, text
 
 
 _remembered_xml_text, _xml_text = _remembered(_escape)
 _remembered_json_text, _json_text = _remembered(
-    json.encoder.encode_basestring_ascii)
+    json.encoder.encode_basestring_ascii
+)
 
 
 class _Xml:
@@ -365,14 +413,19 @@ class _Xml:
 
     @staticmethod
     def document(response_name, result_name):
-        head = ('<?xml version="1.0" encoding="UTF-8"?>\n<%s xmlns="%s">'
-                % (response_name, NAMESPACE))
+        head = '<?xml version="1.0" encoding="UTF-8"?>\n<%s xmlns="%s">' % (
+            response_name,
+            NAMESPACE,
+        )
         middle = '<ResponseMetadata><RequestId>'
         if result_name is not None:
             head += '<%s>' % result_name
             middle = '</%s>%s' % (result_name, middle)
-        return (head, middle,
-                '</RequestId></ResponseMetadata></%s>' % response_name)
+        return (
+            head,
+            middle,
+            '</RequestId></ResponseMetadata></%s>' % response_name,
+        )
 
     @staticmethod
     def request_id(request_id):
@@ -393,7 +446,8 @@ class _Xml:
         render_key = build(shape.key)
         return lambda key, text: (
             f'<entry>{key_opening}{render_key(key)}{key_closing}'
-            f'{value_opening}{text}{value_closing}</entry>')
+            f'{value_opening}{text}{value_closing}</entry>'
+        )
 
     remembered_text = staticmethod(_remembered_xml_text)
 
@@ -456,7 +510,7 @@ def _json_key(key):
     # have text keys; others are written as the key of a one-entry dict.
     if isinstance(key, str):
         return _json_text(key)
-    return json.dumps({key: None})[1:-len(': null}')]
+    return json.dumps({key: None})[1 : -len(': null}')]
 
 
 def _element(name, inner):

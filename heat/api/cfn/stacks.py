@@ -14,18 +14,33 @@ from heat.api.cfn import template_url
 from heat.common import exception
 
 # The CloudFormation actions served; anything else is InvalidAction.
-ACTIONS = frozenset([
-    'CreateStack', 'UpdateStack', 'DeleteStack', 'CancelUpdateStack',
-    'DescribeStacks', 'ListStacks', 'DescribeStackEvents',
-    'DescribeStackResource', 'DescribeStackResources', 'ListStackResources',
-    'GetTemplate', 'ValidateTemplate', 'GetTemplateSummary',
-    'SignalResource',
-])
+ACTIONS = frozenset(
+    [
+        'CreateStack',
+        'UpdateStack',
+        'DeleteStack',
+        'CancelUpdateStack',
+        'DescribeStacks',
+        'ListStacks',
+        'DescribeStackEvents',
+        'DescribeStackResource',
+        'DescribeStackResources',
+        'ListStackResources',
+        'GetTemplate',
+        'ValidateTemplate',
+        'GetTemplateSummary',
+        'SignalResource',
+    ]
+)
 # All a key made for one resource (a wait condition handle's) may do.
 _RESOURCE_KEY_ACTIONS = ('SignalResource',)
 # Actions whose request may name a template by URL instead of a body.
-_TEMPLATE_ACTIONS = ('CreateStack', 'UpdateStack', 'ValidateTemplate',
-                     'GetTemplateSummary')
+_TEMPLATE_ACTIONS = (
+    'CreateStack',
+    'UpdateStack',
+    'ValidateTemplate',
+    'GetTemplateSummary',
+)
 
 
 def engine_method(action):
@@ -44,7 +59,6 @@ def _content_type_header(content_type):
 
 
 class StackController:
-
     def __init__(self, rpc_client):
         self._rpc = rpc_client
 
@@ -56,16 +70,23 @@ class StackController:
         if action not in ACTIONS:
             raise exception.InvalidAction(action=action)
         ctxt = environ['heat.context']
-        if ctxt.scoped_resource is not None \
-                and action not in _RESOURCE_KEY_ACTIONS:
+        if (
+            ctxt.scoped_resource is not None
+            and action not in _RESOURCE_KEY_ACTIONS
+        ):
             raise exception.AccessDenied()
         args = cfn_request.parse_request(action, params)
         if action in _TEMPLATE_ACTIONS:
             template_url.resolve_template_body(args)
         result = self._rpc.call(ctxt, engine_method(action), args=args)
         body, content_type = serializer.serialize(
-            action, result, ctxt.request_id, response_format(params))
-        start_response('200 OK', [
-            ('Content-Type', _content_type_header(content_type)),
-            ('Content-Length', str(len(body)))])
+            action, result, ctxt.request_id, response_format(params)
+        )
+        start_response(
+            '200 OK',
+            [
+                ('Content-Type', _content_type_header(content_type)),
+                ('Content-Length', str(len(body))),
+            ],
+        )
         return [body]

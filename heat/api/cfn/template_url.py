@@ -31,7 +31,8 @@ def resolve_template_body(args):
         return
     if args.get('TemplateBody') is not None:
         raise exception.ValidationError(
-            'Specify exactly one of TemplateBody and TemplateURL.')
+            'Specify exactly one of TemplateBody and TemplateURL.'
+        )
     args['TemplateBody'] = fetch(url)
 
 
@@ -42,32 +43,41 @@ def check_body_size(body):
     if len(body.encode('utf-8')) > limit:
         raise exception.ValidationError(
             "1 validation error detected: Value at 'templateBody' failed to "
-            "satisfy constraint: Member must have length less than or equal "
-            "to %d bytes" % limit)
+            'satisfy constraint: Member must have length less than or equal '
+            'to %d bytes' % limit
+        )
 
 
 def fetch(url):
     scheme = urllib.parse.urlparse(url).scheme
     if scheme not in ('http', 'https'):
         raise exception.ValidationError(
-            'TemplateURL must be an http or https URL: %s' % url)
+            'TemplateURL must be an http or https URL: %s' % url
+        )
     limit = CONF.max_template_size
     try:
-        with requests.get(url, stream=True, timeout=FETCH_TIMEOUT_SECONDS,
-                          allow_redirects=False) as response:
+        with requests.get(
+            url,
+            stream=True,
+            timeout=FETCH_TIMEOUT_SECONDS,
+            allow_redirects=False,
+        ) as response:
             response.raise_for_status()
             # Leaving the block closes the connection: the rest of a body
             # past the limit is never read.
             body = response.raw.read(limit + 1, decode_content=True)
     except requests.RequestException as err:
         raise exception.ValidationError(
-            'Could not retrieve template from %s: %s' % (url, err))
+            'Could not retrieve template from %s: %s' % (url, err)
+        ) from err
     if len(body) > limit:
         # CloudFormation's words for a template from S3 past its limit.
         raise exception.ValidationError(
-            'Template may not exceed %d bytes in size.' % limit)
+            'Template may not exceed %d bytes in size.' % limit
+        )
     try:
         return body.decode('utf-8')
     except UnicodeDecodeError:
         raise exception.ValidationError(
-            'Template from %s is not UTF-8 text.' % url)
+            'Template from %s is not UTF-8 text.' % url
+        ) from None

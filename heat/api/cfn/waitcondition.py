@@ -16,21 +16,24 @@ SIGNAL_MEMBERS = ('Status', 'Reason', 'UniqueId', 'Data')
 
 
 class WaitConditionController:
-
     def __init__(self, rpc_client):
         self._rpc = rpc_client
 
     def __call__(self, environ, start_response):
         match = environ['wsgiorg.routing_args'][1]
         args = signal_from_body(cfn_request.request_body(environ))
-        args.update(StackName=match['arn'],
-                    LogicalResourceId=match['resource'])
-        self._rpc.call(environ['heat.context'], 'signal_resource',
-                       args=args)
+        args.update(
+            StackName=match['arn'], LogicalResourceId=match['resource']
+        )
+        self._rpc.call(environ['heat.context'], 'signal_resource', args=args)
         # An empty answer, as to a pre-signed upload.
-        start_response('200 OK', [
-            ('Content-Type', 'text/plain; charset=UTF-8'),
-            ('Content-Length', '0')])
+        start_response(
+            '200 OK',
+            [
+                ('Content-Type', 'text/plain; charset=UTF-8'),
+                ('Content-Length', '0'),
+            ],
+        )
         return [b'']
 
 
@@ -44,7 +47,8 @@ def signal_from_body(body):
     if not isinstance(signal, dict):
         raise exception.InvalidParameterValue(
             'The signal must be a JSON object with Status, Reason, '
-            'UniqueId and Data.')
+            'UniqueId and Data.'
+        )
     args = {}
     for member in SIGNAL_MEMBERS:
         value = signal.get(member)
@@ -52,7 +56,8 @@ def signal_from_body(body):
             continue
         if not isinstance(value, str):
             raise exception.InvalidParameterValue(
-                'Value for parameter %s must be a string.' % member)
+                'Value for parameter %s must be a string.' % member
+            )
         args[member] = value
     for member in ('Status', 'UniqueId'):
         if member not in args:

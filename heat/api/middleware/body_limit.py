@@ -43,7 +43,6 @@ class LimitedInput:
 
 
 class BodyLimit:
-
     def __init__(self, app):
         self.app = app
 
@@ -56,7 +55,8 @@ class BodyLimit:
             environ['wsgi.input'] = LimitedInput(environ['wsgi.input'], limit)
         elif not length.isdigit():
             raise exception.ValidationError(
-                'Content-Length is not a number of bytes.')
+                'Content-Length is not a number of bytes.'
+            )
         elif int(length) > limit:
             raise exception.RequestEntityTooLarge(limit=limit)
         return self.app(environ, start_response)

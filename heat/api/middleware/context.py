@@ -15,8 +15,9 @@ CONTEXT_KEY = 'heat.context'
 
 
 def make_context(identity, request_id_value):
-    keystone_url = CONF.auth.keystone_url \
-        if CONF.auth.backend == 'keystone' else None
+    keystone_url = (
+        CONF.auth.keystone_url if CONF.auth.backend == 'keystone' else None
+    )
     return context.RequestContext(
         tenant=identity.tenant,
         user=identity.user,
@@ -25,7 +26,8 @@ def make_context(identity, request_id_value):
         auth_url=keystone_url,
         request_id=request_id_value,
         scoped_stack_id=identity.scoped_stack_id,
-        scoped_resource=identity.scoped_resource)
+        scoped_resource=identity.scoped_resource,
+    )
 
 
 class ContextMiddleware:
@@ -38,7 +40,8 @@ class ContextMiddleware:
         identity = environ.get(ec2_auth.IDENTITY_KEY)
         if identity is not None:
             environ[CONTEXT_KEY] = make_context(
-                identity, environ[request_id.ENVIRON_KEY])
+                identity, environ[request_id.ENVIRON_KEY]
+            )
         return self.app(environ, start_response)
 
 

@@ -36,11 +36,13 @@ def check(region, service, host):
     if region != CONF.clients.region_name:
         raise exception.SignatureDoesNotMatch(
             "Credential should be scoped to a valid region, not '%s'. "
-            % region)
+            % region
+        )
     if service not in SIGNING_SERVICES:
         raise exception.SignatureDoesNotMatch(
             'Credential should be scoped to correct service: %s. '
-            % ', '.join("'%s'" % name for name in SIGNING_SERVICES))
+            % ', '.join("'%s'" % name for name in SIGNING_SERVICES)
+        )
 
 
 def boto2_scope(host):

@@ -40,12 +40,19 @@ HEALTHCHECK_PATH = '/healthcheck'
 
 # Environ keys that are not HTTP_ plus the header name in capitals, and
 # the names webob gives them.
-_SPECIAL_HEADERS = {'CONTENT_TYPE': 'Content-Type',
-                    'CONTENT_LENGTH': 'Content-Length',
-                    'HTTP_CONTENT_TYPE': 'Content_Type',
-                    'HTTP_CONTENT_LENGTH': 'Content_Length'}
-_SIGV4_QUERY_NAMES = ('X-Amz-Algorithm', 'X-Amz-Credential',
-                      'X-Amz-SignedHeaders', 'X-Amz-Signature', 'X-Amz-Date')
+_SPECIAL_HEADERS = {
+    'CONTENT_TYPE': 'Content-Type',
+    'CONTENT_LENGTH': 'Content-Length',
+    'HTTP_CONTENT_TYPE': 'Content_Type',
+    'HTTP_CONTENT_LENGTH': 'Content_Length',
+}
+_SIGV4_QUERY_NAMES = (
+    'X-Amz-Algorithm',
+    'X-Amz-Credential',
+    'X-Amz-SignedHeaders',
+    'X-Amz-Signature',
+    'X-Amz-Date',
+)
 _HEX_SIGNATURE = re.compile(r'[0-9a-f]{64}\Z')
 
 
@@ -72,15 +79,18 @@ class Ec2Auth:
     def _identity(self, req, path):
         # Before anything decodes the parameters: decoding replaces bytes
         # that are not UTF-8 in a form, and fails on them in a query string.
-        form_body = cfn_request.request_body(req.environ) \
-            if cfn_request.is_form_post(req.environ) else b''
-        cfn_request.check_utf8(req.environ.get('QUERY_STRING', ''),
-                               form_body)
+        form_body = (
+            cfn_request.request_body(req.environ)
+            if cfn_request.is_form_post(req.environ)
+            else b''
+        )
+        cfn_request.check_utf8(req.environ.get('QUERY_STRING', ''), form_body)
         credentials = credentials_from_request(req)
         if handle_url.is_signal_path(path):
             return self._authenticate_signal(credentials)
-        ec2signature.check_freshness(credentials, utcnow(),
-                                     CONF.auth.sigv4_window_seconds)
+        ec2signature.check_freshness(
+            credentials, utcnow(), CONF.auth.sigv4_window_seconds
+        )
         return self._authenticator.authenticate(credentials)
 
     def _authenticate_signal(self, credentials):
@@ -94,10 +104,14 @@ class Ec2Auth:
             if credentials['verb'] != 'POST':
                 raise
             identity = self._signal_authenticator.authenticate(
-                dict(credentials, verb=handle_url.SIGNED_VERB))
+                dict(credentials, verb=handle_url.SIGNED_VERB)
+            )
         ec2signature.check_freshness(
-            credentials, utcnow(), CONF.auth.sigv4_window_seconds,
-            allow_untimed=identity.scoped_resource is not None)
+            credentials,
+            utcnow(),
+            CONF.auth.sigv4_window_seconds,
+            allow_untimed=identity.scoped_resource is not None,
+        )
         return identity
 
 
@@ -107,8 +121,14 @@ def _log_refusal(req, refusal):
     refusal's message holds them."""
     if refusal.http_status >= 500:
         return  # not a refusal: the fault wrapper logs outages
-    LOG.info('Refused %s %s: access key %r: %s: %s', req.method,
-             req.path_info, claimed_access_key(req), refusal.code, refusal)
+    LOG.info(
+        'Refused %s %s: access key %r: %s: %s',
+        req.method,
+        req.path_info,
+        claimed_access_key(req),
+        refusal.code,
+        refusal,
+    )
 
 
 def claimed_access_key(req):
@@ -122,8 +142,9 @@ def claimed_access_key(req):
         params = dict(cfn_request.query_params(environ))
         if 'X-Amz-Credential' in params:
             return params['X-Amz-Credential'].split('/', 1)[0]
-        if 'AWSAccessKeyId' not in params and \
-                cfn_request.is_form_post(environ):
+        if 'AWSAccessKeyId' not in params and cfn_request.is_form_post(
+            environ
+        ):
             params = dict(cfn_request.form_params(environ))
     except (UnicodeDecodeError, exception.HeatError):
         return None  # parameters that are not UTF-8 name nobody
@@ -136,13 +157,18 @@ def _path_info(req):
     try:
         return req.path_info
     except UnicodeDecodeError:
-        raise exception.InvalidAction(message='No API is served at %s' % (
-            req.environ.get('PATH_INFO', '').encode('latin-1').decode(
-                'utf-8', 'replace')))
+        raise exception.InvalidAction(
+            message='No API is served at %s'
+            % (
+                req.environ.get('PATH_INFO', '')
+                .encode('latin-1')
+                .decode('utf-8', 'replace')
+            )
+        ) from None
 
 
 def utcnow():
-    return datetime.datetime.now(datetime.timezone.utc)
+    return datetime.datetime.now(datetime.UTC)
 
 
 def credentials_from_request(req):
@@ -162,8 +188,9 @@ def credentials_from_request(req):
     }
     query = dict(cfn_request.query_params(environ))
     if 'HTTP_AUTHORIZATION' in environ:
-        credentials.update(_sigv4_header(environ['HTTP_AUTHORIZATION'],
-                                         query, req.host))
+        credentials.update(
+            _sigv4_header(environ['HTTP_AUTHORIZATION'], query, req.host)
+        )
     elif any(name in query for name in _SIGV4_QUERY_NAMES):
         credentials.update(_sigv4_query(query, req.host))
     elif _signs_v2(query):
@@ -171,8 +198,11 @@ def credentials_from_request(req):
             _refuse_unsigned(cfn_request.form_params(environ))
         credentials.update(_sigv2(query))
     else:
-        form = dict(cfn_request.form_params(environ)) \
-            if cfn_request.is_form_post(environ) else {}
+        form = (
+            dict(cfn_request.form_params(environ))
+            if cfn_request.is_form_post(environ)
+            else {}
+        )
         if not _signs_v2(form):
             raise exception.MissingAuthenticationToken()
         _refuse_unsigned(query)
@@ -187,7 +217,8 @@ def _refuse_unsigned(unsigned):
     if unsigned:
         raise _incomplete(
             'a Signature Version 2 request carries its parameters either '
-            'in the query string or in the form body it signs, not in both')
+            'in the query string or in the form body it signs, not in both'
+        )
 
 
 def request_headers(environ):
@@ -217,7 +248,8 @@ def signed_path(req):
 
 def _incomplete(why):
     return exception.IncompleteSignature(
-        'The request signature does not conform to AWS standards: %s' % why)
+        'The request signature does not conform to AWS standards: %s' % why
+    )
 
 
 def _parse_scope(credential):
@@ -250,8 +282,9 @@ def _sigv4_header(authorization, query, host):
         fields[name] = value
     missing = {'Credential', 'SignedHeaders', 'Signature'} - set(fields)
     if missing:
-        raise _incomplete('Authorization lacks %s' % ', '.join(
-            sorted(missing)))
+        raise _incomplete(
+            'Authorization lacks %s' % ', '.join(sorted(missing))
+        )
     return _sigv4(fields['Credential'], fields['Signature'], query, host)
 
 
@@ -280,21 +313,28 @@ def _sigv2(params):
     if params.get('SignatureVersion') != '2':
         raise _incomplete('only SignatureVersion 2 is accepted')
     if params.get('SignatureMethod') not in ec2signature.SIGV2_METHODS:
-        raise _incomplete('SignatureMethod must be one of %s'
-                          % ', '.join(ec2signature.SIGV2_METHODS))
-    return {'access': params['AWSAccessKeyId'], 'signature': signature,
-            'params': params}
+        raise _incomplete(
+            'SignatureMethod must be one of %s'
+            % ', '.join(ec2signature.SIGV2_METHODS)
+        )
+    return {
+        'access': params['AWSAccessKeyId'],
+        'signature': signature,
+        'params': params,
+    }
 
 
 def make_authenticator(backend):
     """The authenticator of [auth] backend: 'local' or 'keystone'."""
     if backend == 'keystone':
         from heat.api.middleware import ec2_keystone
+
         return ec2_keystone.KeystoneEc2Authenticator()
     # Imported here: the RPC client pulls in oslo.messaging's transport,
     # which the keystone backend does not need.
     from heat.api.middleware import ec2_local
     from heat.rpc import client
+
     return ec2_local.LocalEc2Authenticator(client.EngineClient())
 
 
@@ -302,7 +342,11 @@ def filter_factory(global_conf, **local_conf):
     def make_filter(app):
         backend = CONF.auth.backend
         authenticator = make_authenticator(backend)
-        signal_authenticator = authenticator if backend == 'local' \
+        signal_authenticator = (
+            authenticator
+            if backend == 'local'
             else make_authenticator('local')
+        )
         return Ec2Auth(app, authenticator, signal_authenticator)
+
     return make_filter

@@ -9,8 +9,8 @@ admin or service role, so Heat calls it as its configured service user.
 import logging
 
 from keystoneauth1 import exceptions as ks_exceptions
-from keystoneauth1.identity import v3
 from keystoneauth1 import session as ks_session
+from keystoneauth1.identity import v3
 from oslo_config import cfg
 
 from heat.common import config
@@ -19,8 +19,9 @@ from heat.common import exception
 
 LOG = logging.getLogger(__name__)
 
-UNAVAILABLE_MESSAGE = ('Cannot check the request signature: keystone is '
-                       'not available.')
+UNAVAILABLE_MESSAGE = (
+    'Cannot check the request signature: keystone is not available.'
+)
 
 
 class KeystoneEc2Authenticator:
@@ -43,9 +44,11 @@ class KeystoneEc2Authenticator:
             password=auth.service_password,
             user_domain_name=auth.service_user_domain_name,
             project_name=auth.service_project_name,
-            project_domain_name=auth.service_project_domain_name)
-        self._session = ks_session.Session(auth=service_auth,
-                                           timeout=auth.timeout)
+            project_domain_name=auth.service_project_domain_name,
+        )
+        self._session = ks_session.Session(
+            auth=service_auth, timeout=auth.timeout
+        )
 
     def authenticate(self, credentials):
         """Return the Identity that signed ``credentials``, or raise.
@@ -60,8 +63,12 @@ class KeystoneEc2Authenticator:
             if response.status_code == 401 and self._service_token_revoked():
                 response = self._post_ec2tokens(credentials)
         except ks_exceptions.ClientException as exc:
-            LOG.warning('Keystone at %s failed (service user %s): %s',
-                        self.keystone_url, self._service_user, exc)
+            LOG.warning(
+                'Keystone at %s failed (service user %s): %s',
+                self.keystone_url,
+                self._service_user,
+                exc,
+            )
             raise exception.ServiceUnavailable(UNAVAILABLE_MESSAGE) from exc
         return self._identity_from(response, credentials.get('access'))
 
@@ -70,7 +77,10 @@ class KeystoneEc2Authenticator:
         return self._session.post(
             self.keystone_url + '/ec2tokens',
             json={'credentials': credentials},
-            raise_exc=False, allow_reauth=False, log=False)
+            raise_exc=False,
+            allow_reauth=False,
+            log=False,
+        )
 
     def _service_token_revoked(self):
         """Whether keystone no longer accepts Heat's own token.
@@ -82,10 +92,16 @@ class KeystoneEc2Authenticator:
         response = self._session.get(
             self.keystone_url + '/auth/tokens',
             headers={'X-Subject-Token': token},
-            raise_exc=False, allow_reauth=False, log=False)
+            raise_exc=False,
+            allow_reauth=False,
+            log=False,
+        )
         if response.status_code in (401, 404):
-            LOG.info('Keystone no longer accepts the token of service user '
-                     '%s; authenticating again.', self._service_user)
+            LOG.info(
+                'Keystone no longer accepts the token of service user '
+                '%s; authenticating again.',
+                self._service_user,
+            )
             self._session.invalidate()
             return True
         return False
@@ -99,11 +115,14 @@ class KeystoneEc2Authenticator:
             raise exception.InvalidClientTokenId()
         if status == 401:
             raise _refusal(response, access)
-        LOG.error('Keystone answered HTTP %d to ec2tokens (request id %s); '
-                  'heat-api sent something it should not have, or service '
-                  'user %s lacks the service or admin role.', status,
-                  response.headers.get('x-openstack-request-id'),
-                  self._service_user)
+        LOG.error(
+            'Keystone answered HTTP %d to ec2tokens (request id %s); '
+            'heat-api sent something it should not have, or service '
+            'user %s lacks the service or admin role.',
+            status,
+            response.headers.get('x-openstack-request-id'),
+            self._service_user,
+        )
         raise exception.ServiceUnavailable(UNAVAILABLE_MESSAGE)
 
 
@@ -114,10 +133,13 @@ def _identity(response):
             tenant=token['project']['id'],
             user=token['user']['id'],
             roles=[role['name'] for role in token['roles']],
-            auth_token=response.headers['X-Subject-Token'])
+            auth_token=response.headers['X-Subject-Token'],
+        )
     except (ValueError, KeyError, TypeError) as exc:
-        LOG.error('Keystone answered ec2tokens with a token Heat cannot '
-                  'read: %s', exc)
+        LOG.error(
+            'Keystone answered ec2tokens with a token Heat cannot read: %s',
+            exc,
+        )
         raise exception.ServiceUnavailable(UNAVAILABLE_MESSAGE) from exc
 
 
@@ -126,8 +148,9 @@ def _refusal(response, access):
     # Keystone gives the reason only with insecure_debug on; otherwise
     # every refusal reads the same, and a bad signature is the likeliest.
     message = _error_message(response)
-    LOG.info('Keystone refused the signature of access key %s: %s',
-             access, message)
+    LOG.info(
+        'Keystone refused the signature of access key %s: %s', access, message
+    )
     if 'expired' in message.lower():
         return exception.RequestExpired()
     return exception.SignatureDoesNotMatch()

@@ -11,7 +11,6 @@ from heat.common import request_scope
 
 
 class LocalEc2Authenticator:
-
     def __init__(self, rpc_client):
         self._rpc = rpc_client
 
@@ -24,8 +23,8 @@ class LocalEc2Authenticator:
         # The caller is not known yet: an empty tenant says so.  The
         # request's id goes along, for the engine's log lines.
         anonymous = context.RequestContext(
-            tenant='', request_id=request_scope.current()
-            or context.new_request_id())
-        fields = self._rpc.authenticate_ec2(anonymous,
-                                            credentials=credentials)
+            tenant='',
+            request_id=request_scope.current() or context.new_request_id(),
+        )
+        fields = self._rpc.authenticate_ec2(anonymous, credentials=credentials)
         return ec2signature.Identity(**fields)

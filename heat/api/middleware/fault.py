@@ -19,16 +19,16 @@ def response_format(environ):
         return 'xml'
     if query.get('ContentType') == 'JSON':
         return 'json'
-    if (cfn_request.is_form_post(environ) and
-            environ.get('webob.is_body_seekable') and
-            dict(cfn_request.form_params(environ)).get('ContentType') ==
-            'JSON'):
+    if (
+        cfn_request.is_form_post(environ)
+        and environ.get('webob.is_body_seekable')
+        and dict(cfn_request.form_params(environ)).get('ContentType') == 'JSON'
+    ):
         return 'json'
     return 'xml'
 
 
 class FaultWrapper:
-
     def __init__(self, app):
         self.app = app
 
@@ -40,8 +40,8 @@ class FaultWrapper:
             return self.app(environ, start_response)
         except Exception as exc:
             response = faults.error_response(
-                exc, environ[request_id.ENVIRON_KEY],
-                response_format(environ))
+                exc, environ[request_id.ENVIRON_KEY], response_format(environ)
+            )
             return response(environ, start_response)
 
 

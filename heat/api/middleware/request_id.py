@@ -18,8 +18,9 @@ class RequestId:
         environ[ENVIRON_KEY] = request_id
 
         def start_with_id(status, headers, exc_info=None):
-            return start_response(status, headers + [(HEADER, request_id)],
-                                  exc_info)
+            return start_response(
+                status, headers + [(HEADER, request_id)], exc_info
+            )
 
         # Every log line of the request carries its id; the application
         # returns the whole body, so nothing of it runs after the block.

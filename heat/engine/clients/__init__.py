@@ -24,21 +24,26 @@ class Backend(Protocol):
 
 def _sandbox() -> Backend:
     from heat.engine.clients import sandbox
+
     return sandbox
 
 
 def _openstack() -> Backend:
     from heat.engine.clients import openstack
+
     return openstack
 
 
 # Imported on first use: the openstack backend loads the client libraries.
-_BACKENDS: dict[str, Callable[[], Backend]] = {'sandbox': _sandbox,
-                                               'openstack': _openstack}
+_BACKENDS: dict[str, Callable[[], Backend]] = {
+    'sandbox': _sandbox,
+    'openstack': _openstack,
+}
 
 
-def for_context(ctxt: context.RequestContext,
-                backend: str | None = None) -> Clients:
+def for_context(
+    ctxt: context.RequestContext, backend: str | None = None
+) -> Clients:
     """Clients acting as ctxt on backend (default: [clients] backend)."""
     name = backend or config.CONF.clients.backend
     return _BACKENDS[name]().make_clients(ctxt)

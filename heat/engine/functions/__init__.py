@@ -6,12 +6,18 @@ Resources (Properties, Metadata, policies) and Outputs;
 ``CONDITION_FUNCTIONS`` serves the Conditions section.
 """
 
-from heat.engine.functions.base import (  # noqa: F401 (the public API)
-    NO_VALUE, Context, Function, ResourceResolver, dependencies, parse,
-    functions_in, resolve, validate)
 from heat.engine.functions import data
 from heat.engine.functions import logic
 from heat.engine.functions import references
+from heat.engine.functions.base import NO_VALUE  # noqa: F401 (the public API)
+from heat.engine.functions.base import Context  # noqa: F401 (the public API)
+from heat.engine.functions.base import Function  # noqa: F401 (the public API)
+from heat.engine.functions.base import ResourceResolver  # noqa: F401 (the public API)
+from heat.engine.functions.base import dependencies  # noqa: F401 (the public API)
+from heat.engine.functions.base import functions_in  # noqa: F401 (the public API)
+from heat.engine.functions.base import parse  # noqa: F401 (the public API)
+from heat.engine.functions.base import resolve  # noqa: F401 (the public API)
+from heat.engine.functions.base import validate  # noqa: F401 (the public API)
 
 CONDITION_FUNCTIONS = {
     'Fn::Equals': logic.Equals,

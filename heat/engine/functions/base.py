@@ -48,9 +48,9 @@ class Context:
     """
 
     template: typing.Any
-    parameters: typing.Optional[typing.Mapping] = None
+    parameters: typing.Mapping | None = None
     conditions: typing.Any = None
-    resolver: typing.Optional[ResourceResolver] = None
+    resolver: ResourceResolver | None = None
 
 
 def invalid(path, reason):
@@ -107,13 +107,18 @@ def parse(snippet, ctx, path, table):
                 args = parse(raw_args, ctx, fn_path, table)
                 return table[key](ctx, key, args, path)
             if isinstance(key, str) and _looks_like_function(key):
-                raise invalid(path, 'Encountered unsupported function: %s'
-                              % key)
-        return {key: parse(value, ctx, _child_path(path, key), table)
-                for key, value in snippet.items()}
+                raise invalid(
+                    path, 'Encountered unsupported function: %s' % key
+                )
+        return {
+            key: parse(value, ctx, _child_path(path, key), table)
+            for key, value in snippet.items()
+        }
     if isinstance(snippet, list):
-        return [parse(item, ctx, '%s[%d]' % (path, index), table)
-                for index, item in enumerate(snippet)]
+        return [
+            parse(item, ctx, '%s[%d]' % (path, index), table)
+            for index, item in enumerate(snippet)
+        ]
     return snippet
 
 
@@ -123,8 +128,11 @@ def resolve_value(tree):
         return tree.result()
     if isinstance(tree, dict):
         resolved = {key: resolve_value(value) for key, value in tree.items()}
-        return {key: value for key, value in resolved.items()
-                if value is not NO_VALUE}
+        return {
+            key: value
+            for key, value in resolved.items()
+            if value is not NO_VALUE
+        }
     if isinstance(tree, list):
         resolved = (resolve_value(item) for item in tree)
         return [item for item in resolved if item is not NO_VALUE]

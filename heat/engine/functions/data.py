@@ -8,8 +8,9 @@ from heat.engine.functions import base
 
 def _string(function, value, what):
     if not base.is_scalar(value):
-        raise function.error('%s requires %s to be a string'
-                             % (function.fn_name, what))
+        raise function.error(
+            '%s requires %s to be a string' % (function.fn_name, what)
+        )
     return base.as_text(value)
 
 
@@ -17,8 +18,9 @@ def _integer(function, value, what):
     try:
         return int(base.as_text(value))
     except ValueError:
-        raise function.error('%s requires %s to be an integer'
-                             % (function.fn_name, what)) from None
+        raise function.error(
+            '%s requires %s to be an integer' % (function.fn_name, what)
+        ) from None
 
 
 def _list_of(function, args, count, usage):
@@ -35,8 +37,9 @@ class Join(base.Function):
     def __init__(self, ctx, fn_name, args, path):
         super().__init__(ctx, fn_name, args, path)
         delimiter, values = _list_of(self, args, 2, self.USAGE)
-        if not isinstance(delimiter, str) or \
-                not isinstance(values, (list, base.Function)):
+        if not isinstance(delimiter, str) or not isinstance(
+            values, (list, base.Function)
+        ):
             raise self.error('Fn::Join requires ' + self.USAGE)
 
     def result(self):
@@ -44,8 +47,9 @@ class Join(base.Function):
         values = base.resolve(values)
         if not isinstance(values, list):
             raise self.error('Fn::Join requires ' + self.USAGE)
-        return delimiter.join(_string(self, value, 'each value')
-                              for value in values)
+        return delimiter.join(
+            _string(self, value, 'each value') for value in values
+        )
 
 
 class Base64(base.Function):
@@ -69,8 +73,10 @@ class Select(base.Function):
         if not isinstance(values, list):
             raise self.error('Fn::Select requires a list to select from')
         if not 0 <= index < len(values):
-            raise self.error('Fn::Select cannot select nonexistent value at '
-                             'index %d' % index)
+            raise self.error(
+                'Fn::Select cannot select nonexistent value at '
+                'index %d' % index
+            )
         return values[index]
 
 
@@ -81,8 +87,7 @@ class Split(base.Function):
         super().__init__(ctx, fn_name, args, path)
         delimiter, _ = _list_of(self, args, 2, '[delimiter, string]')
         if not isinstance(delimiter, str) or not delimiter:
-            raise self.error('Fn::Split requires a non-empty delimiter '
-                             'string')
+            raise self.error('Fn::Split requires a non-empty delimiter string')
 
     def result(self):
         delimiter, text = self.args
@@ -99,20 +104,27 @@ class FindInMap(base.Function):
     def validate(self):
         super().validate()
         map_name = self.args[0]
-        if isinstance(map_name, str) and \
-                map_name not in self.ctx.template.mappings:
-            raise self.error('Fn::FindInMap refers to mapping %s, which is '
-                             'not in the Mappings section' % map_name)
+        if (
+            isinstance(map_name, str)
+            and map_name not in self.ctx.template.mappings
+        ):
+            raise self.error(
+                'Fn::FindInMap refers to mapping %s, which is '
+                'not in the Mappings section' % map_name
+            )
 
     def result(self):
-        keys = [_string(self, base.resolve(arg), 'its keys')
-                for arg in self.args]
+        keys = [
+            _string(self, base.resolve(arg), 'its keys') for arg in self.args
+        ]
         value = self.ctx.template.mappings
         for key in keys:
             value = _lookup(value, key)
             if value is None:
-                raise self.error('Template error: Unable to get mapping for '
-                                 '%s' % '::'.join(keys))
+                raise self.error(
+                    'Template error: Unable to get mapping for '
+                    '%s' % '::'.join(keys)
+                )
         return value
 
 
@@ -136,23 +148,29 @@ class Cidr(base.Function):
     def result(self):
         block, count, bits = (base.resolve(arg) for arg in self.args)
         try:
-            network = ipaddress.ip_network(_string(self, block, 'ipBlock'),
-                                           strict=False)
+            network = ipaddress.ip_network(
+                _string(self, block, 'ipBlock'), strict=False
+            )
         except ValueError:
-            raise self.error('Fn::Cidr requires ipBlock to be an address '
-                             'block such as 10.0.0.0/16') from None
+            raise self.error(
+                'Fn::Cidr requires ipBlock to be an address '
+                'block such as 10.0.0.0/16'
+            ) from None
         count = _integer(self, count, 'count')
         bits = _integer(self, bits, 'cidrBits')
         if not 1 <= count <= 256:
             raise self.error('Fn::Cidr count must be between 1 and 256')
         new_prefix = network.max_prefixlen - bits
         if not network.prefixlen <= new_prefix < network.max_prefixlen:
-            raise self.error('Fn::Cidr cidrBits %d does not fit in %s'
-                             % (bits, network))
+            raise self.error(
+                'Fn::Cidr cidrBits %d does not fit in %s' % (bits, network)
+            )
         available = 2 ** (new_prefix - network.prefixlen)
         if count > available:
-            raise self.error('Fn::Cidr cannot make %d subnets of /%d in %s'
-                             % (count, new_prefix, network))
+            raise self.error(
+                'Fn::Cidr cannot make %d subnets of /%d in %s'
+                % (count, new_prefix, network)
+            )
         subnets = network.subnets(new_prefix=new_prefix)
         return [str(next(subnets)) for _ in range(count)]
 
@@ -172,8 +190,9 @@ class Replace(base.Function):
             raise self.error('Fn::Replace requires ' + self.USAGE)
         text = _string(self, text, 'the string')
         for old, new in replacements.items():
-            text = text.replace(base.as_text(old),
-                                _string(self, new, 'replacements'))
+            text = text.replace(
+                base.as_text(old), _string(self, new, 'replacements')
+            )
         return text
 
 

@@ -5,9 +5,10 @@ from heat.engine.functions import base
 
 def _check_declared(function, name):
     if name not in function.ctx.template.condition_definitions:
-        raise function.error('%s refers to condition %s, which is not in '
-                             'the Conditions section'
-                             % (function.fn_name, name))
+        raise function.error(
+            '%s refers to condition %s, which is not in '
+            'the Conditions section' % (function.fn_name, name)
+        )
 
 
 def _is_true(function, name):
@@ -31,10 +32,15 @@ class If(base.Function):
 
     def __init__(self, ctx, fn_name, args, path):
         super().__init__(ctx, fn_name, args, path)
-        if not (isinstance(args, list) and len(args) == 3
-                and isinstance(args[0], str)):
-            raise self.error('Fn::If requires [condition name, value if '
-                             'true, value if false]')
+        if not (
+            isinstance(args, list)
+            and len(args) == 3
+            and isinstance(args[0], str)
+        ):
+            raise self.error(
+                'Fn::If requires [condition name, value if '
+                'true, value if false]'
+            )
         self.condition_name = args[0]
 
     def validate(self):
@@ -42,8 +48,11 @@ class If(base.Function):
         base.validate(self.args[1:])
 
     def _branch(self):
-        return self.args[1] if _is_true(self, self.condition_name) \
+        return (
+            self.args[1]
+            if _is_true(self, self.condition_name)
             else self.args[2]
+        )
 
     def dependencies(self):
         # Once conditions are known only the chosen branch matters: the other
@@ -60,9 +69,10 @@ class _Boolean(base.Function):
     def _boolean(self, tree):
         value = base.resolve(tree)
         if not isinstance(value, bool):
-            raise self.error('%s requires conditions (Fn::Equals, Fn::And, '
-                             'Fn::Or, Fn::Not or Condition) as arguments'
-                             % self.fn_name)
+            raise self.error(
+                '%s requires conditions (Fn::Equals, Fn::And, '
+                'Fn::Or, Fn::Not or Condition) as arguments' % self.fn_name
+            )
         return value
 
 
@@ -85,18 +95,22 @@ class And(_Boolean):
     def __init__(self, ctx, fn_name, args, path):
         super().__init__(ctx, fn_name, args, path)
         if not (isinstance(args, list) and 2 <= len(args) <= 10):
-            raise self.error('%s requires a list of 2 to 10 conditions'
-                             % fn_name)
+            raise self.error(
+                '%s requires a list of 2 to 10 conditions' % fn_name
+            )
 
     def result(self):
-        return all([self._boolean(arg) for arg in self.args])
+        # Every condition is evaluated, so a bad one is an error whatever
+        # comes before it: a list, not a short-circuiting generator.
+        return all([self._boolean(arg) for arg in self.args])  # noqa: C419
 
 
 class Or(And):
     """Fn::Or: 2 to 10 conditions, at least one true."""
 
     def result(self):
-        return any([self._boolean(arg) for arg in self.args])
+        # As And: every condition evaluated.
+        return any([self._boolean(arg) for arg in self.args])  # noqa: C419
 
 
 class Not(_Boolean):
@@ -131,6 +145,7 @@ class ConditionsOnly(base.Function):
 
     def __init__(self, ctx, fn_name, args, path):
         super().__init__(ctx, fn_name, args, path)
-        raise self.error('%s can only be used in the Conditions section; '
-                         'use Fn::If with a declared condition here'
-                         % fn_name)
+        raise self.error(
+            '%s can only be used in the Conditions section; '
+            'use Fn::If with a declared condition here' % fn_name
+        )

@@ -10,12 +10,15 @@ from heat.engine.functions import base
 def _unresolved(function, name):
     return function.error(
         'Unresolved resource dependencies [%s] in the %s block of the '
-        'template' % (name, function.section))
+        'template' % (name, function.section)
+    )
 
 
 def _is_parameter(ctx, name):
-    return name in ctx.template.parameter_schemas or \
-        name in parameters.PSEUDO_PARAMETERS
+    return (
+        name in ctx.template.parameter_schemas
+        or name in parameters.PSEUDO_PARAMETERS
+    )
 
 
 def _parameter_value(function, name):
@@ -28,8 +31,10 @@ def _parameter_value(function, name):
 
 def _resolver(function):
     if function.ctx.resolver is None:
-        raise function.error('%s cannot refer to resources in the %s '
-                             'section' % (function.fn_name, function.section))
+        raise function.error(
+            '%s cannot refer to resources in the %s '
+            'section' % (function.fn_name, function.section)
+        )
     return function.ctx.resolver
 
 
@@ -39,8 +44,9 @@ class Ref(base.Function):
     def __init__(self, ctx, fn_name, args, path):
         super().__init__(ctx, fn_name, args, path)
         if not isinstance(args, str):
-            raise self.error('Ref requires a string: the name of a '
-                             'parameter or a resource')
+            raise self.error(
+                'Ref requires a string: the name of a parameter or a resource'
+            )
 
     def _is_resource(self):
         resolver = self.ctx.resolver
@@ -68,9 +74,11 @@ class ParameterRef(Ref):
 
     def validate(self):
         if not _is_parameter(self.ctx, self.args):
-            raise self.error('Unresolved dependencies [%s]. Cannot reference '
-                             'resources in the Conditions block of the '
-                             'template' % self.args)
+            raise self.error(
+                'Unresolved dependencies [%s]. Cannot reference '
+                'resources in the Conditions block of the '
+                'template' % self.args
+            )
 
     def dependencies(self):
         return set()
@@ -87,19 +95,25 @@ class GetAtt(base.Function):
         if isinstance(args, str) and '.' in args:
             args = args.split('.', 1)
         super().__init__(ctx, fn_name, args, path)
-        if not (isinstance(args, list) and len(args) == 2
-                and isinstance(args[0], str)
-                and isinstance(args[1], (str, base.Function))):
-            raise self.error('Fn::GetAtt requires [resource, attribute] or '
-                             '"resource.attribute"')
+        if not (
+            isinstance(args, list)
+            and len(args) == 2
+            and isinstance(args[0], str)
+            and isinstance(args[1], (str, base.Function))
+        ):
+            raise self.error(
+                'Fn::GetAtt requires [resource, attribute] or '
+                '"resource.attribute"'
+            )
         self.resource_name, self.attribute_name = args
 
     def validate(self):
         resolver = _resolver(self)
         if not resolver.has_resource(self.resource_name):
-            raise self.error('Template error: instance of Fn::GetAtt '
-                             'references undefined resource %s'
-                             % self.resource_name)
+            raise self.error(
+                'Template error: instance of Fn::GetAtt '
+                'references undefined resource %s' % self.resource_name
+            )
         if isinstance(self.attribute_name, str):
             resolver.check_attribute(self.resource_name, self.attribute_name)
         else:
@@ -140,7 +154,8 @@ class ImportValue(base.Function):
 
     def result(self):
         raise exception.ValidationError(
-            'No export named %s found' % base.as_text(base.resolve(self.args)))
+            'No export named %s found' % base.as_text(base.resolve(self.args))
+        )
 
 
 SUB_VARIABLE = re.compile(r'\$\{([^}]*)\}')
@@ -162,17 +177,22 @@ class Sub(base.Function):
     def _split_args(self, args):
         if isinstance(args, str):
             return args, {}
-        if isinstance(args, list) and len(args) == 2 and \
-                isinstance(args[0], str) and isinstance(args[1], dict):
+        if (
+            isinstance(args, list)
+            and len(args) == 2
+            and isinstance(args[0], str)
+            and isinstance(args[1], dict)
+        ):
             return args
-        raise self.error('Fn::Sub requires a string or [string, {name: '
-                         'value}]')
+        raise self.error(
+            'Fn::Sub requires a string or [string, {name: value}]'
+        )
 
     def _compile(self, text, variables):
         parts = []
         position = 0
         for match in SUB_VARIABLE.finditer(text):
-            parts.append(text[position:match.start()])
+            parts.append(text[position : match.start()])
             position = match.end()
             name = match.group(1).strip()
             if name.startswith('!'):
@@ -188,8 +208,9 @@ class Sub(base.Function):
         if not name:
             raise self.error('Fn::Sub has an empty variable ${}')
         if '.' in name and not _is_parameter(self.ctx, name):
-            return GetAtt(self.ctx, 'Fn::GetAtt', name.split('.', 1),
-                          self.path)
+            return GetAtt(
+                self.ctx, 'Fn::GetAtt', name.split('.', 1), self.path
+            )
         return Ref(self.ctx, 'Ref', name, self.path)
 
     def validate(self):
@@ -206,6 +227,8 @@ class Sub(base.Function):
             return part
         value = base.resolve(part)
         if not base.is_scalar(value):
-            raise self.error('Fn::Sub variables must resolve to strings, '
-                             'not to a list or map')
+            raise self.error(
+                'Fn::Sub variables must resolve to strings, '
+                'not to a list or map'
+            )
         return base.as_text(value)

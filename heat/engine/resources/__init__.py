@@ -29,8 +29,12 @@ class Registry:
 
     def register(self, type_name, cls):
         if type_name in self._classes and self._classes[type_name] is not cls:
-            LOG.info('Resource type %s is now provided by %s.%s', type_name,
-                     cls.__module__, cls.__qualname__)
+            LOG.info(
+                'Resource type %s is now provided by %s.%s',
+                type_name,
+                cls.__module__,
+                cls.__qualname__,
+            )
         self._classes[type_name] = cls
 
     def get_class(self, type_name):
@@ -38,7 +42,8 @@ class Registry:
             return self._classes[type_name]
         except KeyError:
             raise exception.InvalidTemplate(
-                'Unknown resource Type : %s' % type_name) from None
+                'Unknown resource Type : %s' % type_name
+            ) from None
 
     def types(self):
         return sorted(self._classes)
@@ -84,8 +89,9 @@ def _import_file(path):
         spec.loader.exec_module(module)
     except Exception as exc:
         del sys.modules[name]
-        raise ImportError('Cannot load resource plugin %s: %s'
-                          % (path, exc), path=path) from exc
+        raise ImportError(
+            'Cannot load resource plugin %s: %s' % (path, exc), path=path
+        ) from exc
     return module
 
 

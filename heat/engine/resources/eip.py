@@ -26,13 +26,18 @@ class ElasticIp(resource.Resource):
     """A floating IP, associated with InstanceId when one is given."""
 
     properties_schema = {
-        'InstanceId': Schema(Schema.STRING, update_allowed=True,
-                             description='The server to associate the '
-                                         'address with.'),
-        'Domain': Schema(Schema.STRING, allowed_values=('vpc', 'standard'),
-                         description='Accepted for compatibility: every '
-                                     'address comes from the external '
-                                     'network.'),
+        'InstanceId': Schema(
+            Schema.STRING,
+            update_allowed=True,
+            description='The server to associate the address with.',
+        ),
+        'Domain': Schema(
+            Schema.STRING,
+            allowed_values=('vpc', 'standard'),
+            description='Accepted for compatibility: every '
+            'address comes from the external '
+            'network.',
+        ),
     }
     attributes_schema = {
         'AllocationId': attributes.Attribute('The id of the floating IP.'),
@@ -51,8 +56,9 @@ class ElasticIp(resource.Resource):
         network = self.stack.clients.network
         server_id = new_properties['InstanceId']
         if server_id:
-            network.associate_floating_ip(self.data['allocation_id'],
-                                          server_id)
+            network.associate_floating_ip(
+                self.data['allocation_id'], server_id
+            )
         else:
             network.disassociate_floating_ip(self.data['allocation_id'])
 
@@ -76,37 +82,48 @@ class ElasticIpAssociation(resource.Resource):
     """
 
     properties_schema = {
-        'InstanceId': Schema(Schema.STRING, required=True,
-                             description='The server to associate with.'),
-        'EIP': Schema(Schema.STRING,
-                      description='The address (an EIP\'s Ref).'),
-        'AllocationId': Schema(Schema.STRING,
-                               description='The floating IP\'s id (an '
-                                           'EIP\'s AllocationId).'),
+        'InstanceId': Schema(
+            Schema.STRING,
+            required=True,
+            description='The server to associate with.',
+        ),
+        'EIP': Schema(
+            Schema.STRING, description="The address (an EIP's Ref)."
+        ),
+        'AllocationId': Schema(
+            Schema.STRING,
+            description="The floating IP's id (an EIP's AllocationId).",
+        ),
     }
 
     def validate(self):
         super().validate()
-        given = [name for name in ('EIP', 'AllocationId')
-                 if self.definition.properties.get(name) is not None]
+        given = [
+            name
+            for name in ('EIP', 'AllocationId')
+            if self.definition.properties.get(name) is not None
+        ]
         self._check_one_of(given)
 
     def _check_one_of(self, given):
         if not given:
             raise exception.ValidationError(
                 'Resources.%s.Properties: %s needs EIP or AllocationId'
-                % (self.name, self.definition.type))
+                % (self.name, self.definition.type)
+            )
         if len(given) > 1:
             raise exception.ValidationError(
                 'Resources.%s.Properties: EIP and AllocationId are mutually '
-                'exclusive' % self.name)
+                'exclusive' % self.name
+            )
 
     def handle_create(self):
         network = self.stack.clients.network
         address = self.properties['EIP']
         allocation_id = self.properties['AllocationId']
-        self._check_one_of([value for value in (address, allocation_id)
-                            if value is not None])
+        self._check_one_of(
+            [value for value in (address, allocation_id) if value is not None]
+        )
         if address is not None:
             fip = network.find_floating_ip(address)
         else:
@@ -118,8 +135,11 @@ class ElasticIpAssociation(resource.Resource):
 
     def handle_delete(self):
         # CloudNotFound: the floating IP was released already.
-        _disassociate(self.stack.clients.network,
-                      self.data['allocation_id'], self.data['server_id'])
+        _disassociate(
+            self.stack.clients.network,
+            self.data['allocation_id'],
+            self.data['server_id'],
+        )
 
 
 def resource_mapping():

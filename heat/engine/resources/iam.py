@@ -31,10 +31,12 @@ SUFFIX_LENGTH = 12
 def _user_name(stack_name, logical_name):
     """A name unique in the cloud, shaped like CloudFormation's:
     ``<stack>-<logical id>-<random suffix>``, at most 64 characters."""
-    suffix = ''.join(secrets.choice(string.ascii_uppercase + string.digits)
-                     for _ in range(SUFFIX_LENGTH))
+    suffix = ''.join(
+        secrets.choice(string.ascii_uppercase + string.digits)
+        for _ in range(SUFFIX_LENGTH)
+    )
     prefix = '%s-%s' % (stack_name, logical_name)
-    return '%s-%s' % (prefix[:MAX_USER_NAME - SUFFIX_LENGTH - 1], suffix)
+    return '%s-%s' % (prefix[: MAX_USER_NAME - SUFFIX_LENGTH - 1], suffix)
 
 
 class User(resource.Resource):
@@ -47,26 +49,37 @@ class User(resource.Resource):
     """
 
     properties_schema = {
-        'Path': Schema(Schema.STRING, update_allowed=True,
-                       description='Accepted; not applied.'),
-        'Groups': Schema(Schema.LIST, schema=Schema(Schema.STRING),
-                         update_allowed=True,
-                         description='Accepted; not applied.'),
-        'LoginProfile': Schema(Schema.MAP,
-                               schema={'Password': Schema(Schema.STRING)},
-                               update_allowed=True,
-                               description='Accepted; the user never logs '
-                                           'in with a password.'),
-        'Policies': Schema(Schema.LIST, update_allowed=True,
-                           description='Inline policies ({PolicyName, '
-                                       'PolicyDocument}) or references to '
-                                       'policies; accepted, not applied.'),
+        'Path': Schema(
+            Schema.STRING,
+            update_allowed=True,
+            description='Accepted; not applied.',
+        ),
+        'Groups': Schema(
+            Schema.LIST,
+            schema=Schema(Schema.STRING),
+            update_allowed=True,
+            description='Accepted; not applied.',
+        ),
+        'LoginProfile': Schema(
+            Schema.MAP,
+            schema={'Password': Schema(Schema.STRING)},
+            update_allowed=True,
+            description='Accepted; the user never logs in with a password.',
+        ),
+        'Policies': Schema(
+            Schema.LIST,
+            update_allowed=True,
+            description='Inline policies ({PolicyName, '
+            'PolicyDocument}) or references to '
+            'policies; accepted, not applied.',
+        ),
     }
 
     def validate(self):
         super().validate()
-        policies = self._properties(self.definition,
-                                    validating=True)['Policies']
+        policies = self._properties(self.definition, validating=True)[
+            'Policies'
+        ]
         for index, policy in enumerate(policies or []):
             self._check_policy(index, policy)
 
@@ -76,16 +89,19 @@ class User(resource.Resource):
         path = 'Resources.%s.Properties.Policies[%d]' % (self.name, index)
         if not isinstance(policy, dict):
             raise exception.ValidationError(
-                '%s: a policy is a map or a reference to a policy' % path)
+                '%s: a policy is a map or a reference to a policy' % path
+            )
         for key in ('PolicyName', 'PolicyDocument'):
             if key not in policy:
                 raise exception.ValidationError(
-                    '%s: Property %s not assigned' % (path, key))
+                    '%s: Property %s not assigned' % (path, key)
+                )
 
     def handle_create(self):
         name = _user_name(self.stack.identifier.stack_name, self.name)
         user_id = self.stack.clients.identity.create_stack_user(
-            self.stack.identifier.stack_id, name)
+            self.stack.identifier.stack_id, name
+        )
         # One write records both: the name is what Ref gives.
         self.data['user_name'] = name
         self.set_resource_id(user_id)
@@ -108,16 +124,22 @@ class AccessKey(resource.Resource):
     """
 
     properties_schema = {
-        'UserName': Schema(Schema.STRING, required=True,
-                           description='Ref of an AWS::IAM::User of this '
-                                       'stack.'),
-        'Serial': Schema(Schema.INTEGER,
-                         description='Change it to replace the keys.'),
-        'Status': Schema(Schema.STRING, default='Active',
-                         allowed_values=('Active', 'Inactive')),
+        'UserName': Schema(
+            Schema.STRING,
+            required=True,
+            description='Ref of an AWS::IAM::User of this stack.',
+        ),
+        'Serial': Schema(
+            Schema.INTEGER, description='Change it to replace the keys.'
+        ),
+        'Status': Schema(
+            Schema.STRING,
+            default='Active',
+            allowed_values=('Active', 'Inactive'),
+        ),
     }
     attributes_schema = {
-        'UserName': attributes.Attribute('The name of the keys\' user.'),
+        'UserName': attributes.Attribute("The name of the keys' user."),
         'SecretAccessKey': attributes.Attribute('The secret key.'),
     }
 
@@ -128,7 +150,8 @@ class AccessKey(resource.Resource):
             raise exception.ValidationError(
                 'Resources.%s.Properties.Status: Inactive keys are not '
                 'supported; keys exist as long as the resource does'
-                % self.name)
+                % self.name
+            )
         if props['UserName'] is not None:
             self._user(props['UserName'])
 
@@ -138,8 +161,14 @@ class AccessKey(resource.Resource):
         if not isinstance(user, User):
             raise exception.ValidationError(
                 'Resources.%s.Properties.UserName: "%s" is not the Ref of '
-                'an %s of stack %s' % (self.name, user_name, USER_TYPE,
-                                       self.stack.identifier.stack_name))
+                'an %s of stack %s'
+                % (
+                    self.name,
+                    user_name,
+                    USER_TYPE,
+                    self.stack.identifier.stack_name,
+                )
+            )
         return user
 
     def handle_create(self):
@@ -147,16 +176,20 @@ class AccessKey(resource.Resource):
         if user.resource_id is None:
             raise exception.ValidationError(
                 'Resources.%s.Properties.UserName: user %s is not created '
-                'yet' % (self.name, user.name))
+                'yet' % (self.name, user.name)
+            )
         access, secret = self.stack.clients.identity.create_ec2_credentials(
-            user.resource_id, self.stack.identifier.stack_id)
-        self.data.update(user_id=user.resource_id,
-                         secret=crypto.encrypt(secret))
+            user.resource_id, self.stack.identifier.stack_id
+        )
+        self.data.update(
+            user_id=user.resource_id, secret=crypto.encrypt(secret)
+        )
         self.set_resource_id(access)
 
     def handle_delete(self):
         self.stack.clients.identity.delete_ec2_credentials(
-            self.data['user_id'], self.resource_id)
+            self.data['user_id'], self.resource_id
+        )
 
     def resolve_attribute(self, name):
         if name == 'UserName':

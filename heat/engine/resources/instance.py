@@ -41,22 +41,30 @@ class Base64Text:
 def decode_user_data(value):
     """The text UserData encodes; ValueError when it is not base64 text."""
     try:
-        return base64.b64decode(''.join(value.split()),
-                                validate=True).decode('utf-8')
+        return base64.b64decode(''.join(value.split()), validate=True).decode(
+            'utf-8'
+        )
     except (binascii.Error, UnicodeDecodeError):
-        raise ValueError('must be base64-encoded UTF-8 text (write it with '
-                         'Fn::Base64)') from None
+        raise ValueError(
+            'must be base64-encoded UTF-8 text (write it with Fn::Base64)'
+        ) from None
 
 
-_VOLUME = Schema(Schema.MAP, schema={
-    'VolumeId': Schema(Schema.STRING, required=True),
-    'Device': Schema(Schema.STRING, required=True),
-})
+_VOLUME = Schema(
+    Schema.MAP,
+    schema={
+        'VolumeId': Schema(Schema.STRING, required=True),
+        'Device': Schema(Schema.STRING, required=True),
+    },
+)
 
-_TAG = Schema(Schema.MAP, schema={
-    'Key': Schema(Schema.STRING, required=True),
-    'Value': Schema(Schema.STRING, required=True),
-})
+_TAG = Schema(
+    Schema.MAP,
+    schema={
+        'Key': Schema(Schema.STRING, required=True),
+        'Value': Schema(Schema.STRING, required=True),
+    },
+)
 
 
 @dataclasses.dataclass
@@ -89,48 +97,78 @@ class Instance(resource.Resource):
     """
 
     properties_schema = {
-        'ImageId': Schema(Schema.STRING, required=True,
-                          description='The name or id of the image.'),
-        'InstanceType': Schema(Schema.STRING, default='m1.small',
-                               description='The name or id of the flavor.'),
-        'KeyName': Schema(Schema.STRING,
-                          description='The key pair to log in with.'),
-        'UserData': Schema(Schema.STRING, constraints=[Base64Text()],
-                           description='A script for the server to run '
-                                       'at first boot, base64-encoded.'),
-        'SecurityGroups': Schema(Schema.LIST, schema=Schema(Schema.STRING),
-                                 description='Security groups, by name.'),
-        'SecurityGroupIds': Schema(Schema.LIST,
-                                   schema=Schema(Schema.STRING),
-                                   description='Security groups, by id.'),
-        'AvailabilityZone': Schema(Schema.STRING,
-                                   description='The availability zone to '
-                                               'boot the server in.'),
-        'Volumes': Schema(Schema.LIST, schema=_VOLUME,
-                          description='Volumes to attach once the server '
-                                      'is ACTIVE; they are detached before '
-                                      'it is deleted.'),
-        'Tags': Schema(Schema.LIST, schema=_TAG,
-                       description='Key/Value pairs, kept as the server\'s '
-                                   'metadata.'),
-        'Monitoring': Schema(Schema.BOOLEAN, update_allowed=True,
-                             description='Accepted and ignored.'),
-        'EbsOptimized': Schema(Schema.BOOLEAN, update_allowed=True,
-                               description='Accepted and ignored.'),
+        'ImageId': Schema(
+            Schema.STRING,
+            required=True,
+            description='The name or id of the image.',
+        ),
+        'InstanceType': Schema(
+            Schema.STRING,
+            default='m1.small',
+            description='The name or id of the flavor.',
+        ),
+        'KeyName': Schema(
+            Schema.STRING, description='The key pair to log in with.'
+        ),
+        'UserData': Schema(
+            Schema.STRING,
+            constraints=[Base64Text()],
+            description='A script for the server to run '
+            'at first boot, base64-encoded.',
+        ),
+        'SecurityGroups': Schema(
+            Schema.LIST,
+            schema=Schema(Schema.STRING),
+            description='Security groups, by name.',
+        ),
+        'SecurityGroupIds': Schema(
+            Schema.LIST,
+            schema=Schema(Schema.STRING),
+            description='Security groups, by id.',
+        ),
+        'AvailabilityZone': Schema(
+            Schema.STRING,
+            description='The availability zone to boot the server in.',
+        ),
+        'Volumes': Schema(
+            Schema.LIST,
+            schema=_VOLUME,
+            description='Volumes to attach once the server '
+            'is ACTIVE; they are detached before '
+            'it is deleted.',
+        ),
+        'Tags': Schema(
+            Schema.LIST,
+            schema=_TAG,
+            description="Key/Value pairs, kept as the server's metadata.",
+        ),
+        'Monitoring': Schema(
+            Schema.BOOLEAN,
+            update_allowed=True,
+            description='Accepted and ignored.',
+        ),
+        'EbsOptimized': Schema(
+            Schema.BOOLEAN,
+            update_allowed=True,
+            description='Accepted and ignored.',
+        ),
     }
 
     attributes_schema = {
         'AvailabilityZone': attributes.Attribute(
-            'The availability zone of the server.'),
-        'PrivateIp': attributes.Attribute(
-            'The server\'s first fixed address.'),
+            'The availability zone of the server.'
+        ),
+        'PrivateIp': attributes.Attribute("The server's first fixed address."),
         'PublicIp': attributes.Attribute(
-            'The server\'s floating IP when it has one, else its first '
-            'fixed address.'),
+            "The server's floating IP when it has one, else its first "
+            'fixed address.'
+        ),
         'PrivateDnsName': attributes.Attribute(
-            'The same as PrivateIp: the cloud gives servers no DNS names.'),
+            'The same as PrivateIp: the cloud gives servers no DNS names.'
+        ),
         'PublicDnsName': attributes.Attribute(
-            'The same as PublicIp: the cloud gives servers no DNS names.'),
+            'The same as PublicIp: the cloud gives servers no DNS names.'
+        ),
     }
 
     @property
@@ -146,32 +184,45 @@ class Instance(resource.Resource):
         if props['KeyName'] is not None:
             self._nova.get_keypair(props['KeyName'])
         server = self._nova.create_server(
-            self._server_name(), image.id, flavor.id,
-            key_name=props['KeyName'], user_data=self._user_data(),
-            security_groups=((props['SecurityGroups'] or [])
-                             + (props['SecurityGroupIds'] or [])),
+            self._server_name(),
+            image.id,
+            flavor.id,
+            key_name=props['KeyName'],
+            user_data=self._user_data(),
+            security_groups=(
+                (props['SecurityGroups'] or [])
+                + (props['SecurityGroupIds'] or [])
+            ),
             availability_zone=props['AvailabilityZone'],
-            metadata={tag['Key']: tag['Value']
-                      for tag in props['Tags'] or []})
+            metadata={tag['Key']: tag['Value'] for tag in props['Tags'] or []},
+        )
         # At once: a create that fails from here on still has a server
         # to delete.
         self.set_resource_id(server.id)
-        return _Boot(volumes=[(v['VolumeId'], v['Device'])
-                              for v in props['Volumes'] or []])
+        return _Boot(
+            volumes=[
+                (v['VolumeId'], v['Device']) for v in props['Volumes'] or []
+            ]
+        )
 
     def _server_name(self):
         """``<stack>-<logical id>-<random suffix>``, within nova's limit."""
         suffix = uuid.uuid4().hex[:SUFFIX_LENGTH]
         prefix = '%s-%s' % (self.stack.identifier.stack_name, self.name)
-        return '%s-%s' % (prefix[:MAX_SERVER_NAME - SUFFIX_LENGTH - 1],
-                          suffix)
+        return '%s-%s' % (
+            prefix[: MAX_SERVER_NAME - SUFFIX_LENGTH - 1],
+            suffix,
+        )
 
     def _user_data(self):
         encoded = self.properties['UserData']
         script = None if encoded is None else decode_user_data(encoded)
-        return user_data.build(script, self.metadata,
-                               self.stack.public_endpoint,
-                               self.stack.stack_credentials())
+        return user_data.build(
+            script,
+            self.metadata,
+            self.stack.public_endpoint,
+            self.stack.stack_credentials(),
+        )
 
     def check_create_complete(self, boot):
         if not boot.active:
@@ -179,8 +230,12 @@ class Instance(resource.Resource):
             if server.status == 'ERROR':
                 raise exception.CloudError(
                     reason='Server %s (%s) went to status ERROR: %s'
-                    % (server.name, server.id,
-                       server.fault or 'the cloud gave no reason'))
+                    % (
+                        server.name,
+                        server.id,
+                        server.fault or 'the cloud gave no reason',
+                    )
+                )
             if server.status != 'ACTIVE':
                 return False
             boot.active = True
@@ -199,8 +254,9 @@ class Instance(resource.Resource):
             volume_id, device = boot.volumes.pop(0)
             # Recorded first: a delete detaches it even if the attach
             # request fails half-way.
-            self.update_data({'volumes': self.data.get('volumes', [])
-                              + [volume_id]})
+            self.update_data(
+                {'volumes': self.data.get('volumes', []) + [volume_id]}
+            )
             self._nova.attach_volume(self.resource_id, volume_id, device)
             boot.attaching = volume_id
 
@@ -209,11 +265,13 @@ class Instance(resource.Resource):
         if volume.status.startswith(VOLUME_ERROR_PREFIX):
             raise exception.CloudError(
                 reason='Volume %s went to status %s while being attached to '
-                       'server %s' % (volume_id, volume.status,
-                                      self.resource_id))
+                'server %s' % (volume_id, volume.status, self.resource_id)
+            )
         # 'available' until the volume service hears of the attach.
-        return (volume.status == 'in-use'
-                and volume.attached_server_id == self.resource_id)
+        return (
+            volume.status == 'in-use'
+            and volume.attached_server_id == self.resource_id
+        )
 
     # -- delete ----------------------------------------------------------
 
@@ -228,8 +286,9 @@ class Instance(resource.Resource):
         return _Teardown(detaching=volumes)
 
     def check_delete_complete(self, teardown):
-        teardown.detaching = [v for v in teardown.detaching
-                              if self._still_attached(v)]
+        teardown.detaching = [
+            v for v in teardown.detaching if self._still_attached(v)
+        ]
         if teardown.detaching:
             return False
         if not teardown.delete_requested:
@@ -252,8 +311,8 @@ class Instance(resource.Resource):
         if volume.status == 'error_detaching':
             raise exception.CloudError(
                 reason='Volume %s went to status error_detaching while '
-                       'being detached from server %s'
-                       % (volume_id, self.resource_id))
+                'being detached from server %s' % (volume_id, self.resource_id)
+            )
         return volume.attached_server_id == self.resource_id
 
     # -- attributes ------------------------------------------------------

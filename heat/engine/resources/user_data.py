@@ -25,10 +25,10 @@ cloud-init reads the parts in order:
     the template's UserData, which cloud-init runs once, as a script.
 """
 
-import json
-import urllib.parse
 from email.mime import multipart
 from email.mime import text
+import json
+import urllib.parse
 
 from heat.common import config
 
@@ -93,13 +93,15 @@ def _parts(script, metadata, endpoint, credentials):
     yield _part(CLOUD_CONFIG, 'cloud-config', 'cloud-config')
     yield _part(PART_HANDLER, 'part-handler', 'part-handler.py')
     yield _part(json.dumps(metadata), CFN_TYPE, 'cfn-init-data')
-    yield _part(metadata_server_url(endpoint), CFN_TYPE,
-                'cfn-metadata-server')
+    yield _part(metadata_server_url(endpoint), CFN_TYPE, 'cfn-metadata-server')
     yield _part(boto_config(endpoint), CFN_TYPE, 'cfn-boto-cfg')
     if credentials is not None:
         access, secret = credentials
-        yield _part('AWSAccessKeyId=%s\nAWSSecretKey=%s\n'
-                    % (access, secret), CFN_TYPE, 'cfn-credentials')
+        yield _part(
+            'AWSAccessKeyId=%s\nAWSSecretKey=%s\n' % (access, secret),
+            CFN_TYPE,
+            'cfn-credentials',
+        )
     if script is not None:
         yield _part(script, 'x-shellscript', 'cfn-userdata')
 
@@ -129,13 +131,16 @@ def metadata_server_url(endpoint):
 def boto_config(endpoint):
     """The boto configuration that points cfn-tools at the API."""
     scheme, host, _port = _host_and_port(endpoint)
-    return '\n'.join([
-        '[Boto]',
-        'debug = 0',
-        'is_secure = %s' % (scheme == 'https'),
-        # The name boto 2 gives the connection's region.  Its SigV4 scope
-        # it derives from the host instead, whatever this says; the API
-        # accepts that scope (heat.api.middleware.credential_scope).
-        'cfn_region_name = %s' % config.CONF.clients.region_name,
-        'cfn_region_endpoint = %s' % host.strip('[]'),
-        ''])
+    return '\n'.join(
+        [
+            '[Boto]',
+            'debug = 0',
+            'is_secure = %s' % (scheme == 'https'),
+            # The name boto 2 gives the connection's region.  Its SigV4 scope
+            # it derives from the host instead, whatever this says; the API
+            # accepts that scope (heat.api.middleware.credential_scope).
+            'cfn_region_name = %s' % config.CONF.clients.region_name,
+            'cfn_region_endpoint = %s' % host.strip('[]'),
+            '',
+        ]
+    )

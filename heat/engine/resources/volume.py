@@ -15,15 +15,28 @@ from heat.engine import resource
 Schema = properties.Schema
 
 # Statuses cinder moves through on its own: wait them out before acting.
-BUSY_STATUSES = frozenset({
-    'creating', 'downloading', 'attaching', 'detaching', 'reserved',
-    'extending', 'backing-up', 'restoring-backup', 'uploading',
-    'maintenance'})
+BUSY_STATUSES = frozenset(
+    {
+        'creating',
+        'downloading',
+        'attaching',
+        'detaching',
+        'reserved',
+        'extending',
+        'backing-up',
+        'restoring-backup',
+        'uploading',
+        'maintenance',
+    }
+)
 
-_TAG = Schema(Schema.MAP, schema={
-    'Key': Schema(Schema.STRING, required=True),
-    'Value': Schema(Schema.STRING, required=True),
-})
+_TAG = Schema(
+    Schema.MAP,
+    schema={
+        'Key': Schema(Schema.STRING, required=True),
+        'Value': Schema(Schema.STRING, required=True),
+    },
+)
 
 
 def _not_found_is_none(lookup, object_id):
@@ -54,20 +67,27 @@ class Volume(resource.Resource):
     """
 
     properties_schema = {
-        'Size': Schema(Schema.INTEGER, required=True,
-                       constraints=[properties.Range(min=1)],
-                       description='The size of the volume, in GiB.'),
+        'Size': Schema(
+            Schema.INTEGER,
+            required=True,
+            constraints=[properties.Range(min=1)],
+            description='The size of the volume, in GiB.',
+        ),
         'AvailabilityZone': Schema(
-            Schema.STRING, required=True,
+            Schema.STRING,
+            required=True,
             description='The availability zone to create the volume in; '
-                        'it must be the zone of the servers it is '
-                        'attached to.'),
-        'SnapshotId': Schema(Schema.STRING,
-                             description='A snapshot to create the volume '
-                                         'from.'),
-        'Tags': Schema(Schema.LIST, schema=_TAG,
-                       description='Key/Value pairs, kept as the volume\'s '
-                                   'metadata.'),
+            'it must be the zone of the servers it is '
+            'attached to.',
+        ),
+        'SnapshotId': Schema(
+            Schema.STRING, description='A snapshot to create the volume from.'
+        ),
+        'Tags': Schema(
+            Schema.LIST,
+            schema=_TAG,
+            description="Key/Value pairs, kept as the volume's metadata.",
+        ),
     }
     supports_snapshot = True
 
@@ -82,7 +102,8 @@ class Volume(resource.Resource):
             name='%s-%s' % (self.stack.identifier.stack_name, self.name),
             availability_zone=self.properties['AvailabilityZone'],
             snapshot_id=self.properties['SnapshotId'],
-            metadata={tag['Key']: tag['Value'] for tag in tags})
+            metadata={tag['Key']: tag['Value'] for tag in tags},
+        )
         self.set_resource_id(volume.id)
         return volume.id
 
@@ -91,7 +112,8 @@ class Volume(resource.Resource):
         if volume.status == 'error':
             raise exception.CloudError(
                 reason='Volume %s went to status error while being created'
-                       % volume_id)
+                % volume_id
+            )
         return volume.status == 'available'
 
     def handle_delete(self):
@@ -105,8 +127,9 @@ class Volume(resource.Resource):
 
     def check_delete_complete(self, deletion):
         """One step of the deletion: settle, snapshot, delete, vanish."""
-        volume = _not_found_is_none(self._cinder.get_volume,
-                                    deletion.volume_id)
+        volume = _not_found_is_none(
+            self._cinder.get_volume, deletion.volume_id
+        )
         if volume is None:
             return True
         if volume.status in BUSY_STATUSES or volume.status == 'deleting':
@@ -114,7 +137,8 @@ class Volume(resource.Resource):
         if volume.status == 'error_deleting':
             raise exception.CloudError(
                 reason='Volume %s went to status error_deleting'
-                       % deletion.volume_id)
+                % deletion.volume_id
+            )
         if deletion.snapshot_wanted and not self._snapshot_ready(deletion):
             return False
         if not deletion.delete_requested:
@@ -126,8 +150,10 @@ class Volume(resource.Resource):
         """Take the snapshot once; whether it is available yet."""
         if deletion.snapshot_id is None:
             snapshot = self._cinder.create_snapshot(
-                deletion.volume_id, name='%s-%s-snapshot' % (
-                    self.stack.identifier.stack_name, self.name))
+                deletion.volume_id,
+                name='%s-%s-snapshot'
+                % (self.stack.identifier.stack_name, self.name),
+            )
             deletion.snapshot_id = snapshot.id
             self.update_data({'SnapshotId': snapshot.id})
         else:
@@ -135,7 +161,8 @@ class Volume(resource.Resource):
         if snapshot.status == 'error':
             raise exception.CloudError(
                 reason='Snapshot %s of volume %s went to status error; the '
-                       'volume is kept' % (snapshot.id, deletion.volume_id))
+                'volume is kept' % (snapshot.id, deletion.volume_id)
+            )
         return snapshot.status == 'available'
 
 
@@ -149,20 +176,27 @@ class VolumeAttachment(resource.Resource):
     """
 
     properties_schema = {
-        'InstanceId': Schema(Schema.STRING, required=True,
-                             description='The server to attach to.'),
-        'VolumeId': Schema(Schema.STRING, required=True,
-                           description='The volume to attach.'),
-        'Device': Schema(Schema.STRING, required=True,
-                         description='The device the server sees, e.g. '
-                                     '/dev/vdb.'),
+        'InstanceId': Schema(
+            Schema.STRING,
+            required=True,
+            description='The server to attach to.',
+        ),
+        'VolumeId': Schema(
+            Schema.STRING, required=True, description='The volume to attach.'
+        ),
+        'Device': Schema(
+            Schema.STRING,
+            required=True,
+            description='The device the server sees, e.g. /dev/vdb.',
+        ),
     }
 
     def handle_create(self):
         server_id = self.properties['InstanceId']
         volume_id = self.properties['VolumeId']
         self.stack.clients.compute.attach_volume(
-            server_id, volume_id, self.properties['Device'])
+            server_id, volume_id, self.properties['Device']
+        )
         self.update_data({'server_id': server_id})
         self.set_resource_id(volume_id)
         return volume_id
@@ -176,28 +210,34 @@ class VolumeAttachment(resource.Resource):
             return False
         raise exception.CloudError(
             reason='Volume %s went to status %s while being attached to '
-                   'server %s' % (volume_id, volume.status,
-                                  self.data.get('server_id')))
+            'server %s'
+            % (volume_id, volume.status, self.data.get('server_id'))
+        )
 
     def handle_delete(self):
         # CloudNotFound (server or volume gone, or not attached) means
         # there is nothing left to detach.
-        self.stack.clients.compute.detach_volume(self.data['server_id'],
-                                                 self.resource_id)
+        self.stack.clients.compute.detach_volume(
+            self.data['server_id'], self.resource_id
+        )
         return self.resource_id
 
     def check_delete_complete(self, volume_id):
-        volume = _not_found_is_none(self.stack.clients.volume.get_volume,
-                                    volume_id)
+        volume = _not_found_is_none(
+            self.stack.clients.volume.get_volume, volume_id
+        )
         if volume is None:
             return True
         if volume.status == 'error_detaching':
             raise exception.CloudError(
-                reason='Volume %s went to status error_detaching' % volume_id)
+                reason='Volume %s went to status error_detaching' % volume_id
+            )
         # Done once the volume no longer shows our server; it may have
         # been attached elsewhere since.
-        return (volume.status not in BUSY_STATUSES
-                and volume.attached_server_id != self.data['server_id'])
+        return (
+            volume.status not in BUSY_STATUSES
+            and volume.attached_server_id != self.data['server_id']
+        )
 
 
 def resource_mapping():

@@ -56,19 +56,25 @@ class WaitCondition(resource.Resource):
     properties_schema = {
         'Handle': Schema(
             Schema.STRING,
-            description='The Ref of a WaitConditionHandle of this stack.'),
+            description='The Ref of a WaitConditionHandle of this stack.',
+        ),
         'Timeout': Schema(
             Schema.INTEGER,
             constraints=[properties.Range(1, signals.MAX_TIMEOUT_SECONDS)],
             description='Seconds to wait for the signals, from the start of '
-                        'the create.'),
-        'Count': Schema(Schema.INTEGER, default=1,
-                        constraints=[properties.Range(1)],
-                        description='The SUCCESS signals needed.'),
+            'the create.',
+        ),
+        'Count': Schema(
+            Schema.INTEGER,
+            default=1,
+            constraints=[properties.Range(1)],
+            description='The SUCCESS signals needed.',
+        ),
     }
     attributes_schema = {
         'Data': attributes.Attribute(
-            'The signals as a JSON object: {UniqueId: Data}.'),
+            'The signals as a JSON object: {UniqueId: Data}.'
+        ),
     }
 
     def validate(self):
@@ -82,30 +88,41 @@ class WaitCondition(resource.Resource):
             if props[name] is None and name not in props.data:
                 raise exception.ValidationError(
                     '%s.%s: Property %s not assigned'
-                    % (props.path, name, name))
+                    % (props.path, name, name)
+                )
 
     def signal_wait(self):
         if self.expects_signals():
             return super().signal_wait()
-        return signals.Policy(self._handle_name(self.properties['Handle']),
-                              self.properties['Count'],
-                              self.properties['Timeout'])
+        return signals.Policy(
+            self._handle_name(self.properties['Handle']),
+            self.properties['Count'],
+            self.properties['Timeout'],
+        )
 
     def resolve_attribute(self, name):
         if self.action is resource.Action.INIT:
             return None
-        return json.dumps({
-            signal['unique_id']: signal['data'] for signal in
-            self.stack.signals(self.signal_wait().resource_name)})
+        return json.dumps(
+            {
+                signal['unique_id']: signal['data']
+                for signal in self.stack.signals(
+                    self.signal_wait().resource_name
+                )
+            }
+        )
 
     def _handle_name(self, url):
         """The handle's logical name, from a URL of this stack's."""
         name = handle_url.resource_name(url)
-        if name is None or \
-                handle_url.stack_arn(url) != self.stack.identifier.arn():
+        if (
+            name is None
+            or handle_url.stack_arn(url) != self.stack.identifier.arn()
+        ):
             raise exception.ValidationError(
                 'Resources.%s.Properties.Handle: "%s" is not the URL of a '
-                'WaitConditionHandle of this stack' % (self.name, url))
+                'WaitConditionHandle of this stack' % (self.name, url)
+            )
         return name
 
 

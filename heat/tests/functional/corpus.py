@@ -20,13 +20,21 @@ RELEASE = 'heat-2012/2012-12-28_d43c331'
 KEY_NAME = 'heat_key'
 # Values for the parameters the templates declare without a default.
 REQUIRED_VALUES = {
-    'KeyName': KEY_NAME, 'InstanceType': 'm1.large', 'DBName': 'wordpress',
-    'DBUsername': 'admin', 'DBPassword': 'secret0',
+    'KeyName': KEY_NAME,
+    'InstanceType': 'm1.large',
+    'DBName': 'wordpress',
+    'DBUsername': 'admin',
+    'DBPassword': 'secret0',
     'DBRootPassword': 'secret1',
 }
 # What a stack may leave in the cloud; all of it must go with the stack.
-CLOUD_OBJECTS = ('servers', 'volumes', 'attachments', 'floating_ips',
-                 'security_groups')
+CLOUD_OBJECTS = (
+    'servers',
+    'volumes',
+    'attachments',
+    'floating_ips',
+    'security_groups',
+)
 
 
 def release_dir():
@@ -48,19 +56,27 @@ def load(name):
 def parameters(template, **values):
     """boto3 Parameters: the given values, and one for every parameter
     the template declares without a default."""
-    chosen = {key: REQUIRED_VALUES[key]
-              for key, declared in template['Parameters'].items()
-              if 'Default' not in declared}
+    chosen = {
+        key: REQUIRED_VALUES[key]
+        for key, declared in template['Parameters'].items()
+        if 'Default' not in declared
+    }
     chosen.update(values)
-    return [{'ParameterKey': key, 'ParameterValue': str(value)}
-            for key, value in chosen.items()]
+    return [
+        {'ParameterKey': key, 'ParameterValue': str(value)}
+        for key, value in chosen.items()
+    ]
 
 
 # -- what a template says about its servers ----------------------------------
 
+
 def instances(template):
-    return sorted(name for name, rsrc in template['Resources'].items()
-                  if rsrc['Type'] == 'AWS::EC2::Instance')
+    return sorted(
+        name
+        for name, rsrc in template['Resources'].items()
+        if rsrc['Type'] == 'AWS::EC2::Instance'
+    )
 
 
 def website_server(template):
@@ -78,8 +94,9 @@ def associated_eip(template, instance):
     """The EIP resource an EIPAssociation gives the instance, or None."""
     for rsrc in template['Resources'].values():
         props = rsrc.get('Properties', {})
-        if rsrc['Type'] == 'AWS::EC2::EIPAssociation' \
-                and props.get('InstanceId') == {'Ref': instance}:
+        if rsrc['Type'] == 'AWS::EC2::EIPAssociation' and props.get(
+            'InstanceId'
+        ) == {'Ref': instance}:
             return props['EIP']['Ref']
     return None
 
@@ -90,6 +107,7 @@ def url_host(url):
 
 # -- the sandbox and the stack's resources -----------------------------------
 
+
 def sandbox(server, tenant=None):
     """What ``heat-manage sandbox show`` lists (for the tenant)."""
     tenant_args = ('--tenant', tenant) if tenant else ()
@@ -99,18 +117,21 @@ def sandbox(server, tenant=None):
 def of_tenant(inventory, tenant):
     """The tenant's part of an inventory of every tenant's objects
     (one ``sandbox show`` serves many stacks)."""
-    mine = {kind: [obj for obj in inventory[kind] if obj['tenant'] == tenant]
-            for kind in CLOUD_OBJECTS if kind != 'attachments'}
+    mine = {
+        kind: [obj for obj in inventory[kind] if obj['tenant'] == tenant]
+        for kind in CLOUD_OBJECTS
+        if kind != 'attachments'
+    }
     volume_ids = {volume['id'] for volume in mine['volumes']}
-    mine['attachments'] = [a for a in inventory['attachments']
-                           if a['volume_id'] in volume_ids]
+    mine['attachments'] = [
+        a for a in inventory['attachments'] if a['volume_id'] in volume_ids
+    ]
     return mine
 
 
 def leftovers(inventory):
     """The kinds of cloud object the inventory still holds, with them."""
-    return {kind: inventory[kind] for kind in CLOUD_OBJECTS
-            if inventory[kind]}
+    return {kind: inventory[kind] for kind in CLOUD_OBJECTS if inventory[kind]}
 
 
 def by_id(objects):
@@ -119,20 +140,26 @@ def by_id(objects):
 
 def physical_ids(cfn, stack_name):
     """{logical name: physical id} of the stack's resources."""
-    return {r['LogicalResourceId']: r.get('PhysicalResourceId')
-            for r in cfn.describe_stack_resources(
-                StackName=stack_name)['StackResources']}
+    return {
+        r['LogicalResourceId']: r.get('PhysicalResourceId')
+        for r in cfn.describe_stack_resources(StackName=stack_name)[
+            'StackResources'
+        ]
+    }
 
 
 def addresses(inventory, server_id):
     """Every address of a sandbox server: private first, then floating."""
     server = by_id(inventory['servers'])[server_id]
     return [server['private_ip']] + [
-        fip['address'] for fip in inventory['floating_ips']
-        if fip['server_id'] == server_id]
+        fip['address']
+        for fip in inventory['floating_ips']
+        if fip['server_id'] == server_id
+    ]
 
 
 # -- running stacks side by side ---------------------------------------------
+
 
 def create_all(server, requests, seconds=clients.WAIT_SECONDS):
     """Create stacks at once, each in a tenant of its own; wait for them.
@@ -141,6 +168,7 @@ def create_all(server, requests, seconds=clients.WAIT_SECONDS):
     Returns {key: Created}; a request that failed raises its error where
     its result is read, so it fails only the tests that use it.
     """
+
     def create(name, kwargs):
         tenant = 'tenant-%s' % name
         cfn = clients.boto3_client(server, *server.new_credentials(tenant))
@@ -153,11 +181,13 @@ def create_all(server, requests, seconds=clients.WAIT_SECONDS):
 
 def delete_all(created, seconds=clients.WAIT_SECONDS):
     """Delete the stacks at once; {key: final description} once done."""
+
     def delete(key):
         stack = created[key]
         stack.cfn.delete_stack(StackName=stack.id)
-        return clients.wait_for_status(stack.cfn, stack.id, action='DELETE',
-                                       seconds=seconds)
+        return clients.wait_for_status(
+            stack.cfn, stack.id, action='DELETE', seconds=seconds
+        )
 
     return run_all(delete, {key: (key,) for key in created.keys()})
 
@@ -179,8 +209,10 @@ class Created:
 def run_all(function, arguments):
     """function(*args) for every {key: args} at once, as Results."""
     with concurrent.futures.ThreadPoolExecutor(len(arguments)) as pool:
-        futures = {key: pool.submit(function, *args)
-                   for key, args in arguments.items()}
+        futures = {
+            key: pool.submit(function, *args)
+            for key, args in arguments.items()
+        }
         concurrent.futures.wait(futures.values())
     return Results(futures)
 
@@ -209,6 +241,8 @@ def cfn_signal(url, status_code, reason, unique_id):
     """
     program = os.path.join(clients.server_mod.BIN_DIR, 'cfn-signal')
     return subprocess.run(
-        [program, '-e', str(status_code), '-r', reason, '-i', unique_id,
-         url], capture_output=True, text=True,
-        timeout=clients.COMMAND_TIMEOUT_SECONDS)
+        [program, '-e', str(status_code), '-r', reason, '-i', unique_id, url],
+        capture_output=True,
+        text=True,
+        timeout=clients.COMMAND_TIMEOUT_SECONDS,
+    )

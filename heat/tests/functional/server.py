@@ -1,4 +1,5 @@
-"""A real heat-all process on loopback, for tests that drive it with clients."""
+"""A real heat-all process on loopback, for tests that drive it with
+clients."""
 
 import json
 import os
@@ -31,9 +32,11 @@ class HeatServer:
         self.bin_dir = BIN_DIR
         self.config_file = os.path.join(self.state_path, 'heat.conf')
         with open(self.config_file, 'w') as f:
-            f.write('[DEFAULT]\nstate_path = %s\n'
-                    '[heat_api]\nbind_host = 127.0.0.1\nbind_port = %d\n%s'
-                    % (self.state_path, self.port, extra_config))
+            f.write(
+                '[DEFAULT]\nstate_path = %s\n'
+                '[heat_api]\nbind_host = 127.0.0.1\nbind_port = %d\n%s'
+                % (self.state_path, self.port, extra_config)
+            )
         self.log_path = os.path.join(self.state_path, 'heat-all.log')
         self._process = None
         self.tenant = 'tenant-a'
@@ -42,8 +45,11 @@ class HeatServer:
     def start(self, with_credentials=True):
         log = open(self.log_path, 'wb')
         self._process = subprocess.Popen(
-            self.command_line(), env=self.environment(),
-            stdout=log, stderr=subprocess.STDOUT)
+            self.command_line(),
+            env=self.environment(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         self._wait_until_healthy()
         if with_credentials:
             self.access, self.secret = self.new_credentials(self.tenant)
@@ -51,8 +57,11 @@ class HeatServer:
 
     def command_line(self):
         """The program and its arguments."""
-        return [os.path.join(BIN_DIR, self.command),
-                '--config-file', self.config_file]
+        return [
+            os.path.join(BIN_DIR, self.command),
+            '--config-file',
+            self.config_file,
+        ]
 
     def environment(self):
         """The process's environment: None inherits the test's."""
@@ -63,27 +72,37 @@ class HeatServer:
         url = 'http://127.0.0.1:%d/healthcheck' % self.port
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
-                raise RuntimeError('%s exited at start:\n%s'
-                                   % (self.command, self.log()))
+                raise RuntimeError(
+                    '%s exited at start:\n%s' % (self.command, self.log())
+                )
             try:
                 with urllib.request.urlopen(url, timeout=1):
                     return
             except OSError:
                 time.sleep(0.1)
-        raise RuntimeError('%s did not answer within %ds:\n%s'
-                           % (self.command, START_TIMEOUT_SECONDS,
-                              self.log()))
+        raise RuntimeError(
+            '%s did not answer within %ds:\n%s'
+            % (self.command, START_TIMEOUT_SECONDS, self.log())
+        )
 
     def manage(self, *args):
         output = subprocess.run(
-            [os.path.join(BIN_DIR, 'heat-manage'), '--config-file',
-             self.config_file] + list(args),
-            check=True, capture_output=True, text=True).stdout
+            [
+                os.path.join(BIN_DIR, 'heat-manage'),
+                '--config-file',
+                self.config_file,
+            ]
+            + list(args),
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
         return output
 
     def new_credentials(self, tenant):
-        creds = json.loads(self.manage('credentials', 'create',
-                                       '--tenant', tenant))
+        creds = json.loads(
+            self.manage('credentials', 'create', '--tenant', tenant)
+        )
         return creds['access'], creds['secret']
 
     @property

@@ -18,61 +18,87 @@ from heat.tests.functional import server as server_mod
 
 keystone = keystone_fixture.keystone
 
-WRONG_REGION = ("Credential should be scoped to a valid region, not "
-                "'us-east-1'. ")
-WRONG_SERVICE = ("Credential should be scoped to correct service: "
-                 "'cloudformation'. ")
+WRONG_REGION = (
+    "Credential should be scoped to a valid region, not 'us-east-1'. "
+)
+WRONG_SERVICE = (
+    "Credential should be scoped to correct service: 'cloudformation'. "
+)
 LIST_STACKS = {'Action': 'ListStacks', 'Version': clients.API_VERSION}
 
 
 def boto3_in(server, region, access=None, secret=None):
     import boto3
     import botocore.config
+
     return boto3.client(
-        'cloudformation', endpoint_url=server.endpoint, region_name=region,
+        'cloudformation',
+        endpoint_url=server.endpoint,
+        region_name=region,
         aws_access_key_id=access or server.access,
         aws_secret_access_key=secret or server.secret,
-        config=botocore.config.Config(retries={'max_attempts': 1}))
+        config=botocore.config.Config(retries={'max_attempts': 1}),
+    )
 
 
 def refusal(call):
     with pytest.raises(botocore.exceptions.ClientError) as caught:
         call()
     response = caught.value.response
-    return (response['ResponseMetadata']['HTTPStatusCode'],
-            response['Error']['Code'], response['Error']['Message'])
+    return (
+        response['ResponseMetadata']['HTTPStatusCode'],
+        response['Error']['Code'],
+        response['Error']['Message'],
+    )
 
 
 def signed_for_service(server, service):
     import botocore.auth
     import botocore.awsrequest
     import botocore.credentials
+
     form = urllib.parse.urlencode(LIST_STACKS).encode()
     request = botocore.awsrequest.AWSRequest(
-        method='POST', url=server.endpoint, data=form,
-        headers={'Content-Type': 'application/x-www-form-urlencoded'})
+        method='POST',
+        url=server.endpoint,
+        data=form,
+        headers={'Content-Type': 'application/x-www-form-urlencoded'},
+    )
     botocore.auth.SigV4Auth(
         botocore.credentials.Credentials(server.access, server.secret),
-        service, clients.REGION).add_auth(request)
-    return requests.post(server.endpoint, data=form,
-                         headers=dict(request.headers),
-                         timeout=clients.COMMAND_TIMEOUT_SECONDS)
+        service,
+        clients.REGION,
+    ).add_auth(request)
+    return requests.post(
+        server.endpoint,
+        data=form,
+        headers=dict(request.headers),
+        timeout=clients.COMMAND_TIMEOUT_SECONDS,
+    )
 
 
 def boto2_as_cfn_tools_use_it(server):
     """A connection with nothing set but the host: boto 2 signs the scope
     it derives from 127.0.0.1 (region 0, service 127)."""
     return boto.cloudformation.connection.CloudFormationConnection(
-        server.access, server.secret,
-        region=boto.regioninfo.RegionInfo(name=clients.REGION,
-                                          endpoint='127.0.0.1'),
-        port=server.port, is_secure=False, path='/v1')
+        server.access,
+        server.secret,
+        region=boto.regioninfo.RegionInfo(
+            name=clients.REGION, endpoint='127.0.0.1'
+        ),
+        port=server.port,
+        is_secure=False,
+        path='/v1',
+    )
 
 
 def test_boto3_in_another_region_is_refused(heat_server):
     cfn = boto3_in(heat_server, 'us-east-1')
-    assert refusal(cfn.list_stacks) == (403, 'SignatureDoesNotMatch',
-                                        WRONG_REGION)
+    assert refusal(cfn.list_stacks) == (
+        403,
+        'SignatureDoesNotMatch',
+        WRONG_REGION,
+    )
 
 
 def test_another_service_is_refused(heat_server):
@@ -86,10 +112,20 @@ def test_another_service_is_refused(heat_server):
 def test_the_aws_cli_in_another_region_is_refused(heat_server):
     aws = clients.AwsCli(heat_server)
     result = subprocess.run(
-        [aws.program, 'cloudformation', 'list-stacks', '--endpoint-url',
-         heat_server.endpoint, '--region', 'us-east-1'],
-        env=aws.env, capture_output=True, text=True,
-        timeout=clients.COMMAND_TIMEOUT_SECONDS)
+        [
+            aws.program,
+            'cloudformation',
+            'list-stacks',
+            '--endpoint-url',
+            heat_server.endpoint,
+            '--region',
+            'us-east-1',
+        ],
+        env=aws.env,
+        capture_output=True,
+        text=True,
+        timeout=clients.COMMAND_TIMEOUT_SECONDS,
+    )
     assert result.returncode != 0
     assert '(SignatureDoesNotMatch)' in result.stderr
     assert "not 'us-east-1'" in result.stderr
@@ -112,8 +148,9 @@ def test_boto2_told_another_region_is_refused(heat_server):
 
 @pytest.fixture(scope='module')
 def keystone_server(keystone):
-    options = ''.join('%s = %s\n' % item
-                      for item in keystone.auth_options().items())
+    options = ''.join(
+        '%s = %s\n' % item for item in keystone.auth_options().items()
+    )
     running = server_mod.HeatServer(extra_config='[auth]\n' + options)
     running.start(with_credentials=False)
     yield running
@@ -123,8 +160,10 @@ def keystone_server(keystone):
 def test_keystone_mode_checks_the_scope_too(keystone_server, keystone):
     demo = keystone.users['demo']
     wrong = boto3_in(keystone_server, 'us-east-1', demo.access, demo.secret)
-    right = boto3_in(keystone_server, clients.REGION, demo.access,
-                     demo.secret)
-    assert refusal(wrong.list_stacks) == (403, 'SignatureDoesNotMatch',
-                                          WRONG_REGION)
+    right = boto3_in(keystone_server, clients.REGION, demo.access, demo.secret)
+    assert refusal(wrong.list_stacks) == (
+        403,
+        'SignatureDoesNotMatch',
+        WRONG_REGION,
+    )
     assert right.list_stacks()['StackSummaries'] == []

@@ -19,9 +19,10 @@ def lonely_api():
     topic = 'engine-%s' % uuid.uuid4().hex[:8]
     api = server.HeatServer(
         extra_config='[DEFAULT]\ntransport_url = %s\n'
-                     'rpc_response_timeout = 2\n[engine]\ntopic = %s\n'
-                     % (services.RABBIT_URL, topic),
-        command='heat-api')
+        'rpc_response_timeout = 2\n[engine]\ntopic = %s\n'
+        % (services.RABBIT_URL, topic),
+        command='heat-api',
+    )
     api.start(with_credentials=False)
     yield api
     api.stop()
@@ -29,10 +30,13 @@ def lonely_api():
 
 def test_signed_call_without_an_engine_is_503(lonely_api):
     client = boto3.client(
-        'cloudformation', endpoint_url=lonely_api.endpoint,
-        region_name='RegionOne', aws_access_key_id='AKIDEXAMPLE',
+        'cloudformation',
+        endpoint_url=lonely_api.endpoint,
+        region_name='RegionOne',
+        aws_access_key_id='AKIDEXAMPLE',
         aws_secret_access_key='secret',
-        config=botocore.config.Config(retries={'max_attempts': 1}))
+        config=botocore.config.Config(retries={'max_attempts': 1}),
+    )
     with pytest.raises(botocore.exceptions.ClientError) as raised:
         client.list_stacks()
     error = raised.value.response

@@ -63,11 +63,11 @@ class TemplateSite:
             def log_message(self, *args):
                 pass
 
-        self._httpd = http.server.ThreadingHTTPServer(('127.0.0.1', 0),
-                                                      Handler)
+        self._httpd = http.server.ThreadingHTTPServer(
+            ('127.0.0.1', 0), Handler
+        )
         self.url = 'http://127.0.0.1:%d' % self._httpd.server_port
-        threading.Thread(target=self._httpd.serve_forever,
-                         daemon=True).start()
+        threading.Thread(target=self._httpd.serve_forever, daemon=True).start()
 
     def stop(self):
         self._httpd.shutdown()
@@ -77,7 +77,8 @@ class TemplateSite:
 @pytest.fixture(scope='module')
 def small_limit_server():
     running = server_mod.HeatServer(
-        extra_config='[DEFAULT]\nmax_template_size = %d\n' % LIMIT).start()
+        extra_config='[DEFAULT]\nmax_template_size = %d\n' % LIMIT
+    ).start()
     yield running
     running.stop()
 
@@ -106,9 +107,11 @@ def calls(cfn, stack_name, **template):
     """Every action that takes a template, called with it."""
     return {
         'CreateStack': lambda: cfn.create_stack(
-            StackName=clients.unique_name('big'), **template),
+            StackName=clients.unique_name('big'), **template
+        ),
         'UpdateStack': lambda: cfn.update_stack(
-            StackName=stack_name, **template),
+            StackName=stack_name, **template
+        ),
         'ValidateTemplate': lambda: cfn.validate_template(**template),
         'GetTemplateSummary': lambda: cfn.get_template_summary(**template),
     }
@@ -118,8 +121,11 @@ def refusal(call):
     with pytest.raises(botocore.exceptions.ClientError) as caught:
         call()
     error = caught.value.response['Error']
-    return (caught.value.response['ResponseMetadata']['HTTPStatusCode'],
-            error['Code'], error['Message'])
+    return (
+        caught.value.response['ResponseMetadata']['HTTPStatusCode'],
+        error['Code'],
+        error['Message'],
+    )
 
 
 def test_a_body_at_the_limit_is_accepted(cfn):
@@ -127,25 +133,35 @@ def test_a_body_at_the_limit_is_accepted(cfn):
     assert summary['ResourceTypes'] == [clients.HANDLE_TYPE]
 
 
-@pytest.mark.parametrize('action', ['CreateStack', 'UpdateStack',
-                                    'ValidateTemplate', 'GetTemplateSummary'])
+@pytest.mark.parametrize(
+    'action',
+    ['CreateStack', 'UpdateStack', 'ValidateTemplate', 'GetTemplateSummary'],
+)
 def test_a_body_past_the_limit_is_refused(cfn, stack_name, action):
-    call = calls(cfn, stack_name,
-                 TemplateBody=template_of_size(LIMIT + 1))[action]
+    call = calls(cfn, stack_name, TemplateBody=template_of_size(LIMIT + 1))[
+        action
+    ]
     assert refusal(call) == (
-        400, 'ValidationError',
+        400,
+        'ValidationError',
         "1 validation error detected: Value at 'templateBody' failed to "
-        "satisfy constraint: Member must have length less than or equal to "
-        "%d bytes" % LIMIT)
+        'satisfy constraint: Member must have length less than or equal to '
+        '%d bytes' % LIMIT,
+    )
 
 
 def test_the_limit_counts_utf8_bytes(cfn):
     template = json.loads(template_of_size(LIMIT))
     # As many characters as the limit, one byte more.
     template['Description'] = template['Description'][:-1] + '\u00e9'
-    assert refusal(lambda: cfn.validate_template(
-        TemplateBody=json.dumps(template, ensure_ascii=False)))[1] == \
-        'ValidationError'
+    assert (
+        refusal(
+            lambda: cfn.validate_template(
+                TemplateBody=json.dumps(template, ensure_ascii=False)
+            )
+        )[1]
+        == 'ValidationError'
+    )
 
 
 def test_a_url_at_the_limit_is_accepted(cfn, site):
@@ -153,14 +169,18 @@ def test_a_url_at_the_limit_is_accepted(cfn, site):
     assert summary['ResourceTypes'] == [clients.HANDLE_TYPE]
 
 
-@pytest.mark.parametrize('action', ['CreateStack', 'UpdateStack',
-                                    'ValidateTemplate', 'GetTemplateSummary'])
+@pytest.mark.parametrize(
+    'action',
+    ['CreateStack', 'UpdateStack', 'ValidateTemplate', 'GetTemplateSummary'],
+)
 def test_a_download_stops_past_the_limit(cfn, stack_name, site, action):
     site.endless_done.clear()
     call = calls(cfn, stack_name, TemplateURL=site.url + '/endless')[action]
     assert refusal(call) == (
-        400, 'ValidationError',
-        'Template may not exceed %d bytes in size.' % LIMIT)
+        400,
+        'ValidationError',
+        'Template may not exceed %d bytes in size.' % LIMIT,
+    )
     assert site.endless_done.wait(SERVE_TIMEOUT_SECONDS)
     # What socket buffers took before the API hung up, not the whole.
     assert site.sent < ENDLESS_BYTES // 4
@@ -170,23 +190,34 @@ def test_the_aws_cli_is_told_the_limit(small_limit_server, site, tmp_path):
     big = tmp_path / 'big.json'
     big.write_text(template_of_size(LIMIT + 1))
     aws = clients.AwsCli(small_limit_server)
-    results = aws.run_all({
-        'body': ('validate-template', '--template-body', 'file://%s' % big),
-        'url': ('validate-template', '--template-url',
-                site.url + '/endless'),
-    })
+    results = aws.run_all(
+        {
+            'body': (
+                'validate-template',
+                '--template-body',
+                'file://%s' % big,
+            ),
+            'url': (
+                'validate-template',
+                '--template-url',
+                site.url + '/endless',
+            ),
+        }
+    )
     for result in results.values():
         # A service error: 255 from aws CLI v1, 254 from v2.
         assert result.returncode in (254, 255), result.stderr
         assert '(ValidationError)' in result.stderr
-    assert 'less than or equal to %d bytes' % LIMIT in \
-        results['body'].stderr
+    assert 'less than or equal to %d bytes' % LIMIT in results['body'].stderr
     assert 'may not exceed %d bytes' % LIMIT in results['url'].stderr
 
 
 def test_the_default_limit_refuses_600_kb(heat_server):
     cfn = clients.boto3_client(heat_server)
-    status, code, message = refusal(lambda: cfn.validate_template(
-        TemplateBody=template_of_size(600 * 1024)))
+    status, code, message = refusal(
+        lambda: cfn.validate_template(
+            TemplateBody=template_of_size(600 * 1024)
+        )
+    )
     assert (status, code) == (400, 'ValidationError')
     assert message.endswith('less than or equal to 524288 bytes')

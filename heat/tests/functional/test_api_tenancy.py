@@ -9,21 +9,25 @@ from heat.tests.functional import clients
 @pytest.fixture(scope='module')
 def owner(heat_server):
     return clients.boto3_client(
-        heat_server, *heat_server.new_credentials('tenancy-owner'))
+        heat_server, *heat_server.new_credentials('tenancy-owner')
+    )
 
 
 @pytest.fixture(scope='module')
 def other(heat_server):
     return clients.boto3_client(
-        heat_server, *heat_server.new_credentials('tenancy-other'))
+        heat_server, *heat_server.new_credentials('tenancy-other')
+    )
 
 
 @pytest.fixture(scope='module')
 def stack(owner):
     """(name, ARN) of the owner's created stack."""
     name = clients.unique_name('owned')
-    arn = owner.create_stack(StackName=name, TemplateBody=clients.body(
-        clients.handles_template(count=1)))['StackId']
+    arn = owner.create_stack(
+        StackName=name,
+        TemplateBody=clients.body(clients.handles_template(count=1)),
+    )['StackId']
     clients.wait_for_status(owner, name)
     return name, arn
 
@@ -49,8 +53,9 @@ READS = [
 ]
 
 
-@pytest.mark.parametrize('method,kwargs', READS,
-                         ids=[method for method, _ in READS])
+@pytest.mark.parametrize(
+    'method,kwargs', READS, ids=[method for method, _ in READS]
+)
 @pytest.mark.parametrize('by', ['name', 'arn'])
 def test_other_tenant_cannot_read(owner, other, stack, method, kwargs, by):
     name_or_arn = stack[0] if by == 'name' else stack[1]
@@ -58,15 +63,18 @@ def test_other_tenant_cannot_read(owner, other, stack, method, kwargs, by):
     assert message == 'Stack with id %s does not exist' % name_or_arn
     # Exactly what a stack that never existed gets.
     missing = name_or_arn.replace(stack[0], 'never-made')
-    assert not_found(getattr(owner, method), missing, **kwargs) == \
-        'Stack with id %s does not exist' % missing
+    assert (
+        not_found(getattr(owner, method), missing, **kwargs)
+        == 'Stack with id %s does not exist' % missing
+    )
     getattr(owner, method)(StackName=name_or_arn, **kwargs)
 
 
 def test_other_tenant_lists_nothing_of_the_owner(other, stack):
     assert stack[0] not in clients.stack_names(other)
-    assert stack[1] not in [s['StackId'] for s in
-                            other.describe_stacks()['Stacks']]
+    assert stack[1] not in [
+        s['StackId'] for s in other.describe_stacks()['Stacks']
+    ]
 
 
 def test_other_tenant_cannot_find_by_physical_id(other, owner, stack):
@@ -76,8 +84,7 @@ def test_other_tenant_cannot_find_by_physical_id(other, owner, stack):
     assert caught.value.response['Error']['Code'] == 'ValidationError'
 
 
-def test_other_tenant_delete_succeeds_and_changes_nothing(owner, other,
-                                                          stack):
+def test_other_tenant_delete_succeeds_and_changes_nothing(owner, other, stack):
     other.delete_stack(StackName=stack[0])
     other.delete_stack(StackName=stack[1])
     # No need to wait: a stack nobody is changing shows DELETE_IN_PROGRESS
@@ -85,13 +92,14 @@ def test_other_tenant_delete_succeeds_and_changes_nothing(owner, other,
     described = owner.describe_stacks(StackName=stack[1])['Stacks'][0]
     assert described['StackStatus'] == 'CREATE_COMPLETE'
     events = owner.describe_stack_events(StackName=stack[0])['StackEvents']
-    assert not [e for e in events if e['ResourceStatus'].startswith(
-        'DELETE')]
+    assert not [e for e in events if e['ResourceStatus'].startswith('DELETE')]
 
 
 def test_same_name_in_two_tenants(other, stack):
-    arn = other.create_stack(StackName=stack[0], TemplateBody=clients.body(
-        clients.handles_template(count=1)))['StackId']
+    arn = other.create_stack(
+        StackName=stack[0],
+        TemplateBody=clients.body(clients.handles_template(count=1)),
+    )['StackId']
     assert arn != stack[1]
     assert ':tenancy-other:' in arn
     clients.wait_for_status(other, arn)

@@ -23,7 +23,7 @@ TOOL_TIMEOUT_SECONDS = 60
 HANDLE = clients.HANDLE_TYPE
 INIT = 'AWS::CloudFormation::Init'
 # The shell that prepares a guest's namespace, then runs the command.
-ENTER_GUEST = '''
+ENTER_GUEST = """
 mount --bind "$0/var" /var || exit 125
 if [ -d "$0/etc" ]; then
     mount -t overlay overlay \
@@ -31,23 +31,29 @@ if [ -d "$0/etc" ]; then
         || exit 125
 fi
 exec "$@"
-'''
+"""
 
 
 def namespace_refusal(with_etc=False):
     """Why this system cannot run a guest, or None when it can."""
     probe = ['unshare', '--mount', '--map-root-user', 'sh', '-c']
     if with_etc:
-        probe.append('mount -t overlay overlay -o lowerdir=/etc,'
-                     'upperdir="$0/u",workdir="$0/w" /etc')
+        probe.append(
+            'mount -t overlay overlay -o lowerdir=/etc,'
+            'upperdir="$0/u",workdir="$0/w" /etc'
+        )
     else:
         probe.append('mount -t tmpfs tmpfs /var')
     scratch = tempfile.mkdtemp(prefix='guest-probe-')
     try:
         os.makedirs(os.path.join(scratch, 'u'))
         os.makedirs(os.path.join(scratch, 'w'))
-        result = subprocess.run(probe + [scratch], capture_output=True,
-                                text=True, timeout=TOOL_TIMEOUT_SECONDS)
+        result = subprocess.run(
+            probe + [scratch],
+            capture_output=True,
+            text=True,
+            timeout=TOOL_TIMEOUT_SECONDS,
+        )
     except OSError as exc:
         return str(exc)
     finally:
@@ -68,15 +74,16 @@ class Guest:
         self.root = root
         self.bin_dir = heat_server.bin_dir
         tools_dir = self.var_path('lib/heat-cfntools')
-        for path in (tools_dir, self.var_path('log'),
-                     self.var_path('cache')):
+        for path in (tools_dir, self.var_path('log'), self.var_path('cache')):
             os.makedirs(path)
         # What Heat's user data writes on a server: the host for boto,
         # the server URL (only its port is read) for the tools.
         with open(os.path.join(tools_dir, 'cfn-boto-cfg'), 'w') as f:
-            f.write('[Boto]\ndebug = 0\nis_secure = 0\n'
-                    'cfn_region_name = %s\ncfn_region_endpoint = '
-                    '127.0.0.1\n' % clients.REGION)
+            f.write(
+                '[Boto]\ndebug = 0\nis_secure = 0\n'
+                'cfn_region_name = %s\ncfn_region_endpoint = '
+                '127.0.0.1\n' % clients.REGION
+            )
         with open(os.path.join(tools_dir, 'cfn-metadata-server'), 'w') as f:
             f.write('http://127.0.0.1:%d/\n' % heat_server.port)
 
@@ -95,30 +102,63 @@ class Guest:
         with open(os.path.join(etc_cfn, 'cfn-credentials'), 'w') as f:
             f.write('AWSAccessKeyId=%s\nAWSSecretKey=%s\n' % keys)
         with open(os.path.join(etc_cfn, 'cfn-hup.conf'), 'w') as f:
-            f.write('[main]\nstack=%s\ncredential-file=/etc/cfn/'
-                    'cfn-credentials\nregion=%s\n'
-                    % (stack_name, clients.REGION))
+            f.write(
+                '[main]\nstack=%s\ncredential-file=/etc/cfn/'
+                'cfn-credentials\nregion=%s\n' % (stack_name, clients.REGION)
+            )
         with open(os.path.join(etc_cfn, 'hooks.conf'), 'w') as f:
-            f.write('[config-changed]\ntriggers=post.update\n'
-                    'path=Resources.Config.Metadata\nrunas=root\n'
-                    'action=%s\n' % hook_action)
+            f.write(
+                '[config-changed]\ntriggers=post.update\n'
+                'path=Resources.Config.Metadata\nrunas=root\n'
+                'action=%s\n' % hook_action
+            )
 
     def run(self, *argv):
         return subprocess.run(
-            ['unshare', '--mount', '--map-root-user', 'sh', '-c',
-             ENTER_GUEST, self.root] + list(argv),
-            capture_output=True, text=True, timeout=TOOL_TIMEOUT_SECONDS,
-            env={'PATH': os.environ.get('PATH', '/usr/bin:/bin'),
-                 'HOME': self.root})
+            [
+                'unshare',
+                '--mount',
+                '--map-root-user',
+                'sh',
+                '-c',
+                ENTER_GUEST,
+                self.root,
+            ]
+            + list(argv),
+            capture_output=True,
+            text=True,
+            timeout=TOOL_TIMEOUT_SECONDS,
+            env={
+                'PATH': os.environ.get('PATH', '/usr/bin:/bin'),
+                'HOME': self.root,
+            },
+        )
 
     def get_metadata(self, stack_name, resource, keys):
-        return self.run(self.tool('cfn-get-metadata'), '--stack', stack_name,
-                        '--resource', resource, '--access-key', keys[0],
-                        '--secret-key', keys[1])
+        return self.run(
+            self.tool('cfn-get-metadata'),
+            '--stack',
+            stack_name,
+            '--resource',
+            resource,
+            '--access-key',
+            keys[0],
+            '--secret-key',
+            keys[1],
+        )
 
     def init_command(self, stack_name, resource, keys):
-        return [self.tool('cfn-init'), '--stack', stack_name, '--resource',
-                resource, '--access-key', keys[0], '--secret-key', keys[1]]
+        return [
+            self.tool('cfn-init'),
+            '--stack',
+            stack_name,
+            '--resource',
+            resource,
+            '--access-key',
+            keys[0],
+            '--secret-key',
+            keys[1],
+        ]
 
 
 def succeeded(result):
@@ -137,9 +177,11 @@ def refused(result, code):
 def guests_can_run():
     why = namespace_refusal()
     if why is not None:
-        pytest.skip('cfn-tools read fixed paths under /var; these tests '
-                    'give them a private mount namespace, which this '
-                    'system refuses: %s' % why)
+        pytest.skip(
+            'cfn-tools read fixed paths under /var; these tests '
+            'give them a private mount namespace, which this '
+            'system refuses: %s' % why
+        )
 
 
 @pytest.fixture
@@ -155,24 +197,48 @@ def tenant(heat_server):
 
 def template(path):
     """A stack user, its keys, and metadata for cfn-init: one file."""
-    return clients.body({
-        'Parameters': {'Greeting': {'Type': 'String'}},
-        'Resources': {
-            'CfnUser': {'Type': 'AWS::IAM::User'},
-            'CfnKeys': {'Type': 'AWS::IAM::AccessKey',
-                        'Properties': {'UserName': {'Ref': 'CfnUser'}}},
-            'Config': {'Type': HANDLE, 'Metadata': {INIT: {'config': {
-                'files': {path: {
-                    'content': {'Fn::Join': ['', [
-                        'greeting=', {'Ref': 'Greeting'}, '\n']]},
-                    'mode': '000640'}}}}}},
-        },
-        'Outputs': {
-            'AccessKey': {'Value': {'Ref': 'CfnKeys'}},
-            'SecretKey': {'Value': {'Fn::GetAtt': ['CfnKeys',
-                                                   'SecretAccessKey']}},
-        },
-    })
+    return clients.body(
+        {
+            'Parameters': {'Greeting': {'Type': 'String'}},
+            'Resources': {
+                'CfnUser': {'Type': 'AWS::IAM::User'},
+                'CfnKeys': {
+                    'Type': 'AWS::IAM::AccessKey',
+                    'Properties': {'UserName': {'Ref': 'CfnUser'}},
+                },
+                'Config': {
+                    'Type': HANDLE,
+                    'Metadata': {
+                        INIT: {
+                            'config': {
+                                'files': {
+                                    path: {
+                                        'content': {
+                                            'Fn::Join': [
+                                                '',
+                                                [
+                                                    'greeting=',
+                                                    {'Ref': 'Greeting'},
+                                                    '\n',
+                                                ],
+                                            ]
+                                        },
+                                        'mode': '000640',
+                                    }
+                                }
+                            }
+                        }
+                    },
+                },
+            },
+            'Outputs': {
+                'AccessKey': {'Value': {'Ref': 'CfnKeys'}},
+                'SecretKey': {
+                    'Value': {'Fn::GetAtt': ['CfnKeys', 'SecretAccessKey']}
+                },
+            },
+        }
+    )
 
 
 def greeting(value):
@@ -187,26 +253,38 @@ class Stack:
         self.client = client
         self.name = clients.unique_name(prefix)
         self.path = str(tmp_path / ('%s.conf' % self.name))
-        self.arn = client.create_stack(StackName=self.name,
-                                       TemplateBody=template(self.path),
-                                       Parameters=greeting('hello'))[
-            'StackId']
+        self.arn = client.create_stack(
+            StackName=self.name,
+            TemplateBody=template(self.path),
+            Parameters=greeting('hello'),
+        )['StackId']
         shown = clients.wait_for_status(client, self.name)
         assert shown['StackStatus'] == 'CREATE_COMPLETE', shown
-        outputs = {o['OutputKey']: o['OutputValue']
-                   for o in shown['Outputs']}
+        outputs = {o['OutputKey']: o['OutputValue'] for o in shown['Outputs']}
         self.keys = (outputs['AccessKey'], outputs['SecretKey'])
 
     def update_greeting(self, value):
-        self.client.update_stack(StackName=self.name,
-                                 UsePreviousTemplate=True,
-                                 Parameters=greeting(value))
+        self.client.update_stack(
+            StackName=self.name,
+            UsePreviousTemplate=True,
+            Parameters=greeting(value),
+        )
         shown = clients.wait_for_status(self.client, self.name, 'UPDATE')
         assert shown['StackStatus'] == 'UPDATE_COMPLETE', shown
 
     def expected_metadata(self, value):
-        return {INIT: {'config': {'files': {self.path: {
-            'content': 'greeting=%s\n' % value, 'mode': '000640'}}}}}
+        return {
+            INIT: {
+                'config': {
+                    'files': {
+                        self.path: {
+                            'content': 'greeting=%s\n' % value,
+                            'mode': '000640',
+                        }
+                    }
+                }
+            }
+        }
 
 
 @pytest.fixture
@@ -224,16 +302,24 @@ def test_cfn_get_metadata_reads_a_credential_file(guest, stack):
     credentials = os.path.join(guest.root, 'cfn-credentials')
     with open(credentials, 'w') as f:
         f.write('AWSAccessKeyId=%s\nAWSSecretKey=%s\n' % stack.keys)
-    shown = succeeded(guest.run(
-        guest.tool('cfn-get-metadata'), '--stack', stack.name,
-        '--resource', 'Config', '--credential-file', credentials,
-        '--key', "%s.config.files.'%s'.content" % (INIT, stack.path)))
+    shown = succeeded(
+        guest.run(
+            guest.tool('cfn-get-metadata'),
+            '--stack',
+            stack.name,
+            '--resource',
+            'Config',
+            '--credential-file',
+            credentials,
+            '--key',
+            "%s.config.files.'%s'.content" % (INIT, stack.path),
+        )
+    )
     assert json.loads(shown) == 'greeting=hello\n'
 
 
 def test_cfn_init_writes_the_file_the_metadata_describes(guest, stack):
-    succeeded(guest.run(*guest.init_command(stack.name, 'Config',
-                                            stack.keys)))
+    succeeded(guest.run(*guest.init_command(stack.name, 'Config', stack.keys)))
     with open(stack.path) as f:
         assert f.read() == 'greeting=hello\n'
     assert oct(os.stat(stack.path).st_mode & 0o777) == oct(0o640)
@@ -249,15 +335,18 @@ def test_updated_metadata_is_what_the_tools_see_next(guest, stack):
 def test_cfn_hup_runs_its_hook_when_the_metadata_changes(guest, stack):
     why = namespace_refusal(with_etc=True)
     if why is not None:
-        pytest.skip('cfn-hup reads /etc/cfn, which this test overlays on '
-                    '/etc in its namespace; this system refuses: %s' % why)
+        pytest.skip(
+            'cfn-hup reads /etc/cfn, which this test overlays on '
+            '/etc in its namespace; this system refuses: %s' % why
+        )
     hook_log = os.path.join(guest.root, 'hook.log')
     # As a server's hook does: apply the new metadata with cfn-init.
-    action = 'echo fired >> %s && %s' % (hook_log, ' '.join(
-        guest.init_command(stack.name, 'Config', stack.keys)))
+    action = 'echo fired >> %s && %s' % (
+        hook_log,
+        ' '.join(guest.init_command(stack.name, 'Config', stack.keys)),
+    )
     guest.set_up_cfn_hup(stack.name, stack.keys, action)
-    succeeded(guest.run(*guest.init_command(stack.name, 'Config',
-                                            stack.keys)))
+    succeeded(guest.run(*guest.init_command(stack.name, 'Config', stack.keys)))
 
     succeeded(guest.run(guest.tool('cfn-hup')))
     assert not os.path.exists(hook_log), 'hook ran without a change'
@@ -271,29 +360,38 @@ def test_cfn_hup_runs_its_hook_when_the_metadata_changes(guest, stack):
 
 
 def test_stack_keys_may_not_read_or_change_anything_else(
-        heat_server, guest, stack, tenant, tmp_path):
+    heat_server, guest, stack, tenant, tmp_path
+):
     other = Stack(tenant, tmp_path, prefix='cfn-other')
-    refused(guest.get_metadata(other.name, 'Config', stack.keys),
-            'AccessDenied')
+    refused(
+        guest.get_metadata(other.name, 'Config', stack.keys), 'AccessDenied'
+    )
     conn = clients.boto2_connection(heat_server, *stack.keys)
     calls = {
         'DescribeStacks': lambda: conn.describe_stacks(),
-        'DescribeStacks of its own': lambda: conn.describe_stacks(
-            stack.name),
+        'DescribeStacks of its own': lambda: conn.describe_stacks(stack.name),
         'ListStacks': lambda: conn.list_stacks(),
         'CreateStack': lambda: conn.create_stack(
-            'made-by-keys', template_body=template(stack.path),
-            parameters=[('Greeting', 'x')]),
+            'made-by-keys',
+            template_body=template(stack.path),
+            parameters=[('Greeting', 'x')],
+        ),
         'DeleteStack': lambda: conn.delete_stack(stack.name),
     }
     for action, call in calls.items():
         with pytest.raises(boto.exception.BotoServerError) as caught:
             call()
         assert (caught.value.status, caught.value.error_code) == (
-            403, 'AccessDenied'), action
+            403,
+            'AccessDenied',
+        ), action
     assert 'made-by-keys' not in clients.stack_names(tenant)
-    assert tenant.describe_stacks(StackName=stack.name)['Stacks'][0][
-        'StackStatus'] == 'CREATE_COMPLETE'
+    assert (
+        tenant.describe_stacks(StackName=stack.name)['Stacks'][0][
+            'StackStatus'
+        ]
+        == 'CREATE_COMPLETE'
+    )
 
 
 def test_keys_stop_working_when_the_stack_is_deleted(guest, stack, tenant):
@@ -301,5 +399,7 @@ def test_keys_stop_working_when_the_stack_is_deleted(guest, stack, tenant):
     tenant.delete_stack(StackName=stack.name)
     gone = clients.wait_for_status(tenant, stack.arn, 'DELETE')
     assert gone['StackStatus'] == 'DELETE_COMPLETE'
-    refused(guest.get_metadata(stack.name, 'Config', stack.keys),
-            'InvalidClientTokenId')
+    refused(
+        guest.get_metadata(stack.name, 'Config', stack.keys),
+        'InvalidClientTokenId',
+    )

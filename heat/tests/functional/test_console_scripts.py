@@ -16,12 +16,16 @@ import pytest
 from heat.cmd import all as all_cmd
 from heat.tests.functional import server
 
-SCRIPTS = sorted(entry.name for entry in importlib.metadata.entry_points(
-    group='console_scripts') if entry.value.startswith('heat.'))
+SCRIPTS = sorted(
+    entry.name
+    for entry in importlib.metadata.entry_points(group='console_scripts')
+    if entry.value.startswith('heat.')
+)
 
 # What a Heat process logs: its own loggers, below WARNING when all is well.
 HEAT_LOG_LINE = re.compile(
-    r'^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (DEBUG|INFO) heat(\.[\w.]+)? ')
+    r'^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (DEBUG|INFO) heat(\.[\w.]+)? '
+)
 
 MISSING_CONFIG = '/nonexistent/heat.conf'
 
@@ -29,20 +33,29 @@ MISSING_CONFIG = '/nonexistent/heat.conf'
 TYPICAL_ERRORS = {
     'heat-all': (['--config-file', MISSING_CONFIG], 'heat-all: error: '),
     'heat-api': (['--config-file', MISSING_CONFIG], 'heat-api: error: '),
-    'heat-engine': (['--config-file', MISSING_CONFIG],
-                    'heat-engine: error: '),
-    'heat-manage': (['--config-file', MISSING_CONFIG, 'db_version'],
-                    'heat-manage: error: '),
+    'heat-engine': (['--config-file', MISSING_CONFIG], 'heat-engine: error: '),
+    'heat-manage': (
+        ['--config-file', MISSING_CONFIG, 'db_version'],
+        'heat-manage: error: ',
+    ),
     'heat-cfn': (['describe', 'demo'], 'ERROR: no credentials'),
 }
 
 
 def run(script, *args):
-    environment = {name: value for name, value in os.environ.items()
-                   if not name.startswith('AWS_')}
-    return subprocess.run([os.path.join(server.BIN_DIR, script), *args],
-                          capture_output=True, text=True, timeout=120,
-                          env=environment, stdin=subprocess.DEVNULL)
+    environment = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith('AWS_')
+    }
+    return subprocess.run(
+        [os.path.join(server.BIN_DIR, script), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=environment,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 def test_every_script_has_a_typical_error():
@@ -75,17 +88,25 @@ def test_heat_all_starts_and_stops_in_its_own_words():
     running = server.HeatServer()
     try:
         running.start(with_credentials=False)
-        credentials = run('heat-manage', '--config-file', running.config_file,
-                          'credentials', 'create', '--tenant', 'demo')
+        credentials = run(
+            'heat-manage',
+            '--config-file',
+            running.config_file,
+            'credentials',
+            'create',
+            '--tenant',
+            'demo',
+        )
     finally:
         running.stop()
     assert credentials.returncode == 0 and credentials.stderr == ''
     lines = running.log().splitlines()
     # heat-all's stdout is its banner (sandbox backend), the rest log lines.
-    start = lines.index(next(line for line in lines
-                             if line.startswith('Heat is serving')))
+    start = lines.index(
+        next(line for line in lines if line.startswith('Heat is serving'))
+    )
     banner_length = len((all_cmd.WELCOME + all_cmd.SANDBOX).splitlines())
-    del lines[start:start + banner_length]
+    del lines[start : start + banner_length]
     assert foreign_lines('\n'.join(lines)) == [], running.log()
     assert 'Upgrading the database schema from nothing' in running.log()
 
@@ -99,8 +120,10 @@ def test_a_second_heat_all_on_a_taken_port_stops_before_its_engine():
     assert result.returncode == 1
     assert result.stdout == ''
     error = result.stderr.splitlines()[-1]
-    assert error == ('heat-all: error: cannot listen on 127.0.0.1:%d '
-                     '([heat_api] bind_host and bind_port): Address already '
-                     'in use' % running.port)
+    assert error == (
+        'heat-all: error: cannot listen on 127.0.0.1:%d '
+        '([heat_api] bind_host and bind_port): Address already '
+        'in use' % running.port
+    )
     assert foreign_lines('\n'.join(result.stderr.splitlines()[:-1])) == []
     assert 'serving topic' not in result.stderr

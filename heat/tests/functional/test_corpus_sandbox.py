@@ -15,8 +15,9 @@ from heat.tests.functional import corpus
 from heat.tests.functional import server as server_mod
 from heat.tests.waiting import wait_until
 
-pytestmark = pytest.mark.skipif(corpus.release_dir() is None,
-                                reason='the template corpus is not there')
+pytestmark = pytest.mark.skipif(
+    corpus.release_dir() is None, reason='the template corpus is not there'
+)
 
 BUILD_SECONDS = 0.2
 ERROR_IMAGE = 'cirros'
@@ -41,9 +42,12 @@ BROKEN_AFTER = ['WikiDatabase', 'MountPoint', 'DatabaseIPAssoc']
 
 @pytest.fixture(scope='module')
 def heat():
-    running = server_mod.HeatServer(extra_config=(
-        '[sandbox]\nbuild_seconds = %s\nerror_images = %s\n'
-        % (BUILD_SECONDS, ERROR_IMAGE))).start()
+    running = server_mod.HeatServer(
+        extra_config=(
+            '[sandbox]\nbuild_seconds = %s\nerror_images = %s\n'
+            % (BUILD_SECONDS, ERROR_IMAGE)
+        )
+    ).start()
     yield running
     running.stop()
 
@@ -55,8 +59,9 @@ def create_request(template, **kwargs):
         body, template = corpus.template_text(template), corpus.load(template)
     else:
         body = clients.body(template)
-    return dict(TemplateBody=body, Parameters=corpus.parameters(template),
-                **kwargs)
+    return dict(
+        TemplateBody=body, Parameters=corpus.parameters(template), **kwargs
+    )
 
 
 def stack_name(template_name):
@@ -71,36 +76,45 @@ def outputs_of(stack):
 def events_of(cfn, name):
     """The stack's events, oldest first."""
     paginator = cfn.get_paginator('describe_stack_events')
-    events = [event for page in paginator.paginate(StackName=name)
-              for event in page['StackEvents']]
+    events = [
+        event
+        for page in paginator.paginate(StackName=name)
+        for event in page['StackEvents']
+    ]
     return events[::-1]
 
 
 def reasons(events, logical_id, status):
-    return [e.get('ResourceStatusReason', '') for e in events
-            if e['LogicalResourceId'] == logical_id
-            and e['ResourceStatus'] == status]
+    return [
+        e.get('ResourceStatusReason', '')
+        for e in events
+        if e['LogicalResourceId'] == logical_id
+        and e['ResourceStatus'] == status
+    ]
 
 
 def delete_and_check_cleanup(heat, created):
     created.cfn.delete_stack(StackName=created.id)
     final = clients.wait_for_status(created.cfn, created.id, action='DELETE')
-    assert final['StackStatus'] == 'DELETE_COMPLETE', \
-        final.get('StackStatusReason')
+    assert final['StackStatus'] == 'DELETE_COMPLETE', final.get(
+        'StackStatusReason'
+    )
     assert corpus.leftovers(corpus.sandbox(heat, created.tenant)) == {}
 
 
 # -- the WordPress templates -------------------------------------------------
 
+
 @pytest.fixture(scope='module')
 def wordpress(heat):
     """Every WordPress template's stack, created side by side, and the
     sandbox once they all stand: {template name: (Created, inventory)}."""
-    created = corpus.create_all(heat, {
-        name: (stack_name(name), create_request(name))
-        for name in WORDPRESS})
+    created = corpus.create_all(
+        heat,
+        {name: (stack_name(name), create_request(name)) for name in WORDPRESS},
+    )
     inventory = corpus.sandbox(heat)
-    return {name: (created, inventory) for name in WORDPRESS}
+    return dict.fromkeys(WORDPRESS, (created, inventory))
 
 
 @pytest.fixture(scope='module')
@@ -110,15 +124,16 @@ def wordpress_deleted(heat, wordpress):
     created = next(iter(wordpress.values()))[0]
     deleted = corpus.delete_all(created)
     inventory = corpus.sandbox(heat)
-    return {name: (deleted, inventory) for name in WORDPRESS}
+    return dict.fromkeys(WORDPRESS, (deleted, inventory))
 
 
 def created_wordpress(wordpress, name):
     """(Created, the tenant's inventory) of the template's stack."""
     created, inventory = wordpress[name]
     stack = created[name]
-    assert stack.stack['StackStatus'] == 'CREATE_COMPLETE', \
-        stack.stack.get('StackStatusReason')
+    assert stack.stack['StackStatus'] == 'CREATE_COMPLETE', stack.stack.get(
+        'StackStatusReason'
+    )
     return stack, corpus.of_tenant(inventory, stack.tenant)
 
 
@@ -129,36 +144,50 @@ def check_cloud_matches_template(template, ids, inventory):
     resources = template['Resources']
 
     def named(kind):
-        return sorted(name for name, rsrc in resources.items()
-                      if rsrc['Type'] == kind)
+        return sorted(
+            name for name, rsrc in resources.items() if rsrc['Type'] == kind
+        )
 
     servers = corpus.by_id(inventory['servers'])
-    assert sorted(servers) == sorted(ids[n] for n in corpus.instances(
-        template))
+    assert sorted(servers) == sorted(
+        ids[n] for n in corpus.instances(template)
+    )
     for name in corpus.instances(template):
         assert servers[ids[name]]['status'] == 'ACTIVE', name
     groups = inventory['security_groups']
     assert sorted(g['name'] for g in groups) == sorted(
-        ids[n] for n in named('AWS::EC2::SecurityGroup'))
+        ids[n] for n in named('AWS::EC2::SecurityGroup')
+    )
     for name in corpus.instances(template):
-        wanted = [ids[ref['Ref']] for ref in
-                  resources[name]['Properties'].get('SecurityGroups', [])]
+        wanted = [
+            ids[ref['Ref']]
+            for ref in resources[name]['Properties'].get('SecurityGroups', [])
+        ]
         assert servers[ids[name]]['security_groups'] == wanted, name
     assert sorted(v['id'] for v in inventory['volumes']) == sorted(
-        ids[n] for n in named('AWS::EC2::Volume'))
-    assert sorted((a['server_id'], a['volume_id'], a['device'])
-                  for a in inventory['attachments']) == sorted(
-        (ids[props['InstanceId']['Ref']], ids[props['VolumeId']['Ref']],
-         props['Device'])
-        for props in (resources[n]['Properties']
-                      for n in named('AWS::EC2::VolumeAttachment')))
+        ids[n] for n in named('AWS::EC2::Volume')
+    )
+    assert sorted(
+        (a['server_id'], a['volume_id'], a['device'])
+        for a in inventory['attachments']
+    ) == sorted(
+        (
+            ids[props['InstanceId']['Ref']],
+            ids[props['VolumeId']['Ref']],
+            props['Device'],
+        )
+        for props in (
+            resources[n]['Properties']
+            for n in named('AWS::EC2::VolumeAttachment')
+        )
+    )
     associated = {}
     for name in named('AWS::EC2::EIPAssociation'):
         props = resources[name]['Properties']
         associated[ids[props['EIP']['Ref']]] = ids[props['InstanceId']['Ref']]
-    assert {f['address']: f['server_id']
-            for f in inventory['floating_ips']} == {
-        ids[n]: associated.get(ids[n]) for n in named('AWS::EC2::EIP')}
+    assert {
+        f['address']: f['server_id'] for f in inventory['floating_ips']
+    } == {ids[n]: associated.get(ids[n]) for n in named('AWS::EC2::EIP')}
 
 
 @pytest.mark.parametrize('name', WORDPRESS)
@@ -175,8 +204,11 @@ def test_wordpress_url_is_the_web_servers(wordpress, name):
     eip = corpus.associated_eip(template, web)
     if eip is not None:
         expected = ids[eip]
-        assert [f['address'] for f in inventory['floating_ips']
-                if f['server_id'] == ids[web]] == [expected]
+        assert [
+            f['address']
+            for f in inventory['floating_ips']
+            if f['server_id'] == ids[web]
+        ] == [expected]
     else:
         expected = corpus.by_id(inventory['servers'])[ids[web]]['private_ip']
     outputs = outputs_of(created.stack)
@@ -188,8 +220,10 @@ def test_wordpress_url_is_the_web_servers(wordpress, name):
 
 
 def test_wordpress_stacks_do_not_share_addresses(wordpress):
-    hosts = [corpus.url_host(outputs_of(stack.stack)['WebsiteURL'])
-             for stack in next(iter(wordpress.values()))[0].values()]
+    hosts = [
+        corpus.url_host(outputs_of(stack.stack)['WebsiteURL'])
+        for stack in next(iter(wordpress.values()))[0].values()
+    ]
     assert len(set(hosts)) == len(WORDPRESS), hosts
 
 
@@ -198,27 +232,42 @@ def test_wordpress_delete_leaves_nothing(wordpress, wordpress_deleted, name):
     created, _ = created_wordpress(wordpress, name)
     deleted, inventory = wordpress_deleted[name]
     final = deleted[name]
-    assert final['StackStatus'] == 'DELETE_COMPLETE', \
-        final.get('StackStatusReason')
-    assert corpus.leftovers(corpus.of_tenant(inventory,
-                                             created.tenant)) == {}
+    assert final['StackStatus'] == 'DELETE_COMPLETE', final.get(
+        'StackStatusReason'
+    )
+    assert corpus.leftovers(corpus.of_tenant(inventory, created.tenant)) == {}
 
 
 # -- a wait condition signalled by the real cfn-signal -----------------------
 
+
 def resource_of(cfn, name, logical_id):
     return cfn.describe_stack_resource(
-        StackName=name, LogicalResourceId=logical_id)['StackResourceDetail']
+        StackName=name, LogicalResourceId=logical_id
+    )['StackResourceDetail']
 
 
-def wait_for_resource(cfn, name, logical_id, status,
-                      seconds=clients.WAIT_SECONDS):
+def wait_for_resource(
+    cfn, name, logical_id, status, seconds=clients.WAIT_SECONDS
+):
     def reached():
         detail = resource_of(cfn, name, logical_id)
         return detail if detail['ResourceStatus'] == status else None
-    return wait_until(reached, timeout=seconds, interval=0.05, what=lambda: (
-        '%s of %s to be %s: still %s' % (logical_id, name, status, resource_of(
-            cfn, name, logical_id)['ResourceStatus'])))
+
+    return wait_until(
+        reached,
+        timeout=seconds,
+        interval=0.05,
+        what=lambda: (
+            '%s of %s to be %s: still %s'
+            % (
+                logical_id,
+                name,
+                status,
+                resource_of(cfn, name, logical_id)['ResourceStatus'],
+            )
+        ),
+    )
 
 
 def start_mysql(heat):
@@ -236,15 +285,20 @@ def start_mysql(heat):
     stack = cfn.describe_stacks(StackName=name)['Stacks'][0]
     waiting = resource_of(cfn, name, 'MySqlWaitCondition')
     ids = corpus.physical_ids(cfn, name)
-    return (corpus.Created(tenant, cfn, stack, ids), waiting,
-            ids['MySqlWaitHandle'], ids['MySqlDatabaseServer'])
+    return (
+        corpus.Created(tenant, cfn, stack, ids),
+        waiting,
+        ids['MySqlWaitHandle'],
+        ids['MySqlDatabaseServer'],
+    )
 
 
 @pytest.fixture(scope='module')
 def mysql(heat):
     """Two MySQL stacks waiting for their signal, started side by side."""
-    return corpus.run_all(start_mysql, {'success': (heat,),
-                                        'failure': (heat,)})
+    return corpus.run_all(
+        start_mysql, {'success': (heat,), 'failure': (heat,)}
+    )
 
 
 @pytest.mark.parametrize('key', ['success', 'failure'])
@@ -263,11 +317,14 @@ def test_mysql_completes_when_cfn_signal_reports_success(heat, mysql):
     assert signal.returncode == 0, signal.stderr
 
     stack = clients.wait_for_status(created.cfn, created.id)
-    assert stack['StackStatus'] == 'CREATE_COMPLETE', \
-        stack.get('StackStatusReason')
+    assert stack['StackStatus'] == 'CREATE_COMPLETE', stack.get(
+        'StackStatusReason'
+    )
     inventory = corpus.sandbox(heat, created.tenant)
-    assert outputs_of(stack)['PublicIp'] == \
-        corpus.by_id(inventory['servers'])[server_id]['private_ip']
+    assert (
+        outputs_of(stack)['PublicIp']
+        == corpus.by_id(inventory['servers'])[server_id]['private_ip']
+    )
     delete_and_check_cleanup(heat, created)
 
 
@@ -283,12 +340,13 @@ def test_mysql_fails_with_the_reason_cfn_signal_reports(heat, mysql):
     events = events_of(created.cfn, created.id)
     failed = reasons(events, 'MySqlWaitCondition', 'CREATE_FAILED')
     assert len(failed) == 1 and 'it broke' in failed[0], failed
-    rollback, = reasons(events, stack['StackName'], 'ROLLBACK_IN_PROGRESS')
+    (rollback,) = reasons(events, stack['StackName'], 'ROLLBACK_IN_PROGRESS')
     assert 'it broke' in rollback
     assert corpus.leftovers(corpus.sandbox(heat, created.tenant)) == {}
 
 
 # -- a server that goes to ERROR ---------------------------------------------
+
 
 @pytest.fixture(scope='module')
 def broken(heat):
@@ -299,11 +357,16 @@ def broken(heat):
     broken_server = template['Resources'][BROKEN_SERVER]
     broken_server['Properties']['ImageId'] = ERROR_IMAGE
     broken_server['DependsOn'] = BROKEN_AFTER
-    created = corpus.create_all(heat, {
-        'rollback': (stack_name('broken'), create_request(template)),
-        'kept': (stack_name('kept'),
-                 create_request(template, DisableRollback=True)),
-    })
+    created = corpus.create_all(
+        heat,
+        {
+            'rollback': (stack_name('broken'), create_request(template)),
+            'kept': (
+                stack_name('kept'),
+                create_request(template, DisableRollback=True),
+            ),
+        },
+    )
     return created, corpus.sandbox(heat)
 
 
@@ -324,15 +387,19 @@ def test_server_in_error_rolls_the_stack_back(broken):
     events = events_of(rolled_back.cfn, rolled_back.id)
     failed = reasons(events, BROKEN_SERVER, 'CREATE_FAILED')
     assert len(failed) == 1 and FAULT in failed[0], failed
-    rollback, = reasons(events, stack['StackName'], 'ROLLBACK_IN_PROGRESS')
+    (rollback,) = reasons(events, stack['StackName'], 'ROLLBACK_IN_PROGRESS')
     check_names_fault(rollback)
     # What was made before the failure was made, then rolled back.
-    for logical_id in BROKEN_AFTER + ['DataVolume', 'DatabaseIPAddress',
-                                      'WikiDatabaseSecurityGroup']:
+    for logical_id in BROKEN_AFTER + [
+        'DataVolume',
+        'DatabaseIPAddress',
+        'WikiDatabaseSecurityGroup',
+    ]:
         assert reasons(events, logical_id, 'CREATE_COMPLETE'), logical_id
         assert reasons(events, logical_id, 'DELETE_COMPLETE'), logical_id
-    assert corpus.leftovers(corpus.of_tenant(inventory,
-                                             rolled_back.tenant)) == {}
+    assert (
+        corpus.leftovers(corpus.of_tenant(inventory, rolled_back.tenant)) == {}
+    )
 
 
 def test_server_in_error_without_rollback_keeps_then_deletes(heat, broken):
@@ -346,14 +413,19 @@ def test_server_in_error_without_rollback_keeps_then_deletes(heat, broken):
     assert servers[ids[BROKEN_SERVER]]['status'] == 'ERROR'
     assert FAULT in servers[ids[BROKEN_SERVER]]['fault']
     assert servers[ids['WikiDatabase']]['status'] == 'ACTIVE'
-    assert [(a['server_id'], a['volume_id']) for a in
-            inventory['attachments']] == [(ids['WikiDatabase'],
-                                           ids['DataVolume'])]
-    assert sorted((f['address'], f['server_id'])
-                  for f in inventory['floating_ips']) == sorted([
-        (ids['DatabaseIPAddress'], ids['WikiDatabase']),
-        (ids['WebServerIPAddress'], None)])
-    assert [g['name'] for g in inventory['security_groups']] == \
-        [ids['WikiDatabaseSecurityGroup']]
+    assert [
+        (a['server_id'], a['volume_id']) for a in inventory['attachments']
+    ] == [(ids['WikiDatabase'], ids['DataVolume'])]
+    assert sorted(
+        (f['address'], f['server_id']) for f in inventory['floating_ips']
+    ) == sorted(
+        [
+            (ids['DatabaseIPAddress'], ids['WikiDatabase']),
+            (ids['WebServerIPAddress'], None),
+        ]
+    )
+    assert [g['name'] for g in inventory['security_groups']] == [
+        ids['WikiDatabaseSecurityGroup']
+    ]
 
     delete_and_check_cleanup(heat, kept)

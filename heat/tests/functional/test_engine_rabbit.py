@@ -43,26 +43,45 @@ class Deployment:
         run_id = uuid.uuid4().hex[:8]
         self.config_file = os.path.join(self.state_path, 'heat.conf')
         with open(self.config_file, 'w') as f:
-            f.write('[DEFAULT]\nstate_path = %s\ntransport_url = %s\n'
-                    'control_exchange = heat-test-%s\n'
-                    '[engine]\ntopic = engine-%s\n'
-                    '[heat_api]\nbind_host = 127.0.0.1\nbind_port = %d\n'
-                    % (self.state_path, services.RABBIT_URL, run_id, run_id,
-                       self.port))
+            f.write(
+                '[DEFAULT]\nstate_path = %s\ntransport_url = %s\n'
+                'control_exchange = heat-test-%s\n'
+                '[engine]\ntopic = engine-%s\n'
+                '[heat_api]\nbind_host = 127.0.0.1\nbind_port = %d\n'
+                % (
+                    self.state_path,
+                    services.RABBIT_URL,
+                    run_id,
+                    run_id,
+                    self.port,
+                )
+            )
         self._processes = {}
 
     def manage(self, *args):
         return subprocess.run(
-            [os.path.join(server.BIN_DIR, 'heat-manage'), '--config-file',
-             self.config_file] + list(args),
-            check=True, capture_output=True, text=True).stdout
+            [
+                os.path.join(server.BIN_DIR, 'heat-manage'),
+                '--config-file',
+                self.config_file,
+            ]
+            + list(args),
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
 
     def start(self, name, program):
         log = open(self.log_path(name), 'wb')
         self._processes[name] = subprocess.Popen(
-            [os.path.join(server.BIN_DIR, program),
-             '--config-file', self.config_file],
-            stdout=log, stderr=subprocess.STDOUT)
+            [
+                os.path.join(server.BIN_DIR, program),
+                '--config-file',
+                self.config_file,
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
 
     def log_path(self, name):
         return os.path.join(self.state_path, '%s.log' % name)
@@ -77,11 +96,14 @@ class Deployment:
         while time.monotonic() < deadline:
             for name, process in self._processes.items():
                 if process.poll() is not None:
-                    raise RuntimeError('%s exited:\n%s'
-                                       % (name, self.log(name)))
+                    raise RuntimeError(
+                        '%s exited:\n%s' % (name, self.log(name))
+                    )
             if self._api_answers() and all(
-                    'serving topic' in self.log(name)
-                    for name in self._processes if name != 'api'):
+                'serving topic' in self.log(name)
+                for name in self._processes
+                if name != 'api'
+            ):
                 return
             time.sleep(0.2)
         raise RuntimeError('not serving within %ds' % WAIT_SECONDS)
@@ -89,7 +111,8 @@ class Deployment:
     def _api_answers(self):
         try:
             with urllib.request.urlopen(
-                    'http://127.0.0.1:%d/healthcheck' % self.port, timeout=1):
+                'http://127.0.0.1:%d/healthcheck' % self.port, timeout=1
+            ):
                 return True
         except OSError:
             return False
@@ -110,8 +133,9 @@ class Deployment:
 def deployment():
     host, port = rabbit_host_port()
     if not services.port_open(host, port):
-        services.unavailable('RabbitMQ', 'nothing listens on %s:%d'
-                             % (host, port))
+        services.unavailable(
+            'RabbitMQ', 'nothing listens on %s:%d' % (host, port)
+        )
     running = Deployment()
     # heat-engine refuses a database whose schema is not current.
     running.manage('db_sync')
@@ -126,13 +150,17 @@ def deployment():
 
 
 def client(deployment):
-    creds = json.loads(deployment.manage('credentials', 'create',
-                                         '--tenant', 'tenant-a'))
+    creds = json.loads(
+        deployment.manage('credentials', 'create', '--tenant', 'tenant-a')
+    )
     return boto3.client(
-        'cloudformation', endpoint_url=deployment.endpoint,
-        region_name='RegionOne', aws_access_key_id=creds['access'],
+        'cloudformation',
+        endpoint_url=deployment.endpoint,
+        region_name='RegionOne',
+        aws_access_key_id=creds['access'],
         aws_secret_access_key=creds['secret'],
-        config=botocore.config.Config(retries={'max_attempts': 0}))
+        config=botocore.config.Config(retries={'max_attempts': 0}),
+    )
 
 
 def stack_status(cfn, stack_id):
@@ -140,36 +168,51 @@ def stack_status(cfn, stack_id):
 
 
 def wait_for_status(cfn, stack_id, wanted):
-    wait_until(lambda: stack_status(cfn, stack_id) == wanted,
-               timeout=WAIT_SECONDS, interval=0.1,
-               what=lambda: 'stack %s to be %s: it is %s' % (
-                   stack_id, wanted, stack_status(cfn, stack_id)))
+    wait_until(
+        lambda: stack_status(cfn, stack_id) == wanted,
+        timeout=WAIT_SECONDS,
+        interval=0.1,
+        what=lambda: (
+            'stack %s to be %s: it is %s'
+            % (stack_id, wanted, stack_status(cfn, stack_id))
+        ),
+    )
 
 
 def completed_stack_ids(log):
-    return set(re.findall(r'Stack \S+ \(([-0-9a-f]+)\): CREATE_COMPLETE',
-                          log))
+    return set(re.findall(r'Stack \S+ \(([-0-9a-f]+)\): CREATE_COMPLETE', log))
 
 
 @pytest.mark.slow
 def test_two_engines_share_the_calls(deployment):
     cfn = client(deployment)
-    body = json.dumps({'Resources': {
-        'Handle': {'Type': 'AWS::CloudFormation::WaitConditionHandle'}},
-        'Outputs': {'Url': {'Value': {'Ref': 'Handle'}}}})
+    body = json.dumps(
+        {
+            'Resources': {
+                'Handle': {'Type': 'AWS::CloudFormation::WaitConditionHandle'}
+            },
+            'Outputs': {'Url': {'Value': {'Ref': 'Handle'}}},
+        }
+    )
     # Each API request makes two RPC calls (signature check, then the
     # action), and RabbitMQ hands calls to the engines in turn: requests
     # one after another would land every action on the same engine.
     with concurrent.futures.ThreadPoolExecutor(STACKS) as pool:
-        stack_ids = list(pool.map(
-            lambda i: cfn.create_stack(StackName='shared-%d' % i,
-                                       TemplateBody=body)['StackId'],
-            range(STACKS)))
+        stack_ids = list(
+            pool.map(
+                lambda i: cfn.create_stack(
+                    StackName='shared-%d' % i, TemplateBody=body
+                )['StackId'],
+                range(STACKS),
+            )
+        )
     for stack_id in stack_ids:
         wait_for_status(cfn, stack_id, 'CREATE_COMPLETE')
     created = {arn.rsplit('/', 1)[1] for arn in stack_ids}
-    by_engine = {name: completed_stack_ids(deployment.log(name))
-                 for name in ('engine-1', 'engine-2')}
+    by_engine = {
+        name: completed_stack_ids(deployment.log(name))
+        for name in ('engine-1', 'engine-2')
+    }
     assert by_engine['engine-1'] | by_engine['engine-2'] == created
     assert not by_engine['engine-1'] & by_engine['engine-2']
     assert by_engine['engine-1'] and by_engine['engine-2'], by_engine

@@ -18,8 +18,11 @@ TEMPLATE = {
     'AWSTemplateFormatVersion': '2010-09-09',
     'Description': 'Wait condition handles for heat-cfn',
     'Parameters': {
-        'Label': {'Type': 'String', 'Default': 'one',
-                  'Description': 'a label to echo'},
+        'Label': {
+            'Type': 'String',
+            'Default': 'one',
+            'Description': 'a label to echo',
+        },
     },
     'Resources': {
         'First': HANDLE,
@@ -38,19 +41,27 @@ class HeatCfn:
 
     def __init__(self, server, access, secret):
         self.program = os.path.join(server.bin_dir, 'heat-cfn')
-        self.env = dict(os.environ, HEAT_URL=server.endpoint,
-                        AWS_ACCESS_KEY_ID=access,
-                        AWS_SECRET_ACCESS_KEY=secret,
-                        AWS_EC2_METADATA_DISABLED='true',
-                        PYTHONPATH=os.pathsep.join(
-                            filter(None, [SOURCE_ROOT,
-                                          os.environ.get('PYTHONPATH')])),
-                        NO_PROXY='127.0.0.1', no_proxy='127.0.0.1')
+        self.env = dict(
+            os.environ,
+            HEAT_URL=server.endpoint,
+            AWS_ACCESS_KEY_ID=access,
+            AWS_SECRET_ACCESS_KEY=secret,
+            AWS_EC2_METADATA_DISABLED='true',
+            PYTHONPATH=os.pathsep.join(
+                filter(None, [SOURCE_ROOT, os.environ.get('PYTHONPATH')])
+            ),
+            NO_PROXY='127.0.0.1',
+            no_proxy='127.0.0.1',
+        )
 
     def run(self, *args):
-        return subprocess.run([self.program] + list(args), env=self.env,
-                              capture_output=True, text=True,
-                              timeout=COMMAND_TIMEOUT_SECONDS)
+        return subprocess.run(
+            [self.program] + list(args),
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=COMMAND_TIMEOUT_SECONDS,
+        )
 
     def into_closed_pipe(self, *args):
         """Run with stdout a pipe whose reader is gone before it starts,
@@ -58,10 +69,14 @@ class HeatCfn:
         reader, writer = os.pipe()
         os.close(reader)
         try:
-            return subprocess.run([self.program] + list(args),
-                                  env=self.env, stdout=writer,
-                                  stderr=subprocess.PIPE, text=True,
-                                  timeout=COMMAND_TIMEOUT_SECONDS)
+            return subprocess.run(
+                [self.program] + list(args),
+                env=self.env,
+                stdout=writer,
+                stderr=subprocess.PIPE,
+                text=True,
+                timeout=COMMAND_TIMEOUT_SECONDS,
+            )
         finally:
             os.close(writer)
 
@@ -93,23 +108,36 @@ def unique_name(prefix):
 def stack(cfn, template_file):
     """A created stack, with the output of `create --wait`."""
     name = unique_name('handles')
-    created = cfn.ok('create', name, '--template-file', template_file,
-                     '--parameters', 'Label=two', '--wait')
+    created = cfn.ok(
+        'create',
+        name,
+        '--template-file',
+        template_file,
+        '--parameters',
+        'Label=two',
+        '--wait',
+    )
     yield name, created.splitlines()
     cfn.run('delete', name, '--wait')
 
 
 def statuses(lines, logical_id):
-    return [line.split()[2] for line in lines
-            if len(line.split()) > 2 and line.split()[1] == logical_id]
+    return [
+        line.split()[2]
+        for line in lines
+        if len(line.split()) > 2 and line.split()[1] == logical_id
+    ]
 
 
 def test_validate_shows_description_and_parameters(cfn, template_file):
     lines = cfn.ok('validate', '--template-file', template_file).splitlines()
-    assert lines[0].split(None, 1) == ['Description',
-                                       'Wait condition handles for heat-cfn']
-    assert ['Label', 'one'] == [line.split()[:2] for line in lines
-                                if line.startswith('Label')][0]
+    assert lines[0].split(None, 1) == [
+        'Description',
+        'Wait condition handles for heat-cfn',
+    ]
+    assert ['Label', 'one'] == [
+        line.split()[:2] for line in lines if line.startswith('Label')
+    ][0]
 
 
 def test_create_wait_prints_events_and_succeeds(stack):
@@ -146,18 +174,23 @@ def test_event_list_is_oldest_first(cfn, stack):
     name, _ = stack
     lines = cfn.ok('event-list', name).splitlines()
     for logical_id in ('First', 'Second', 'Third'):
-        found = [line.split()[3] for line in lines[1:]
-                 if line.split()[1] == logical_id]
+        found = [
+            line.split()[3]
+            for line in lines[1:]
+            if line.split()[1] == logical_id
+        ]
         assert found == ['CREATE_IN_PROGRESS', 'CREATE_COMPLETE']
 
 
 def test_resource_list(cfn, stack):
     name, _ = stack
-    rows = [line.split() for line in
-            cfn.ok('resource-list', name).splitlines()[1:]]
+    rows = [
+        line.split() for line in cfn.ok('resource-list', name).splitlines()[1:]
+    ]
     assert sorted((row[0], row[2], row[3]) for row in rows) == [
         (logical_id, HANDLE['Type'], 'CREATE_COMPLETE')
-        for logical_id in ('First', 'Second', 'Third')]
+        for logical_id in ('First', 'Second', 'Third')
+    ]
 
 
 def test_resource_shows_one_resource(cfn, stack):
@@ -180,15 +213,19 @@ def test_delete_wait_removes_the_stack(cfn, template_file):
     assert lines[-1] == 'Stack %s DELETE_COMPLETE' % name
     rows = [line.split() for line in cfn.ok('list').splitlines()]
     assert [row[1] for row in rows if row[0] == name] in (
-        [], ['DELETE_COMPLETE'])
+        [],
+        ['DELETE_COMPLETE'],
+    )
 
 
 def test_create_failing_validation_reports_the_aws_error(cfn, tmp_path):
     broken = tmp_path / 'broken.json'
-    broken.write_text(json.dumps(
-        {'Resources': {'Thing': {'Type': 'No::Such::Type'}}}))
-    result = cfn.run('create', unique_name('broken'),
-                     '--template-file', str(broken))
+    broken.write_text(
+        json.dumps({'Resources': {'Thing': {'Type': 'No::Such::Type'}}})
+    )
+    result = cfn.run(
+        'create', unique_name('broken'), '--template-file', str(broken)
+    )
     assert result.returncode == 1
     assert result.stderr.startswith('ERROR: ValidationError: ')
     assert 'No::Such::Type' in result.stderr

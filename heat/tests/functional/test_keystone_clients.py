@@ -14,8 +14,8 @@ import threading
 import uuid
 
 from keystoneauth1 import exceptions as ks_exceptions
-from keystoneauth1.identity import v3
 from keystoneauth1 import session as ks_session
+from keystoneauth1.identity import v3
 from keystoneclient.v3 import client as keystone_client
 import pytest
 
@@ -40,23 +40,33 @@ SERVICE_TYPE = 'heat-test-tokens'
 
 
 def admin_client(keystone):
-    auth = v3.Password(auth_url=keystone.url, username='admin',
-                       password=keystone_fixture.ADMIN_PASSWORD,
-                       project_name='admin', user_domain_id='default',
-                       project_domain_id='default')
-    return keystone_client.Client(session=ks_session.Session(auth=auth),
-                                  endpoint_override=keystone.url)
+    auth = v3.Password(
+        auth_url=keystone.url,
+        username='admin',
+        password=keystone_fixture.ADMIN_PASSWORD,
+        project_name='admin',
+        user_domain_id='default',
+        project_domain_id='default',
+    )
+    return keystone_client.Client(
+        session=ks_session.Session(auth=auth), endpoint_override=keystone.url
+    )
 
 
 def service_client(keystone):
     """keystoneclient acting as the fixture's service user."""
     service = keystone.service
-    auth = v3.Password(auth_url=keystone.url, username=service.user,
-                       password=service.password,
-                       project_name=service.project,
-                       user_domain_id='default', project_domain_id='default')
-    return keystone_client.Client(session=ks_session.Session(auth=auth),
-                                  endpoint_override=keystone.url)
+    auth = v3.Password(
+        auth_url=keystone.url,
+        username=service.user,
+        password=service.password,
+        project_name=service.project,
+        user_domain_id='default',
+        project_domain_id='default',
+    )
+    return keystone_client.Client(
+        session=ks_session.Session(auth=auth), endpoint_override=keystone.url
+    )
 
 
 class TokenService(http.server.BaseHTTPRequestHandler):
@@ -68,9 +78,14 @@ class TokenService(http.server.BaseHTTPRequestHandler):
         token = self.headers.get('X-Auth-Token')
         try:
             found = self.tokens.get_token_data(token)['token']
-            status, body = 200, {'token': token,
-                                 'user': found['user']['id'],
-                                 'project': found['project']['id']}
+            status, body = (
+                200,
+                {
+                    'token': token,
+                    'user': found['user']['id'],
+                    'project': found['project']['id'],
+                },
+            )
         except ks_exceptions.HttpError as exc:
             status, body = 401, {'error': str(exc)}
         payload = json.dumps(body).encode()
@@ -87,8 +102,9 @@ class TokenService(http.server.BaseHTTPRequestHandler):
 @pytest.fixture(scope='module')
 def token_service(keystone):
     """The service's URL, in keystone's catalog for RegionOne."""
-    handler = type('Tokens', (TokenService,),
-                   {'tokens': service_client(keystone).tokens})
+    handler = type(
+        'Tokens', (TokenService,), {'tokens': service_client(keystone).tokens}
+    )
     server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -97,8 +113,9 @@ def token_service(keystone):
     if not admin.regions.list():
         admin.regions.create(id='RegionOne')
     service = admin.services.create('tokens', type=SERVICE_TYPE)
-    admin.endpoints.create(service, url, interface='public',
-                           region='RegionOne')
+    admin.endpoints.create(
+        service, url, interface='public', region='RegionOne'
+    )
     yield url
     admin.services.delete(service)
     server.shutdown()
@@ -146,23 +163,29 @@ def engine_context(authenticator, access, secret):
 
 def get(cloud, service_type):
     """GET on a service through the session the plugins share."""
-    return cloud.session.get('/', raise_exc=False,
-                             **cloud.endpoint_filter(service_type))
+    return cloud.session.get(
+        '/', raise_exc=False, **cloud.endpoint_filter(service_type)
+    )
 
 
-def test_ec2_token_reaches_a_service_from_the_catalog(authenticator, demo,
-                                                      token_service):
+def test_ec2_token_reaches_a_service_from_the_catalog(
+    authenticator, demo, token_service
+):
     ctxt = engine_context(authenticator, demo.access, demo.secret)
 
     answer = get(openstack.make_clients(ctxt).cloud, SERVICE_TYPE)
 
     assert answer.status_code == 200
-    assert answer.json() == {'token': ctxt.auth_token, 'user': demo.user_id,
-                             'project': demo.project_id}
+    assert answer.json() == {
+        'token': ctxt.auth_token,
+        'user': demo.user_id,
+        'project': demo.project_id,
+    }
 
 
-def test_endpoint_override_replaces_the_catalog(authenticator, demo,
-                                                token_service):
+def test_endpoint_override_replaces_the_catalog(
+    authenticator, demo, token_service
+):
     ctxt = engine_context(authenticator, demo.access, demo.secret)
     clients = openstack.make_clients(ctxt, {'object-store': token_service})
 
@@ -176,11 +199,11 @@ def test_revoked_token_is_a_cloud_error(authenticator, demo, keystone):
     keystone.admin().revoke_token(ctxt.auth_token)
 
     with pytest.raises(exception.CloudError) as raised:
-        openstack.make_clients(ctxt).cloud
+        openstack.make_clients(ctxt).cloud  # noqa: B018 (reading it raises)
 
     # Not CloudNotFound, which deletes would take for "already gone".
     assert type(raised.value) is exception.CloudError
-    assert 'did not confirm the request\'s token' in str(raised.value)
+    assert "did not confirm the request's token" in str(raised.value)
 
 
 def test_wrong_service_password_is_a_cloud_error(authenticator, demo):
@@ -188,22 +211,28 @@ def test_wrong_service_password_is_a_cloud_error(authenticator, demo):
     CONF.set_override('service_password', 'wrong', group='auth')
 
     with pytest.raises(exception.CloudError, match='service user heat'):
-        openstack.make_clients(ctxt).cloud
+        openstack.make_clients(ctxt).cloud  # noqa: B018 (reading it raises)
 
 
 @pytest.fixture
 def admin_as_service_user(keystone_mode):
     """Heat's service user has keystone's admin role, as it needs."""
-    set_auth_options({'service_username': 'admin',
-                      'service_password': keystone_fixture.ADMIN_PASSWORD,
-                      'service_project_name': 'admin'})
+    set_auth_options(
+        {
+            'service_username': 'admin',
+            'service_password': keystone_fixture.ADMIN_PASSWORD,
+            'service_project_name': 'admin',
+        }
+    )
 
 
 def test_stack_user_keys_sign_for_the_callers_project(
-        admin_as_service_user, stack_user_role, demo, keystone):
+    admin_as_service_user, stack_user_role, demo, keystone
+):
     authenticator = ec2_keystone.KeystoneEc2Authenticator(CONF)
-    identity = openstack.make_clients(engine_context(
-        authenticator, demo.access, demo.secret)).identity
+    identity = openstack.make_clients(
+        engine_context(authenticator, demo.access, demo.secret)
+    ).identity
     name = 'stack1-CfnUser-%s' % uuid.uuid4().hex[:8]
 
     user_id = identity.create_stack_user('s1', name)
@@ -219,9 +248,11 @@ def test_stack_user_keys_sign_for_the_callers_project(
 
 
 def test_service_user_without_admin_role_makes_no_stack_user(
-        authenticator, stack_user_role, demo, keystone):
-    identity = openstack.make_clients(engine_context(
-        authenticator, demo.access, demo.secret)).identity
+    authenticator, stack_user_role, demo, keystone
+):
+    identity = openstack.make_clients(
+        engine_context(authenticator, demo.access, demo.secret)
+    ).identity
     name = 'stack1-CfnUser-%s' % uuid.uuid4().hex[:8]
 
     with pytest.raises(exception.CloudError, match='not authorized'):

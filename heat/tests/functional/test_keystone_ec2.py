@@ -10,9 +10,9 @@ import socket
 import time
 import urllib.parse
 
+from boto import auth as boto_auth
 import boto.connection
 import boto.provider
-from boto import auth as boto_auth
 from botocore import auth as botocore_auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
@@ -47,7 +47,8 @@ def _make_conf(**auth_options):
 @pytest.fixture(scope='module')
 def authenticator(keystone):
     return ec2_keystone.KeystoneEc2Authenticator(
-        _make_conf(**keystone.auth_options()))
+        _make_conf(**keystone.auth_options())
+    )
 
 
 @pytest.fixture
@@ -65,37 +66,52 @@ def received(method, url, headers, body):
         params.update(urllib.parse.parse_qsl(body.decode()))
     authorization = headers.get('Authorization', '')
     if authorization.startswith(SIGV4 + ' '):
-        fields = dict(field.strip().split('=', 1) for field in
-                      authorization[len(SIGV4) + 1:].split(','))
+        fields = dict(
+            field.strip().split('=', 1)
+            for field in authorization[len(SIGV4) + 1 :].split(',')
+        )
         access = fields['Credential'].split('/')[0]
         signature = fields['Signature']
     else:
         access = params['AWSAccessKeyId']
         signature = params.pop('Signature')
-    return {'access': access, 'signature': signature, 'host': split.netloc,
-            'verb': method, 'path': split.path, 'params': params,
-            'headers': headers,
-            'body_hash': hashlib.sha256(body).hexdigest()}
+    return {
+        'access': access,
+        'signature': signature,
+        'host': split.netloc,
+        'verb': method,
+        'path': split.path,
+        'params': params,
+        'headers': headers,
+        'body_hash': hashlib.sha256(body).hexdigest(),
+    }
 
 
 def botocore_signed(signer, method='POST'):
     if method == 'POST':
-        request = AWSRequest(method='POST', url=API_URL,
-                             data=dict(LIST_STACKS),
-                             headers={'Content-Type': FORM})
+        request = AWSRequest(
+            method='POST',
+            url=API_URL,
+            data=dict(LIST_STACKS),
+            headers={'Content-Type': FORM},
+        )
     else:
-        request = AWSRequest(method='GET', url=API_URL,
-                             params=dict(LIST_STACKS))
+        request = AWSRequest(
+            method='GET', url=API_URL, params=dict(LIST_STACKS)
+        )
     signer.add_auth(request)
     prepared = request.prepare()
-    return received(prepared.method, prepared.url, prepared.headers,
-                    prepared.body)
+    return received(
+        prepared.method, prepared.url, prepared.headers, prepared.body
+    )
 
 
 def botocore_sigv4(account, method='POST', secret=None):
     credentials = Credentials(account.access, secret or account.secret)
-    return botocore_signed(botocore_auth.SigV4Auth(
-        credentials, 'cloudformation', 'RegionOne'), method)
+    return botocore_signed(
+        botocore_auth.SigV4Auth(credentials, 'cloudformation', 'RegionOne'),
+        method,
+    )
 
 
 def botocore_sigv2(account, method='GET', secret=None):
@@ -107,8 +123,16 @@ def boto2_signed(handler_class, account, method):
     provider = boto.provider.Provider('aws', account.access, account.secret)
     handler = handler_class(API_HOST, boto.config, provider)
     request = boto.connection.HTTPRequest(
-        method, 'http', API_HOST, API_PORT, '/v1/', None, dict(LIST_STACKS),
-        {}, '')
+        method,
+        'http',
+        API_HOST,
+        API_PORT,
+        '/v1/',
+        None,
+        dict(LIST_STACKS),
+        {},
+        '',
+    )
     handler.add_auth(request)
     url = 'http://%s:%d%s' % (API_HOST, API_PORT, request.path)
     return received(method, url, request.headers, request.body)
@@ -142,8 +166,9 @@ def test_boto2_sigv4(authenticator, demo, method):
 def test_boto2_sigv2_signed_without_the_port(authenticator, demo, method):
     # boto 2 signs the bare host; heat-api passes the Host header with its
     # port, and keystone tries again without it.
-    credentials = boto2_signed(boto_auth.QuerySignatureV2AuthHandler, demo,
-                               method)
+    credentials = boto2_signed(
+        boto_auth.QuerySignatureV2AuthHandler, demo, method
+    )
     assert credentials['host'] == '%s:%d' % (API_HOST, API_PORT)
 
     assert_is(authenticator.authenticate(credentials), demo)
@@ -158,8 +183,9 @@ def test_each_key_maps_to_its_own_project(authenticator, keystone):
     assert identity.tenant != keystone.users['demo'].project_id
 
 
-def test_token_is_a_keystone_token_for_the_project(authenticator, keystone,
-                                                   demo):
+def test_token_is_a_keystone_token_for_the_project(
+    authenticator, keystone, demo
+):
     token = authenticator.authenticate(botocore_sigv4(demo)).auth_token
 
     body = keystone.admin().validate_token(token)['token']
@@ -176,8 +202,9 @@ def test_wrong_secret_is_signature_does_not_match(authenticator, demo, sign):
         authenticator.authenticate(credentials)
 
 
-def test_other_users_key_is_signature_does_not_match(authenticator,
-                                                     keystone, demo):
+def test_other_users_key_is_signature_does_not_match(
+    authenticator, keystone, demo
+):
     credentials = botocore_sigv4(demo)
     credentials['access'] = keystone.users['alt'].access
 
@@ -186,8 +213,9 @@ def test_other_users_key_is_signature_does_not_match(authenticator,
 
 
 @pytest.mark.parametrize('sign', [botocore_sigv4, botocore_sigv2])
-def test_unknown_access_key_is_invalid_client_token_id(authenticator, demo,
-                                                       sign):
+def test_unknown_access_key_is_invalid_client_token_id(
+    authenticator, demo, sign
+):
     credentials = sign(demo)
     credentials['access'] = '0' * 32
 
@@ -197,7 +225,8 @@ def test_unknown_access_key_is_invalid_client_token_id(authenticator, demo,
 
 def test_revoked_service_token_is_replaced(keystone, demo):
     authenticator = ec2_keystone.KeystoneEc2Authenticator(
-        _make_conf(**keystone.auth_options()))
+        _make_conf(**keystone.auth_options())
+    )
     authenticator.authenticate(botocore_sigv4(demo))
     keystone.admin().revoke_token(authenticator._session.get_token())
     # Keystone's revocation events have one-second resolution.
@@ -207,12 +236,17 @@ def test_revoked_service_token_is_replaced(keystone, demo):
 
 
 def test_service_user_without_service_role_is_service_unavailable(
-        keystone, demo):
-    options = dict(keystone.auth_options(), service_username=demo.user,
-                   service_password=demo.password,
-                   service_project_name=demo.project)
+    keystone, demo
+):
+    options = dict(
+        keystone.auth_options(),
+        service_username=demo.user,
+        service_password=demo.password,
+        service_project_name=demo.project,
+    )
     authenticator = ec2_keystone.KeystoneEc2Authenticator(
-        _make_conf(**options))
+        _make_conf(**options)
+    )
 
     with pytest.raises(exception.ServiceUnavailable, match='keystone'):
         authenticator.authenticate(botocore_sigv4(demo))
@@ -221,7 +255,8 @@ def test_service_user_without_service_role_is_service_unavailable(
 def test_wrong_service_password_is_service_unavailable(keystone, demo):
     options = dict(keystone.auth_options(), service_password='wrong')
     authenticator = ec2_keystone.KeystoneEc2Authenticator(
-        _make_conf(**options))
+        _make_conf(**options)
+    )
 
     with pytest.raises(exception.ServiceUnavailable, match='keystone'):
         authenticator.authenticate(botocore_sigv4(demo))
@@ -229,10 +264,13 @@ def test_wrong_service_password_is_service_unavailable(keystone, demo):
 
 def test_keystone_down_is_service_unavailable(keystone, demo):
     closed_port = keystone_fixture.free_port()
-    options = dict(keystone.auth_options(),
-                   keystone_url='http://127.0.0.1:%d/v3' % closed_port)
+    options = dict(
+        keystone.auth_options(),
+        keystone_url='http://127.0.0.1:%d/v3' % closed_port,
+    )
     authenticator = ec2_keystone.KeystoneEc2Authenticator(
-        _make_conf(**options))
+        _make_conf(**options)
+    )
 
     with pytest.raises(exception.ServiceUnavailable, match='keystone'):
         authenticator.authenticate(botocore_sigv4(demo))
@@ -243,11 +281,14 @@ def test_keystone_not_answering_is_service_unavailable(keystone, demo):
         # Connections queue in the backlog and are never answered.
         silent.bind(('127.0.0.1', 0))
         silent.listen()
-        options = dict(keystone.auth_options(), timeout=1,
-                       keystone_url='http://127.0.0.1:%d/v3'
-                       % silent.getsockname()[1])
+        options = dict(
+            keystone.auth_options(),
+            timeout=1,
+            keystone_url='http://127.0.0.1:%d/v3' % silent.getsockname()[1],
+        )
         authenticator = ec2_keystone.KeystoneEc2Authenticator(
-            _make_conf(**options))
+            _make_conf(**options)
+        )
         started = time.monotonic()
 
         with pytest.raises(exception.ServiceUnavailable, match='keystone'):

@@ -27,10 +27,12 @@ WAIT_SECONDS = 60
 
 @pytest.fixture(scope='module')
 def clients(nova):
-    ctxt = context.RequestContext(tenant=nova_fixture.PROJECT_ID,
-                                  auth_token=nova.token)
-    return openstack.make_clients(ctxt, {'compute': nova.url,
-                                         'block-storage': nova.volume_url})
+    ctxt = context.RequestContext(
+        tenant=nova_fixture.PROJECT_ID, auth_token=nova.token
+    )
+    return openstack.make_clients(
+        ctxt, {'compute': nova.url, 'block-storage': nova.volume_url}
+    )
 
 
 def wait_for(read, done, what):
@@ -40,8 +42,13 @@ def wait_for(read, done, what):
     def happened():
         last[:] = [read()]
         return done(last[0]) and last
-    return wait_until(happened, timeout=WAIT_SECONDS, interval=0.2,
-                      what=lambda: '%s: last %r' % (what, last))[0]
+
+    return wait_until(
+        happened,
+        timeout=WAIT_SECONDS,
+        interval=0.2,
+        what=lambda: '%s: last %r' % (what, last),
+    )[0]
 
 
 def wait_gone(read):
@@ -51,8 +58,10 @@ def wait_gone(read):
         except exception.CloudNotFound:
             return True
         return False
-    wait_until(gone, timeout=WAIT_SECONDS, interval=0.2,
-               what='the object to go')
+
+    wait_until(
+        gone, timeout=WAIT_SECONDS, interval=0.2, what='the object to go'
+    )
 
 
 def nova_server_ids(clients, nova):
@@ -66,30 +75,44 @@ def test_server_with_a_volume_from_create_to_delete(clients, nova):
     flavor = compute.find_flavor('m1.tiny')
     assert (flavor.name, flavor.vcpus, flavor.ram_mb) == ('m1.tiny', 1, 512)
 
-    created = compute.create_server('heat-test-vm', IMAGE_ID, flavor.id,
-                                    metadata={'stack': 'functional'})
+    created = compute.create_server(
+        'heat-test-vm', IMAGE_ID, flavor.id, metadata={'stack': 'functional'}
+    )
     assert created.status == 'BUILD'
-    server = wait_for(lambda: compute.get_server(created.id),
-                      lambda s: s.status in ('ACTIVE', 'ERROR'),
-                      'server ACTIVE')
+    server = wait_for(
+        lambda: compute.get_server(created.id),
+        lambda s: s.status in ('ACTIVE', 'ERROR'),
+        'server ACTIVE',
+    )
     assert (server.status, server.fault) == ('ACTIVE', None)
     assert (server.image_id, server.flavor_id) == (IMAGE_ID, flavor.id)
     assert server.metadata == {'stack': 'functional'}
     assert server.availability_zone == 'nova'
 
     volume = volumes.create_volume(1, name='heat-test-data')
-    wait_for(lambda: volumes.get_volume(volume.id),
-             lambda v: v.status == 'available', 'volume available')
+    wait_for(
+        lambda: volumes.get_volume(volume.id),
+        lambda v: v.status == 'available',
+        'volume available',
+    )
     attachment = compute.attach_volume(server.id, volume.id)
-    assert (attachment.server_id, attachment.volume_id) == (server.id,
-                                                           volume.id)
-    attached = wait_for(lambda: volumes.get_volume(volume.id),
-                        lambda v: v.status == 'in-use', 'volume in-use')
+    assert (attachment.server_id, attachment.volume_id) == (
+        server.id,
+        volume.id,
+    )
+    attached = wait_for(
+        lambda: volumes.get_volume(volume.id),
+        lambda v: v.status == 'in-use',
+        'volume in-use',
+    )
     assert attached.attached_server_id == server.id
 
     compute.detach_volume(server.id, volume.id)
-    detached = wait_for(lambda: volumes.get_volume(volume.id),
-                        lambda v: v.status == 'available', 'volume detached')
+    detached = wait_for(
+        lambda: volumes.get_volume(volume.id),
+        lambda v: v.status == 'available',
+        'volume detached',
+    )
     assert detached.attached_server_id is None
     volumes.delete_volume(volume.id)
     wait_gone(lambda: volumes.get_volume(volume.id))

@@ -26,7 +26,6 @@ from heat.engine import stack as stack_mod
 from heat.engine import template as template_mod
 from heat.engine.clients import openstack
 from heat.tests import nova_fixture
-from heat.tests.dbfixtures import heat_db  # noqa: F401 (fixture)
 from heat.tests.waiting import wait_until
 
 nova = nova_fixture.nova
@@ -52,13 +51,21 @@ class ImageHandler(http.server.BaseHTTPRequestHandler):
         url = urllib.parse.urlsplit(self.path)
         if url.path == '/v2/images':
             name = urllib.parse.parse_qs(url.query).get('name', [None])[0]
-            self._answer(200, {'images': [
-                image for image in self.images.values()
-                if name is None or image['name'] == name]})
+            self._answer(
+                200,
+                {
+                    'images': [
+                        image
+                        for image in self.images.values()
+                        if name is None or image['name'] == name
+                    ]
+                },
+            )
         elif url.path.startswith('/v2/images/'):
-            image = self.images.get(url.path[len('/v2/images/'):])
-            self._answer(200 if image else 404,
-                         image or {'message': 'No image found'})
+            image = self.images.get(url.path[len('/v2/images/') :])
+            self._answer(
+                200 if image else 404, image or {'message': 'No image found'}
+            )
         else:
             self._answer(404, {'message': 'Not found'})
 
@@ -83,14 +90,23 @@ def nova_get(session, nova, path, microversion=None):
 
 @pytest.fixture(scope='module')
 def image_service(nova):
-    ctxt = context.RequestContext(tenant=nova_fixture.PROJECT_ID,
-                                  auth_token=nova.token)
+    ctxt = context.RequestContext(
+        tenant=nova_fixture.PROJECT_ID, auth_token=nova.token
+    )
     session = openstack.make_clients(ctxt, {'compute': nova.url}).cloud.session
-    listing = nova_get(session, nova, '/images/detail',
-                       IMAGE_PROXY_MICROVERSION)
-    handler = type('Images', (ImageHandler,), {'images': {
-        image['id']: {'id': image['id'], 'name': image['name']}
-        for image in listing['images']}})
+    listing = nova_get(
+        session, nova, '/images/detail', IMAGE_PROXY_MICROVERSION
+    )
+    handler = type(
+        'Images',
+        (ImageHandler,),
+        {
+            'images': {
+                image['id']: {'id': image['id'], 'name': image['name']}
+                for image in listing['images']
+            }
+        },
+    )
     server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -103,14 +119,23 @@ def image_service(nova):
 def cloud(heat_db, nova, image_service, monkeypatch):
     """OpenStack clients for the harness, and the stack's keys."""
     CONF.set_override('backend', 'openstack', group='clients')
-    monkeypatch.setattr(stack_mod.Stack, 'stack_credentials',
-                        lambda self: ('AKIAFUNCTIONAL', 'functional-secret'),
-                        raising=False)
-    ctxt = context.RequestContext(tenant=nova_fixture.PROJECT_ID,
-                                  user='admin', auth_token=nova.token)
-    clients = openstack.make_clients(ctxt, {
-        'compute': nova.url, 'block-storage': nova.volume_url,
-        'image': image_service})
+    monkeypatch.setattr(
+        stack_mod.Stack,
+        'stack_credentials',
+        lambda self: ('AKIAFUNCTIONAL', 'functional-secret'),
+        raising=False,
+    )
+    ctxt = context.RequestContext(
+        tenant=nova_fixture.PROJECT_ID, user='admin', auth_token=nova.token
+    )
+    clients = openstack.make_clients(
+        ctxt,
+        {
+            'compute': nova.url,
+            'block-storage': nova.volume_url,
+            'image': image_service,
+        },
+    )
     yield ctxt, clients
     CONF.clear_override('backend', group='clients')
 
@@ -119,8 +144,9 @@ def cloud(heat_db, nova, image_service, monkeypatch):
 def keypair(cloud, nova):
     _ctxt, clients = cloud
     name = 'heat-test-%s' % uuid.uuid4().hex[:8]
-    clients.cloud.session.post(nova.url + '/os-keypairs',
-                               json={'keypair': {'name': name}})
+    clients.cloud.session.post(
+        nova.url + '/os-keypairs', json={'keypair': {'name': name}}
+    )
     yield name
     clients.cloud.session.delete(nova.url + '/os-keypairs/' + name)
 
@@ -130,17 +156,26 @@ def huge_flavor(cloud, nova):
     """A flavor no compute host can hold: its servers go to ERROR."""
     _ctxt, clients = cloud
     name = 'heat-test-huge-%s' % uuid.uuid4().hex[:8]
-    flavor = clients.cloud.session.post(nova.url + '/flavors', json={
-        'flavor': {'name': name, 'ram': 64 * 1024 * 1024, 'vcpus': 1,
-                   'disk': 1}}).json()['flavor']
+    flavor = clients.cloud.session.post(
+        nova.url + '/flavors',
+        json={
+            'flavor': {
+                'name': name,
+                'ram': 64 * 1024 * 1024,
+                'vcpus': 1,
+                'disk': 1,
+            }
+        },
+    ).json()['flavor']
     yield name
     clients.cloud.session.delete(nova.url + '/flavors/' + flavor['id'])
 
 
 def new_stack(cloud, body, name):
     ctxt, clients = cloud
-    stack = stack_mod.Stack.new(ctxt, name, template_mod.Template(body), {},
-                                {})
+    stack = stack_mod.Stack.new(
+        ctxt, name, template_mod.Template(body), {}, {}
+    )
     # The harness's endpoints, where a deployment would use the catalog.
     stack.clients = clients
     stack.validate()
@@ -160,9 +195,11 @@ def status(stack):
 
 def failures(stack):
     """The reasons of the stack's FAILED events, for assertion messages."""
-    return [(e.resource_name, e.resource_status_reason)
-            for e in db_api.event_list(stack.row.id)
-            if e.resource_status == 'FAILED']
+    return [
+        (e.resource_name, e.resource_status_reason)
+        for e in db_api.event_list(stack.row.id)
+        if e.resource_status == 'FAILED'
+    ]
 
 
 def nova_servers(cloud, nova):
@@ -173,21 +210,28 @@ def nova_servers(cloud, nova):
 def assert_no_servers_left(cloud, nova):
     # Nova answers 404 for a server that never found a host a moment
     # before its list stops showing it.
-    wait_until(lambda: not nova_servers(cloud, nova), interval=0.1,
-               what=lambda: 'no servers left: %s' % nova_servers(cloud,
-                                                                 nova))
+    wait_until(
+        lambda: not nova_servers(cloud, nova),
+        interval=0.1,
+        what=lambda: 'no servers left: %s' % nova_servers(cloud, nova),
+    )
 
 
 def user_data_parts(cloud, nova, server_id):
     """The user data nova holds for the server, part by part."""
     _ctxt, clients = cloud
-    server = nova_get(clients.cloud.session, nova, '/servers/' + server_id,
-                      '2.3')['server']
+    server = nova_get(
+        clients.cloud.session, nova, '/servers/' + server_id, '2.3'
+    )['server']
     message = email.message_from_bytes(
-        base64.b64decode(server['OS-EXT-SRV-ATTR:user_data']))
-    return {part.get_filename(): part.get_payload(decode=True).decode(
-                part.get_content_charset())
-            for part in message.get_payload()}
+        base64.b64decode(server['OS-EXT-SRV-ATTR:user_data'])
+    )
+    return {
+        part.get_filename(): part.get_payload(decode=True).decode(
+            part.get_content_charset()
+        )
+        for part in message.get_payload()
+    }
 
 
 def instance(**props):
@@ -199,24 +243,45 @@ def instance(**props):
 def test_instance_with_volumes_from_create_to_delete(cloud, nova, keypair):
     body = {
         'Resources': {
-            'Web': dict(instance(
-                ImageId=IMAGE_NAME, KeyName=keypair,
-                UserData={'Fn::Base64': SCRIPT},
-                AvailabilityZone='nova',
-                Tags=[{'Key': 'Role', 'Value': 'web'}],
-                Volumes=[{'VolumeId': {'Ref': 'Data'},
-                          'Device': '/dev/vdb'}]),
-                Metadata={'AWS::CloudFormation::Init': {'config': {
-                    'files': {'/tmp/stack': {
-                        'content': {'Ref': 'AWS::StackName'}}}}}}),
-            'Data': {'Type': 'AWS::EC2::Volume',
-                     'Properties': {'Size': 1, 'AvailabilityZone': 'nova'}},
-            'Logs': {'Type': 'AWS::EC2::Volume',
-                     'Properties': {'Size': 1, 'AvailabilityZone': 'nova'}},
-            'LogsOnWeb': {'Type': 'AWS::EC2::VolumeAttachment',
-                          'Properties': {'InstanceId': {'Ref': 'Web'},
-                                         'VolumeId': {'Ref': 'Logs'},
-                                         'Device': '/dev/vdc'}},
+            'Web': dict(
+                instance(
+                    ImageId=IMAGE_NAME,
+                    KeyName=keypair,
+                    UserData={'Fn::Base64': SCRIPT},
+                    AvailabilityZone='nova',
+                    Tags=[{'Key': 'Role', 'Value': 'web'}],
+                    Volumes=[
+                        {'VolumeId': {'Ref': 'Data'}, 'Device': '/dev/vdb'}
+                    ],
+                ),
+                Metadata={
+                    'AWS::CloudFormation::Init': {
+                        'config': {
+                            'files': {
+                                '/tmp/stack': {
+                                    'content': {'Ref': 'AWS::StackName'}
+                                }
+                            }
+                        }
+                    }
+                },
+            ),
+            'Data': {
+                'Type': 'AWS::EC2::Volume',
+                'Properties': {'Size': 1, 'AvailabilityZone': 'nova'},
+            },
+            'Logs': {
+                'Type': 'AWS::EC2::Volume',
+                'Properties': {'Size': 1, 'AvailabilityZone': 'nova'},
+            },
+            'LogsOnWeb': {
+                'Type': 'AWS::EC2::VolumeAttachment',
+                'Properties': {
+                    'InstanceId': {'Ref': 'Web'},
+                    'VolumeId': {'Ref': 'Logs'},
+                    'Device': '/dev/vdc',
+                },
+            },
         },
         'Outputs': {
             'Address': {'Value': {'Fn::GetAtt': ['Web', 'PublicIp']}},
@@ -225,9 +290,10 @@ def test_instance_with_volumes_from_create_to_delete(cloud, nova, keypair):
     }
     stack = new_stack(cloud, body, 'nova-wiki')
     run(operations.create, stack)
-    assert status(stack) == ('CREATE_COMPLETE',
-                             'Stack CREATE completed successfully'), \
-        failures(stack)
+    assert status(stack) == (
+        'CREATE_COMPLETE',
+        'Stack CREATE completed successfully',
+    ), failures(stack)
 
     _ctxt, clients = cloud
     web = stack.resources['Web']
@@ -235,7 +301,9 @@ def test_instance_with_volumes_from_create_to_delete(cloud, nova, keypair):
     assert server.status == 'ACTIVE'
     assert server.name.startswith('nova-wiki-Web-')
     assert (server.image_id, server.key_name) == (
-        clients.compute.find_image(IMAGE_NAME).id, keypair)
+        clients.compute.find_image(IMAGE_NAME).id,
+        keypair,
+    )
     assert server.metadata == {'Role': 'web'}
     assert server.private_ips
     outputs = {o['OutputKey']: o['OutputValue'] for o in stack.outputs()}
@@ -244,15 +312,20 @@ def test_instance_with_volumes_from_create_to_delete(cloud, nova, keypair):
     parts = user_data_parts(cloud, nova, web.resource_id)
     assert parts['cfn-userdata'] == SCRIPT
     assert json.loads(parts['cfn-init-data']) == {
-        'AWS::CloudFormation::Init': {'config': {'files': {
-            '/tmp/stack': {'content': 'nova-wiki'}}}}}
+        'AWS::CloudFormation::Init': {
+            'config': {'files': {'/tmp/stack': {'content': 'nova-wiki'}}}
+        }
+    }
     assert parts['cfn-credentials'] == (
-        'AWSAccessKeyId=AKIAFUNCTIONAL\nAWSSecretKey=functional-secret\n')
+        'AWSAccessKeyId=AKIAFUNCTIONAL\nAWSSecretKey=functional-secret\n'
+    )
 
     for name in ('Data', 'Logs'):
         volume = clients.volume.get_volume(stack.resources[name].resource_id)
         assert (volume.status, volume.attached_server_id) == (
-            'in-use', web.resource_id)
+            'in-use',
+            web.resource_id,
+        )
 
     run(operations.delete, stack)
     assert status(stack)[0] == 'DELETE_COMPLETE'
@@ -260,26 +333,37 @@ def test_instance_with_volumes_from_create_to_delete(cloud, nova, keypair):
 
 
 def test_server_in_error_fails_with_novas_fault_and_rolls_back(
-        cloud, nova, huge_flavor):
-    stack = new_stack(cloud, {'Resources': {
-        'Web': instance(InstanceType=huge_flavor)}}, 'nova-huge')
+    cloud, nova, huge_flavor
+):
+    stack = new_stack(
+        cloud,
+        {'Resources': {'Web': instance(InstanceType=huge_flavor)}},
+        'nova-huge',
+    )
     run(operations.create, stack)
     assert status(stack)[0] == 'ROLLBACK_COMPLETE'
-    failed = [e.resource_status_reason
-              for e in db_api.event_list(stack.row.id)
-              if (e.resource_name, e.resource_action, e.resource_status)
-              == ('Web', 'CREATE', 'FAILED')]
+    failed = [
+        e.resource_status_reason
+        for e in db_api.event_list(stack.row.id)
+        if (e.resource_name, e.resource_action, e.resource_status)
+        == ('Web', 'CREATE', 'FAILED')
+    ]
     assert len(failed) == 1
     assert 'went to status ERROR: No valid host was found' in failed[0]
     assert_no_servers_left(cloud, nova)
 
 
 def test_unknown_image_fails_before_any_server(cloud, nova):
-    stack = new_stack(cloud, {'Resources': {
-        'Web': instance(ImageId='no-such-image')}}, 'nova-noimage')
+    stack = new_stack(
+        cloud,
+        {'Resources': {'Web': instance(ImageId='no-such-image')}},
+        'nova-noimage',
+    )
     run(operations.create, stack)
     state, _reason = status(stack)
     assert state == 'ROLLBACK_COMPLETE'
-    assert any('Image no-such-image not found' in e.resource_status_reason
-               for e in db_api.event_list(stack.row.id))
+    assert any(
+        'Image no-such-image not found' in e.resource_status_reason
+        for e in db_api.event_list(stack.row.id)
+    )
     assert nova_servers(cloud, nova) == []

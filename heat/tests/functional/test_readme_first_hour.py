@@ -37,9 +37,13 @@ def sections():
     """{title: text} of README.rst's sections."""
     lines = README.read_text().splitlines()
     found, title = {}, None
-    for line, underline in zip(lines, lines[1:] + ['']):
-        if underline and set(underline) == {'='} and len(underline) == len(
-                line) and line.strip():
+    for line, underline in zip(lines, lines[1:] + [''], strict=True):
+        if (
+            underline
+            and set(underline) == {'='}
+            and len(underline) == len(line)
+            and line.strip()
+        ):
             title = line
             found[title] = []
         elif title is not None:
@@ -89,9 +93,12 @@ def shell_environment(heat):
         'HOME': heat.home,
         'OS_DEFAULT__STATE_PATH': heat.state_path,
         'OS_HEAT_API__BIND_PORT': str(heat.port),
-        'AWS_CONFIG_FILE': empty, 'AWS_SHARED_CREDENTIALS_FILE': empty,
-        'AWS_EC2_METADATA_DISABLED': 'true', 'AWS_PAGER': '',
-        'NO_PROXY': '127.0.0.1', 'no_proxy': '127.0.0.1',
+        'AWS_CONFIG_FILE': empty,
+        'AWS_SHARED_CREDENTIALS_FILE': empty,
+        'AWS_EC2_METADATA_DISABLED': 'true',
+        'AWS_PAGER': '',
+        'NO_PROXY': '127.0.0.1',
+        'no_proxy': '127.0.0.1',
     }
 
 
@@ -103,9 +110,13 @@ def as_typed(block, heat):
 def run_script(heat, script):
     """Run script in bash -e from the source directory; its stdout."""
     result = subprocess.run(
-        ['bash', '-e', '-x', '-c', script], cwd=clients.SOURCE_ROOT,
-        env=shell_environment(heat), capture_output=True, text=True,
-        timeout=SCRIPT_TIMEOUT_SECONDS)
+        ['bash', '-e', '-x', '-c', script],
+        cwd=clients.SOURCE_ROOT,
+        env=shell_environment(heat),
+        capture_output=True,
+        text=True,
+        timeout=SCRIPT_TIMEOUT_SECONDS,
+    )
     assert result.returncode == 0, '%s\n%s' % (result.stderr, heat.log())
     return result.stdout
 
@@ -118,8 +129,11 @@ def first_hour():
     assert start == 'tools/with_venv.sh heat-all'
     # Before heat-all ever ran: heat-manage makes the database itself.
     assert 'heat.sqlite' not in os.listdir(heat.state_path)
-    keys = run_script(heat, as_typed(credentials, heat) + '\necho '
-                      '"$AWS_ACCESS_KEY_ID $AWS_SECRET_ACCESS_KEY"')
+    keys = run_script(
+        heat,
+        as_typed(credentials, heat) + '\necho '
+        '"$AWS_ACCESS_KEY_ID $AWS_SECRET_ACCESS_KEY"',
+    )
     heat.access, heat.secret = keys.split()[-2:]
     heat.start(with_credentials=False)
     yield heat
@@ -130,12 +144,15 @@ def first_hour():
 def test_the_readme_blocks_create_their_stacks(first_hour):
     blocks = literal_blocks('Create a stack')
     assert any(block.startswith('curl --aws-sigv4') for block in blocks)
-    exports = ('export AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s '
-               'AWS_DEFAULT_REGION=%s\n' % (first_hour.access,
-                                            first_hour.secret,
-                                            clients.REGION))
-    output = run_script(first_hour, exports + '\n'.join(
-        as_typed(block, first_hour) for block in blocks))
+    exports = (
+        'export AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s '
+        'AWS_DEFAULT_REGION=%s\n'
+        % (first_hour.access, first_hour.secret, clients.REGION)
+    )
+    output = run_script(
+        first_hour,
+        exports + '\n'.join(as_typed(block, first_hour) for block in blocks),
+    )
     assert '<CreateStackResponse' in output and '<ErrorResponse' not in output
 
     cfn = clients.boto3_client(first_hour)
@@ -144,37 +161,63 @@ def test_the_readme_blocks_create_their_stacks(first_hour):
         assert stack['StackStatus'] == 'CREATE_COMPLETE', stack
     # heat-cfn's block deletes what it made.
     assert 'demo-cfn' not in {
-        s['StackName'] for s in cfn.describe_stacks()['Stacks']}
-    website = {o['OutputKey']: o['OutputValue'] for o in
-               cfn.describe_stacks(StackName='wordpress')['Stacks'][0][
-                   'Outputs']}['WebsiteURL']
+        s['StackName'] for s in cfn.describe_stacks()['Stacks']
+    }
+    website = {
+        o['OutputKey']: o['OutputValue']
+        for o in cfn.describe_stacks(StackName='wordpress')['Stacks'][0][
+            'Outputs'
+        ]
+    }['WebsiteURL']
     assert re.fullmatch(r'http://[0-9.]+/wordpress', website)
 
 
 def banner_commands(heat):
     """The indented command lines heat-all printed at start."""
     log = heat.log()
-    banner = log[log.index('Heat is serving the CloudFormation API'):]
-    return [line.strip() for line in banner.splitlines()
-            if line.startswith('    ')]
+    banner = log[log.index('Heat is serving the CloudFormation API') :]
+    return [
+        line.strip() for line in banner.splitlines() if line.startswith('    ')
+    ]
 
 
 @pytest.mark.slow
 def test_the_banner_commands_work_as_printed(first_hour):
     make_keys, list_stacks, show = banner_commands(first_hour)
     env = shell_environment(first_hour)
-    created = json.loads(subprocess.run(
-        shlex.split(make_keys), env=env, capture_output=True, text=True,
-        check=True, timeout=60).stdout)
+    created = json.loads(
+        subprocess.run(
+            shlex.split(make_keys),
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=60,
+        ).stdout
+    )
     assert created['tenant'] == 'demo'
     listed = subprocess.run(
-        shlex.split(list_stacks.replace('ACCESS', created['access'])
-                    .replace('SECRET', created['secret'])),
-        env=env, capture_output=True, text=True, timeout=60)
+        shlex.split(
+            list_stacks.replace('ACCESS', created['access']).replace(
+                'SECRET', created['secret']
+            )
+        ),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     # A refused signature would be an error exit.
     assert listed.returncode == 0, listed.stderr
     assert listed.stdout.startswith('NAME')
-    shown = json.loads(subprocess.run(
-        shlex.split(show), env=env, capture_output=True, text=True,
-        check=True, timeout=60).stdout)
+    shown = json.loads(
+        subprocess.run(
+            shlex.split(show),
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=60,
+        ).stdout
+    )
     assert 'cirros' in {image['name'] for image in shown['images']}

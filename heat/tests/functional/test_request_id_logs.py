@@ -20,8 +20,9 @@ TEMPLATE = clients.body(clients.handles_template(count=2))
 def deployment():
     host, port = rabbit.rabbit_host_port()
     if not services.port_open(host, port):
-        services.unavailable('RabbitMQ', 'nothing listens on %s:%d'
-                             % (host, port))
+        services.unavailable(
+            'RabbitMQ', 'nothing listens on %s:%d' % (host, port)
+        )
     running = rabbit.Deployment()
     running.manage('db_sync')
     try:
@@ -35,14 +36,14 @@ def deployment():
 
 @pytest.fixture(scope='module')
 def keys(deployment):
-    creds = json.loads(deployment.manage('credentials', 'create',
-                                         '--tenant', 'logged'))
+    creds = json.loads(
+        deployment.manage('credentials', 'create', '--tenant', 'logged')
+    )
     return creds['access'], creds['secret']
 
 
 def lines_with(log, request_id):
-    return [line for line in log.splitlines()
-            if '[%s]' % request_id in line]
+    return [line for line in log.splitlines() if '[%s]' % request_id in line]
 
 
 def create_and_wait(cfn):
@@ -51,8 +52,10 @@ def create_and_wait(cfn):
     answer = cfn.create_stack(StackName=name, TemplateBody=TEMPLATE)
     stack = clients.wait_for_status(cfn, name)
     assert stack['StackStatus'] == 'CREATE_COMPLETE'
-    return (answer['ResponseMetadata']['RequestId'],
-            answer['StackId'].rsplit('/', 1)[1])
+    return (
+        answer['ResponseMetadata']['RequestId'],
+        answer['StackId'].rsplit('/', 1)[1],
+    )
 
 
 def test_a_refusal_is_logged_with_its_request_id(deployment, keys):
@@ -74,8 +77,10 @@ def test_engine_lines_carry_the_callers_request_id(deployment, keys):
     request_id, stack_id = create_and_wait(cfn)
     engine_lines = lines_with(deployment.log('engine'), request_id)
     # Logged by the operation's thread, not the RPC call's.
-    assert any(re.search(r'%s.*CREATE_COMPLETE' % stack_id, line)
-               for line in engine_lines), deployment.log('engine')
+    assert any(
+        re.search(r'%s.*CREATE_COMPLETE' % stack_id, line)
+        for line in engine_lines
+    ), deployment.log('engine')
     assert any('CREATE_IN_PROGRESS' in line for line in engine_lines)
 
 
@@ -83,5 +88,6 @@ def test_heat_all_lines_carry_the_callers_request_id(heat_server):
     cfn = clients.boto3_client(heat_server)
     request_id, stack_id = create_and_wait(cfn)
     lines = lines_with(heat_server.log(), request_id)
-    assert any(re.search(r'%s.*CREATE_COMPLETE' % stack_id, line)
-               for line in lines), heat_server.log()
+    assert any(
+        re.search(r'%s.*CREATE_COMPLETE' % stack_id, line) for line in lines
+    ), heat_server.log()

@@ -39,12 +39,17 @@ class ControlledResource(resource.Resource):
         'Value': Schema(Schema.STRING, update_allowed=True),
         'CreateSeconds': Schema(Schema.NUMBER, default=0),
         'FailCreate': Schema(Schema.BOOLEAN, default=False),
-        'FailUpdate': Schema(Schema.BOOLEAN, default=False,
-                             update_allowed=True),
-        'FailDelete': Schema(Schema.BOOLEAN, default=False,
-                             update_allowed=True),
-        'Stall': Schema(Schema.BOOLEAN, default=False,
-                        description='Creation never completes.'),
+        'FailUpdate': Schema(
+            Schema.BOOLEAN, default=False, update_allowed=True
+        ),
+        'FailDelete': Schema(
+            Schema.BOOLEAN, default=False, update_allowed=True
+        ),
+        'Stall': Schema(
+            Schema.BOOLEAN,
+            default=False,
+            description='Creation never completes.',
+        ),
     }
     attributes_schema = {'Output': attributes.Attribute('The Value.')}
     poll_interval = 0.2

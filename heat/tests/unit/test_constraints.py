@@ -18,8 +18,10 @@ HINT = ' (run tools/refresh_constraints.sh)'
 
 
 def read_requirements(path):
-    lines = (line.split('#', 1)[0].strip()
-             for line in (TOP / path).read_text().splitlines())
+    lines = (
+        line.split('#', 1)[0].strip()
+        for line in (TOP / path).read_text().splitlines()
+    )
     return [requirements.Requirement(line) for line in lines if line]
 
 
@@ -33,46 +35,61 @@ def read_pins():
 
 
 def direct_requirements():
-    return [requirement for path in REQUIREMENT_FILES
-            for requirement in read_requirements(path)]
+    return [
+        requirement
+        for path in REQUIREMENT_FILES
+        for requirement in read_requirements(path)
+    ]
 
 
 def applies(requirement, extras):
     if requirement.marker is None:
         return True
-    return any(requirement.marker.evaluate({'extra': extra})
-               for extra in extras or {''})
+    return any(
+        requirement.marker.evaluate({'extra': extra})
+        for extra in extras or {''}
+    )
 
 
 def dependencies(name, extras):
     """What an installed distribution requires, for the given extras."""
     required = importlib.metadata.requires(name) or []
-    return [requirement for requirement in map(requirements.Requirement,
-                                                required)
-            if applies(requirement, extras)]
+    return [
+        requirement
+        for requirement in map(requirements.Requirement, required)
+        if applies(requirement, extras)
+    ]
 
 
 def unpinned(pins):
     """Every requirement, direct or transitive, that pins do not satisfy."""
     missing = []
-    queue = [(requirement, 'requirements') for requirement
-             in direct_requirements() if applies(requirement, None)]
+    queue = [
+        (requirement, 'requirements')
+        for requirement in direct_requirements()
+        if applies(requirement, None)
+    ]
     seen = set()
     while queue:
         requirement, wanted_by = queue.pop()
         name = utils.canonicalize_name(requirement.name)
         version = pins.get(name)
         if version is None or not requirement.specifier.contains(
-                version, prereleases=True):
-            missing.append('%s (wanted by %s, pinned %s)'
-                           % (requirement, wanted_by, version))
+            version, prereleases=True
+        ):
+            missing.append(
+                '%s (wanted by %s, pinned %s)'
+                % (requirement, wanted_by, version)
+            )
             continue
         key = (name, frozenset(requirement.extras))
         if key in seen:
             continue
         seen.add(key)
-        queue.extend((dependency, name) for dependency
-                     in dependencies(name, requirement.extras))
+        queue.extend(
+            (dependency, name)
+            for dependency in dependencies(name, requirement.extras)
+        )
     return missing
 
 

@@ -14,11 +14,15 @@ def test_returns_the_first_true_value_once_it_comes():
 
 
 def test_names_what_it_waited_for_at_the_deadline():
-    with pytest.raises(AssertionError,
-                       match=r'waited 0.1s for the moon, still new'):
-        waiting.wait_until(lambda: None, timeout=0.1,
-                           what=lambda: 'the moon, still new')
+    with pytest.raises(
+        AssertionError, match=r'waited 0.1s for the moon, still new'
+    ):
+        waiting.wait_until(
+            lambda: None, timeout=0.1, what=lambda: 'the moon, still new'
+        )
     with pytest.raises(AssertionError, match='waited 0.1s for never'):
+
         def never():
             return False
+
         waiting.wait_until(never, timeout=0.1)

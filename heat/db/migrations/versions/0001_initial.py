@@ -8,7 +8,8 @@ Create Date: 2026-11-23
 from alembic import op
 import sqlalchemy as sa
 
-from heat.db.types import Json, UTCDateTime
+from heat.db.types import Json
+from heat.db.types import UTCDateTime
 
 revision = '0001'
 down_revision = None
@@ -24,7 +25,8 @@ def upgrade():
         'raw_template',
         sa.Column('id', sa.Integer, primary_key=True),
         sa.Column('template', Json, nullable=False),
-        **TABLE_OPTIONS)
+        **TABLE_OPTIONS,
+    )
 
     op.create_table(
         'stack',
@@ -33,10 +35,17 @@ def upgrade():
         sa.Column('tenant', sa.String(255), nullable=False),
         sa.Column('user', sa.String(255)),
         sa.Column('owner_id', sa.String(36), sa.ForeignKey('stack.id')),
-        sa.Column('raw_template_id', sa.Integer,
-                  sa.ForeignKey('raw_template.id'), nullable=False),
-        sa.Column('prev_raw_template_id', sa.Integer,
-                  sa.ForeignKey('raw_template.id')),
+        sa.Column(
+            'raw_template_id',
+            sa.Integer,
+            sa.ForeignKey('raw_template.id'),
+            nullable=False,
+        ),
+        sa.Column(
+            'prev_raw_template_id',
+            sa.Integer,
+            sa.ForeignKey('raw_template.id'),
+        ),
         sa.Column('action', sa.String(32), nullable=False),
         sa.Column('status', sa.String(32), nullable=False),
         sa.Column('status_reason', sa.Text),
@@ -51,15 +60,20 @@ def upgrade():
         sa.Column('created_at', UTCDateTime, nullable=False),
         sa.Column('updated_at', UTCDateTime),
         sa.Column('deleted_at', UTCDateTime),
-        **TABLE_OPTIONS)
+        **TABLE_OPTIONS,
+    )
     op.create_index('ix_stack_tenant_name', 'stack', ['tenant', 'name'])
     op.create_index('ix_stack_owner_id', 'stack', ['owner_id'])
 
     op.create_table(
         'resource',
         sa.Column('id', sa.Integer, primary_key=True),
-        sa.Column('stack_id', sa.String(36), sa.ForeignKey('stack.id'),
-                  nullable=False),
+        sa.Column(
+            'stack_id',
+            sa.String(36),
+            sa.ForeignKey('stack.id'),
+            nullable=False,
+        ),
         sa.Column('name', sa.String(255), nullable=False),
         sa.Column('type', sa.String(255), nullable=False),
         sa.Column('physical_resource_id', sa.String(255)),
@@ -74,18 +88,27 @@ def upgrade():
         sa.Column('replaced_by', sa.Integer),
         sa.Column('created_at', UTCDateTime, nullable=False),
         sa.Column('updated_at', UTCDateTime),
-        **TABLE_OPTIONS)
-    op.create_index('ix_resource_stack_id_name', 'resource',
-                    ['stack_id', 'name'])
-    op.create_index('ix_resource_physical_resource_id', 'resource',
-                    ['physical_resource_id'])
+        **TABLE_OPTIONS,
+    )
+    op.create_index(
+        'ix_resource_stack_id_name', 'resource', ['stack_id', 'name']
+    )
+    op.create_index(
+        'ix_resource_physical_resource_id',
+        'resource',
+        ['physical_resource_id'],
+    )
 
     op.create_table(
         'event',
         sa.Column('id', sa.Integer, primary_key=True, autoincrement=True),
         sa.Column('uuid', sa.String(36), nullable=False),
-        sa.Column('stack_id', sa.String(36), sa.ForeignKey('stack.id'),
-                  nullable=False),
+        sa.Column(
+            'stack_id',
+            sa.String(36),
+            sa.ForeignKey('stack.id'),
+            nullable=False,
+        ),
         sa.Column('resource_name', sa.String(255), nullable=False),
         sa.Column('physical_resource_id', sa.String(255)),
         sa.Column('resource_type', sa.String(255), nullable=False),
@@ -94,22 +117,28 @@ def upgrade():
         sa.Column('resource_status_reason', sa.Text),
         sa.Column('resource_properties', Json),
         sa.Column('created_at', UTCDateTime, nullable=False),
-        **TABLE_OPTIONS)
+        **TABLE_OPTIONS,
+    )
     op.create_index('ix_event_stack_id_id', 'event', ['stack_id', 'id'])
     op.create_index('ix_event_uuid', 'event', ['uuid'], unique=True)
 
     op.create_table(
         'user_creds',
         sa.Column('id', sa.Integer, primary_key=True),
-        sa.Column('stack_id', sa.String(36), sa.ForeignKey('stack.id'),
-                  nullable=False),
+        sa.Column(
+            'stack_id',
+            sa.String(36),
+            sa.ForeignKey('stack.id'),
+            nullable=False,
+        ),
         sa.Column('username', sa.String(255)),
         sa.Column('password', sa.Text),
         sa.Column('tenant', sa.String(255), nullable=False),
         sa.Column('trust_id', sa.String(255)),
         sa.Column('auth_url', sa.Text),
         sa.Column('created_at', UTCDateTime, nullable=False),
-        **TABLE_OPTIONS)
+        **TABLE_OPTIONS,
+    )
     op.create_index('ix_user_creds_stack_id', 'user_creds', ['stack_id'])
 
     op.create_table(
@@ -120,22 +149,36 @@ def upgrade():
         sa.Column('user', sa.String(255)),
         sa.Column('stack_id', sa.String(36), sa.ForeignKey('stack.id')),
         sa.Column('created_at', UTCDateTime, nullable=False),
-        **TABLE_OPTIONS)
+        **TABLE_OPTIONS,
+    )
     op.create_index('ix_ec2_credential_tenant', 'ec2_credential', ['tenant'])
-    op.create_index('ix_ec2_credential_stack_id', 'ec2_credential',
-                    ['stack_id'])
+    op.create_index(
+        'ix_ec2_credential_stack_id', 'ec2_credential', ['stack_id']
+    )
 
     op.create_table(
         'stack_lock',
-        sa.Column('stack_id', sa.String(36), sa.ForeignKey('stack.id'),
-                  primary_key=True),
+        sa.Column(
+            'stack_id',
+            sa.String(36),
+            sa.ForeignKey('stack.id'),
+            primary_key=True,
+        ),
         sa.Column('engine_id', sa.String(255), nullable=False),
         sa.Column('created_at', UTCDateTime, nullable=False),
-        **TABLE_OPTIONS)
+        **TABLE_OPTIONS,
+    )
     op.create_index('ix_stack_lock_engine_id', 'stack_lock', ['engine_id'])
 
 
 def downgrade():
-    for table in ('stack_lock', 'ec2_credential', 'user_creds', 'event',
-                  'resource', 'stack', 'raw_template'):
+    for table in (
+        'stack_lock',
+        'ec2_credential',
+        'user_creds',
+        'event',
+        'resource',
+        'stack',
+        'raw_template',
+    ):
         op.drop_table(table)

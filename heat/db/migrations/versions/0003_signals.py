@@ -25,19 +25,27 @@ def upgrade():
     op.create_table(
         'resource_signal',
         sa.Column('id', sa.Integer, primary_key=True, autoincrement=True),
-        sa.Column('stack_id', sa.String(36), sa.ForeignKey('stack.id'),
-                  nullable=False),
+        sa.Column(
+            'stack_id',
+            sa.String(36),
+            sa.ForeignKey('stack.id'),
+            nullable=False,
+        ),
         sa.Column('resource_name', sa.String(255), nullable=False),
         sa.Column('unique_id', sa.String(255), nullable=False),
         sa.Column('status', sa.String(16), nullable=False),
         sa.Column('reason', sa.Text, nullable=False),
         sa.Column('data', sa.Text, nullable=False),
         sa.Column('created_at', UTCDateTime, nullable=False),
-        sa.UniqueConstraint('stack_id', 'resource_name', 'unique_id',
-                            name='uq_resource_signal_stack_id'),
-        **TABLE_OPTIONS)
-    op.add_column('ec2_credential',
-                  sa.Column('resource_name', sa.String(255)))
+        sa.UniqueConstraint(
+            'stack_id',
+            'resource_name',
+            'unique_id',
+            name='uq_resource_signal_stack_id',
+        ),
+        **TABLE_OPTIONS,
+    )
+    op.add_column('ec2_credential', sa.Column('resource_name', sa.String(255)))
     _physical_id_length(OLD_PHYSICAL_ID_LENGTH, PHYSICAL_ID_LENGTH)
 
 
@@ -51,6 +59,8 @@ def downgrade():
 def _physical_id_length(old, new):
     for table in ('resource', 'event'):
         with op.batch_alter_table(table) as batch:
-            batch.alter_column('physical_resource_id',
-                               existing_type=sa.String(old),
-                               type_=sa.String(new))
+            batch.alter_column(
+                'physical_resource_id',
+                existing_type=sa.String(old),
+                type_=sa.String(new),
+            )

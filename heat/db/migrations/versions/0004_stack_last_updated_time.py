@@ -23,18 +23,25 @@ def upgrade():
     op.add_column('stack', sa.Column('last_updated_time', UTCDateTime))
     # Stacks updated already: their latest update started when they last
     # entered UPDATE_IN_PROGRESS, which their events record.
-    stack = sa.table('stack', sa.column('id'),
-                     sa.column('last_updated_time'))
-    event = sa.table('event', sa.column('stack_id'),
-                     sa.column('resource_type'),
-                     sa.column('resource_action'),
-                     sa.column('resource_status'), sa.column('created_at'))
-    started = (sa.select(sa.func.max(event.c.created_at))
-               .where(event.c.stack_id == stack.c.id,
-                      event.c.resource_type == STACK_EVENT_TYPE,
-                      event.c.resource_action == 'UPDATE',
-                      event.c.resource_status == 'IN_PROGRESS')
-               .scalar_subquery())
+    stack = sa.table('stack', sa.column('id'), sa.column('last_updated_time'))
+    event = sa.table(
+        'event',
+        sa.column('stack_id'),
+        sa.column('resource_type'),
+        sa.column('resource_action'),
+        sa.column('resource_status'),
+        sa.column('created_at'),
+    )
+    started = (
+        sa.select(sa.func.max(event.c.created_at))
+        .where(
+            event.c.stack_id == stack.c.id,
+            event.c.resource_type == STACK_EVENT_TYPE,
+            event.c.resource_action == 'UPDATE',
+            event.c.resource_status == 'IN_PROGRESS',
+        )
+        .scalar_subquery()
+    )
     op.execute(stack.update().values(last_updated_time=started))
 
 

@@ -14,7 +14,8 @@ Create Date: 2026-12-07
 from alembic import op
 import sqlalchemy as sa
 
-from heat.db.types import Json, UTCDateTime
+from heat.db.types import Json
+from heat.db.types import UTCDateTime
 
 revision = '0005'
 down_revision = '0004'
@@ -23,8 +24,11 @@ depends_on = None
 
 # As 0001 made tables.
 TABLE_OPTIONS = {'mysql_engine': 'InnoDB', 'mysql_charset': 'utf8mb4'}
-RESOURCE_COLUMNS = (('properties_data', Json), ('replaces', sa.Integer),
-                    ('replaced_by', sa.Integer))
+RESOURCE_COLUMNS = (
+    ('properties_data', Json),
+    ('replaces', sa.Integer),
+    ('replaced_by', sa.Integer),
+)
 
 
 def upgrade():
@@ -41,9 +45,11 @@ def _drop_stack_owner():
     # 0001 left the foreign key's name to the database (MySQL and
     # PostgreSQL name it differently), and MySQL will not drop a column
     # or an index a foreign key still uses.
-    names = [key['name'] for key in sa.inspect(op.get_bind())
-             .get_foreign_keys('stack')
-             if key['constrained_columns'] == ['owner_id'] and key['name']]
+    names = [
+        key['name']
+        for key in sa.inspect(op.get_bind()).get_foreign_keys('stack')
+        if key['constrained_columns'] == ['owner_id'] and key['name']
+    ]
     with op.batch_alter_table('stack') as batch:
         for name in names:
             batch.drop_constraint(name, type_='foreignkey')
@@ -59,19 +65,25 @@ def downgrade():
             batch.add_column(sa.Column(name, type_))
     with op.batch_alter_table('stack') as batch:
         batch.add_column(sa.Column('owner_id', sa.String(36)))
-        batch.create_foreign_key('fk_stack_owner_id', 'stack',
-                                 ['owner_id'], ['id'])
+        batch.create_foreign_key(
+            'fk_stack_owner_id', 'stack', ['owner_id'], ['id']
+        )
         batch.create_index('ix_stack_owner_id', ['owner_id'])
     op.create_table(
         'user_creds',
         sa.Column('id', sa.Integer, primary_key=True),
-        sa.Column('stack_id', sa.String(36), sa.ForeignKey('stack.id'),
-                  nullable=False),
+        sa.Column(
+            'stack_id',
+            sa.String(36),
+            sa.ForeignKey('stack.id'),
+            nullable=False,
+        ),
         sa.Column('username', sa.String(255)),
         sa.Column('password', sa.Text),
         sa.Column('tenant', sa.String(255), nullable=False),
         sa.Column('trust_id', sa.String(255)),
         sa.Column('auth_url', sa.Text),
         sa.Column('created_at', UTCDateTime, nullable=False),
-        **TABLE_OPTIONS)
+        **TABLE_OPTIONS,
+    )
     op.create_index('ix_user_creds_stack_id', 'user_creds', ['stack_id'])

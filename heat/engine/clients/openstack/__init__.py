@@ -20,8 +20,11 @@ from heat.engine.clients.openstack import volume
 class OpenStackClients:
     """compute, volume, network and identity of one caller's cloud."""
 
-    def __init__(self, ctxt: context.RequestContext,
-                 endpoints: dict[str, str] | None = None):
+    def __init__(
+        self,
+        ctxt: context.RequestContext,
+        endpoints: dict[str, str] | None = None,
+    ):
         self._ctxt = ctxt
         self._endpoints = endpoints
 
@@ -57,8 +60,9 @@ class OpenStackClients:
         return self.cloud
 
 
-def make_clients(ctxt: context.RequestContext,
-                 endpoints: dict[str, str] | None = None) -> contract.Clients:
+def make_clients(
+    ctxt: context.RequestContext, endpoints: dict[str, str] | None = None
+) -> contract.Clients:
     """The OpenStack clients acting as the context's caller.
 
     ``endpoints`` maps service types ('compute', 'block-storage',

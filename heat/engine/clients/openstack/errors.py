@@ -24,16 +24,20 @@ RETRY_DELAYS = (0.5, 1.0, 2.0)
 RETRIED_STATUSES = frozenset({409, 503})
 QUOTA_WORDS = ('quota', 'overlimit', 'over limit', 'limit exceeded')
 
-CLIENT_ERRORS = (nova_exceptions.ClientException,
-                 cinder_exceptions.ClientException,
-                 ks_exceptions.ClientException,
-                 sdk_exceptions.SDKException)
+CLIENT_ERRORS = (
+    nova_exceptions.ClientException,
+    cinder_exceptions.ClientException,
+    ks_exceptions.ClientException,
+    sdk_exceptions.SDKException,
+)
 
 
 def status_of(error):
     """The HTTP status a client error reports, or None if it had none."""
-    if isinstance(error, (nova_exceptions.ClientException,
-                          cinder_exceptions.ClientException)):
+    if isinstance(
+        error,
+        (nova_exceptions.ClientException, cinder_exceptions.ClientException),
+    ):
         return error.code
     if isinstance(error, ks_exceptions.HttpError):
         return error.http_status
@@ -80,7 +84,11 @@ def call(action, *args, **kwargs):
         except CLIENT_ERRORS as error:
             if delay is None or not _retryable(error):
                 raise translate(error) from error
-            LOG.info('%s answered %s, retrying in %.1fs: %s',
-                     getattr(action, '__qualname__', action),
-                     status_of(error), delay, message_of(error))
+            LOG.info(
+                '%s answered %s, retrying in %.1fs: %s',
+                getattr(action, '__qualname__', action),
+                status_of(error),
+                delay,
+                message_of(error),
+            )
         time.sleep(delay)

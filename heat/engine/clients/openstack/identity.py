@@ -23,22 +23,33 @@ class Identity:
     def __init__(self, cloud, project_id: str):
         self._project_id = project_id
         self._keystone = keystone_client.Client(
-            session=cloud.session, region_name=cloud.region_name,
+            session=cloud.session,
+            region_name=cloud.region_name,
             interface=cloud.interface,
-            endpoint_override=cloud.endpoint_override('identity'))
+            endpoint_override=cloud.endpoint_override('identity'),
+        )
 
     def create_stack_user(self, stack_id: str, name: str) -> str:
         role = self._stack_user_role()
         # Named explicitly: keystone would put the user in its default
         # domain, whatever the project's.
-        domain = errors.call(self._keystone.projects.get,
-                             self._project_id).domain_id
-        user = errors.call(self._keystone.users.create, name=name,
-                           domain=domain, default_project=self._project_id,
-                           description='User of stack %s' % stack_id)
+        domain = errors.call(
+            self._keystone.projects.get, self._project_id
+        ).domain_id
+        user = errors.call(
+            self._keystone.users.create,
+            name=name,
+            domain=domain,
+            default_project=self._project_id,
+            description='User of stack %s' % stack_id,
+        )
         try:
-            errors.call(self._keystone.roles.grant, role, user=user.id,
-                        project=self._project_id)
+            errors.call(
+                self._keystone.roles.grant,
+                role,
+                user=user.id,
+                project=self._project_id,
+            )
         except exception.CloudError:
             errors.call(self._keystone.users.delete, user.id)
             raise
@@ -49,18 +60,21 @@ class Identity:
         if not roles:
             raise exception.CloudError(
                 reason='Keystone has no role %s for stack users'
-                       % STACK_USER_ROLE)
+                % STACK_USER_ROLE
+            )
         return roles[0].id
 
     def delete_stack_user(self, user_id: str) -> None:
         errors.call(self._keystone.users.delete, user_id)
 
-    def create_ec2_credentials(self, user_id: str,
-                               stack_id: str) -> tuple[str, str]:
+    def create_ec2_credentials(
+        self, user_id: str, stack_id: str
+    ) -> tuple[str, str]:
         # The keys belong to the stack's own user, which scopes them to
         # that stack; keystone has no field for the stack itself.
-        credential = errors.call(self._keystone.ec2.create, user_id,
-                                 self._project_id)
+        credential = errors.call(
+            self._keystone.ec2.create, user_id, self._project_id
+        )
         return credential.access, credential.secret
 
     def delete_ec2_credentials(self, user_id: str, access: str) -> None:

@@ -21,10 +21,10 @@ import dataclasses
 import functools
 
 from keystoneauth1 import access
-from keystoneauth1.identity import access as access_plugin
-from keystoneauth1.identity import v3
 from keystoneauth1 import session as ks_session
 from keystoneauth1 import token_endpoint
+from keystoneauth1.identity import access as access_plugin
+from keystoneauth1.identity import v3
 from keystoneclient.v3 import client as keystone_client
 
 from heat.common import config
@@ -50,24 +50,39 @@ class CloudSession:
 
     def endpoint_filter(self, service_type):
         """keystoneauth1 request arguments that reach the service."""
-        return {'endpoint_filter': {'service_type': service_type,
-                                    'interface': self.interface,
-                                    'region_name': self.region_name},
-                'endpoint_override': self.endpoint_override(service_type)}
+        return {
+            'endpoint_filter': {
+                'service_type': service_type,
+                'interface': self.interface,
+                'region_name': self.region_name,
+            },
+            'endpoint_override': self.endpoint_override(service_type),
+        }
 
 
 @functools.lru_cache(maxsize=8)
-def _service_login(auth_url, username, password, user_domain_name,
-                   project_name, project_domain_name):
+def _service_login(
+    auth_url,
+    username,
+    password,
+    user_domain_name,
+    project_name,
+    project_domain_name,
+):
     # One per keystone and account, shared by every context: a password
     # check costs keystone dearly, and keystoneauth1 fetches the service
     # token again shortly before it expires.
     service_auth = v3.Password(
-        auth_url=auth_url, username=username, password=password,
-        user_domain_name=user_domain_name, project_name=project_name,
-        project_domain_name=project_domain_name)
-    return ks_session.Session(auth=service_auth,
-                              timeout=REQUEST_TIMEOUT_SECONDS)
+        auth_url=auth_url,
+        username=username,
+        password=password,
+        user_domain_name=user_domain_name,
+        project_name=project_name,
+        project_domain_name=project_domain_name,
+    )
+    return ks_session.Session(
+        auth=service_auth, timeout=REQUEST_TIMEOUT_SECONDS
+    )
 
 
 def _service_session(auth_url, conf):
@@ -76,12 +91,16 @@ def _service_session(auth_url, conf):
     if not auth.service_password:
         raise exception.CloudError(
             reason='[auth] service_password is not set: Heat cannot act as '
-                   'its service user %s in keystone' % auth.service_username)
-    return _service_login(auth_url, auth.service_username,
-                          auth.service_password,
-                          auth.service_user_domain_name,
-                          auth.service_project_name,
-                          auth.service_project_domain_name)
+            'its service user %s in keystone' % auth.service_username
+        )
+    return _service_login(
+        auth_url,
+        auth.service_username,
+        auth.service_password,
+        auth.service_user_domain_name,
+        auth.service_project_name,
+        auth.service_project_domain_name,
+    )
 
 
 def _token_info(auth_url, token, conf):
@@ -89,46 +108,54 @@ def _token_info(auth_url, token, conf):
     # Keystone refuses a token from ec2tokens for any of its own APIs,
     # reading it included: the service user reads it, as every OpenStack
     # service does to check the tokens it receives.
-    tokens = keystone_client.Client(session=_service_session(auth_url, conf),
-                                    endpoint_override=auth_url).tokens
+    tokens = keystone_client.Client(
+        session=_service_session(auth_url, conf), endpoint_override=auth_url
+    ).tokens
     try:
         body = errors.call(tokens.get_token_data, token)
     except exception.CloudError as exc:
         # Not CloudNotFound, which keystone's 404 for an expired token
         # would give: deletes take that for an object already gone.
         raise exception.CloudError(
-            reason='Keystone at %s did not confirm the request\'s token to '
-                   'service user %s: %s'
-                   % (auth_url, conf.auth.service_username, exc)) from exc
+            reason="Keystone at %s did not confirm the request's token to "
+            'service user %s: %s' % (auth_url, conf.auth.service_username, exc)
+        ) from exc
     return access.create(body=body, auth_token=token)
 
 
 def _auth(ctxt, endpoints, conf):
     if not ctxt.auth_token:
         raise exception.CloudError(
-            reason='The request carries no token to act on the cloud with')
+            reason='The request carries no token to act on the cloud with'
+        )
     if ctxt.auth_url:
         return access_plugin.AccessInfoPlugin(
             _token_info(ctxt.auth_url, ctxt.auth_token, conf),
-            auth_url=ctxt.auth_url)
+            auth_url=ctxt.auth_url,
+        )
     if not endpoints:
         raise exception.CloudError(
             reason='No identity endpoint and no service endpoints: '
-                   'the cloud cannot be found')
+            'the cloud cannot be found'
+        )
     # No keystone: the token is sent as is to each explicit endpoint.
-    return token_endpoint.Token(next(iter(endpoints.values())),
-                                ctxt.auth_token)
+    return token_endpoint.Token(
+        next(iter(endpoints.values())), ctxt.auth_token
+    )
 
 
 def make_session(ctxt, endpoints=None, conf=config.CONF):
     """The CloudSession that acts as the context's caller."""
     endpoints = dict(endpoints or {})
-    session = ks_session.Session(auth=_auth(ctxt, endpoints, conf),
-                                 timeout=REQUEST_TIMEOUT_SECONDS)
-    return CloudSession(session=session,
-                        region_name=conf.clients.region_name,
-                        interface=conf.clients.interface,
-                        endpoints=endpoints)
+    session = ks_session.Session(
+        auth=_auth(ctxt, endpoints, conf), timeout=REQUEST_TIMEOUT_SECONDS
+    )
+    return CloudSession(
+        session=session,
+        region_name=conf.clients.region_name,
+        interface=conf.clients.interface,
+        endpoints=endpoints,
+    )
 
 
 def make_service_session(auth_url, conf=config.CONF):
@@ -137,7 +164,9 @@ def make_service_session(auth_url, conf=config.CONF):
     Only keystone is reached through it, at ``auth_url`` itself: the
     keystone that vouched for the caller.
     """
-    return CloudSession(session=_service_session(auth_url, conf),
-                        region_name=conf.clients.region_name,
-                        interface=conf.clients.interface,
-                        endpoints={'identity': auth_url})
+    return CloudSession(
+        session=_service_session(auth_url, conf),
+        region_name=conf.clients.region_name,
+        interface=conf.clients.interface,
+        endpoints={'identity': auth_url},
+    )

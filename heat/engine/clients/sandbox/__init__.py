@@ -30,5 +30,9 @@ class SandboxClients:
 
 def make_clients(ctxt: context.RequestContext) -> contract.Clients:
     tenant = ctxt.tenant
-    return SandboxClients(compute=Compute(tenant), volume=Volume(tenant),
-                          network=Network(tenant), identity=Identity(tenant))
+    return SandboxClients(
+        compute=Compute(tenant),
+        volume=Volume(tenant),
+        network=Network(tenant),
+        identity=Identity(tenant),
+    )

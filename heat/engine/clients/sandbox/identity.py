@@ -19,16 +19,22 @@ class Identity:
     def delete_stack_user(self, user_id: str) -> None:
         sandbox_api.user_delete(self.tenant, user_id)
 
-    def create_ec2_credentials(self, user_id: str,
-                               stack_id: str) -> tuple[str, str]:
+    def create_ec2_credentials(
+        self, user_id: str, stack_id: str
+    ) -> tuple[str, str]:
         sandbox_api.user_get(self.tenant, user_id)
-        return db_api.ec2_credential_create(self.tenant, user=user_id,
-                                            stack_id=stack_id)
+        return db_api.ec2_credential_create(
+            self.tenant, user=user_id, stack_id=stack_id
+        )
 
     def delete_ec2_credentials(self, user_id: str, access: str) -> None:
         keypair = db_api.ec2_credential_get(access)
-        if (keypair is None or keypair.tenant != self.tenant
-                or keypair.user != user_id):
+        if (
+            keypair is None
+            or keypair.tenant != self.tenant
+            or keypair.user != user_id
+        ):
             raise exception.CloudNotFound(
-                reason='Could not find credential: %s.' % access)
+                reason='Could not find credential: %s.' % access
+            )
         db_api.ec2_credential_delete(access)

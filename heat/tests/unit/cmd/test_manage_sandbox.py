@@ -36,10 +36,21 @@ def state(tmp_path):
 
 def show(conf_file, *args):
     result = subprocess.run(
-        [sys.executable, '-m', 'heat.cmd.manage', '--config-file',
-         str(conf_file), 'sandbox', 'show', *args],
-        capture_output=True, text=True, timeout=60,
-        env=dict(os.environ, PYTHONPATH=str(REPO)))
+        [
+            sys.executable,
+            '-m',
+            'heat.cmd.manage',
+            '--config-file',
+            str(conf_file),
+            'sandbox',
+            'show',
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=dict(os.environ, PYTHONPATH=str(REPO)),
+    )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
@@ -47,8 +58,9 @@ def show(conf_file, *args):
 @pytest.mark.slow
 def test_show_prints_one_json_object_of_everything(state):
     cloud = clients.for_context(context.RequestContext(tenant='demo'))
-    server = cloud.compute.create_server('web', 'F17-x86_64-cfntools',
-                                         'm1.small')
+    server = cloud.compute.create_server(
+        'web', 'F17-x86_64-cfntools', 'm1.small'
+    )
     volume = cloud.volume.create_volume(1, name='data')
     fip = cloud.network.allocate_floating_ip()
     group = cloud.network.create_security_group('web', 'HTTP')
@@ -58,25 +70,33 @@ def test_show_prints_one_json_object_of_everything(state):
     shown = show(state)
     # The server's build time has passed: show stores and reports that.
     assert [(s['id'], s['name'], s['status']) for s in shown['servers']] == [
-        (server.id, 'web', 'ACTIVE')]
+        (server.id, 'web', 'ACTIVE')
+    ]
     assert {(v['id'], v['status']) for v in shown['volumes']} >= {
-        (volume.id, 'available')}
+        (volume.id, 'available')
+    }
     assert [(f['id'], f['address']) for f in shown['floating_ips']] == [
-        (fip.id, fip.address)]
+        (fip.id, fip.address)
+    ]
     assert [(g['id'], g['name']) for g in shown['security_groups']] == [
-        (group.id, 'web')]
+        (group.id, 'web')
+    ]
     assert shown['attachments'] == []
     assert shown['availability_zones'] == ['nova']
     assert 'F17-x86_64-cfntools' in {i['name'] for i in shown['images']}
     assert 'm1.small' in {f['name'] for f in shown['flavors']}
     for key in ('servers', 'volumes', 'floating_ips', 'security_groups'):
-        assert all('status' in entry and 'id' in entry
-                   for entry in shown[key])
+        assert all('status' in entry and 'id' in entry for entry in shown[key])
 
     cloud.compute.attach_volume(server.id, volume.id)
     theirs = show(state, '--tenant', 'other')
     assert [v['name'] for v in theirs['volumes']] == ['theirs']
     assert theirs['servers'] == [] and theirs['attachments'] == []
-    assert show(state)['attachments'] == [{
-        'server_id': server.id, 'volume_id': volume.id,
-        'device': '/dev/vdb', 'status': 'attached'}]
+    assert show(state)['attachments'] == [
+        {
+            'server_id': server.id,
+            'volume_id': volume.id,
+            'device': '/dev/vdb',
+            'status': 'attached',
+        }
+    ]

@@ -6,8 +6,11 @@ from heat.common import config
 from heat.common import config_check
 
 CONF = config.CONF
-KEYSTONE = {'backend': 'keystone', 'keystone_url': 'http://ks:5000/v3',
-            'service_password': 'secret'}
+KEYSTONE = {
+    'backend': 'keystone',
+    'keystone_url': 'http://ks:5000/v3',
+    'service_password': 'secret',
+}
 
 
 @pytest.fixture
@@ -19,6 +22,7 @@ def overrides():
         for name, value in values.items():
             CONF.set_override(name, value, group=group)
             made.append((name, group))
+
     yield override
     for name, group in made:
         CONF.clear_override(name, group=group)
@@ -37,12 +41,15 @@ def test_openstack_with_keystone_is_accepted(overrides):
 def test_openstack_with_local_auth_is_refused(overrides):
     overrides('clients', backend='openstack')
     assert config_check.refusal().startswith(
-        '[clients] backend = openstack needs [auth] backend = keystone')
+        '[clients] backend = openstack needs [auth] backend = keystone'
+    )
 
 
 @pytest.mark.parametrize('missing', ['keystone_url', 'service_password'])
-def test_keystone_without_its_address_or_password_is_refused(overrides,
-                                                             missing):
+def test_keystone_without_its_address_or_password_is_refused(
+    overrides, missing
+):
     overrides('auth', **dict(KEYSTONE, **{missing: None}))
     assert config_check.refusal().startswith(
-        '[auth] backend = keystone needs [auth] %s' % missing)
+        '[auth] backend = keystone needs [auth] %s' % missing
+    )

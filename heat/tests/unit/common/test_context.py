@@ -5,9 +5,15 @@ import dataclasses
 from heat.common import context
 
 FULL = context.RequestContext(
-    tenant='t1', user='u1', roles=['member', 'admin'], auth_token='token',
-    auth_url='http://keystone/v3', request_id='req-1',
-    scoped_stack_id='stack-1', scoped_resource='Handle')
+    tenant='t1',
+    user='u1',
+    roles=['member', 'admin'],
+    auth_token='token',
+    auth_url='http://keystone/v3',
+    request_id='req-1',
+    scoped_stack_id='stack-1',
+    scoped_resource='Handle',
+)
 
 
 def test_to_dict_carries_every_field():

@@ -33,8 +33,7 @@ def test_records_carry_the_bound_id_or_a_dash(logged):
     with request_scope.bound('req-1'):
         LOG.info('inside')
     LOG.info('outside')
-    assert logged() == [
-        ('inside', 'req-1'), ('outside', '-')]
+    assert logged() == [('inside', 'req-1'), ('outside', '-')]
 
 
 def test_an_id_given_with_the_record_is_kept(logged):
@@ -51,5 +50,4 @@ def test_a_submitted_task_carries_the_submitters_id(logged):
             request_scope.submit(pool, LOG.info, 'scoped').result()
         # ...and the pool's thread keeps none after a scoped task.
         pool.submit(LOG.info, 'after').result()
-    assert logged() == [
-        ('plain', '-'), ('scoped', 'req-1'), ('after', '-')]
+    assert logged() == [('plain', '-'), ('scoped', 'req-1'), ('after', '-')]

@@ -8,8 +8,9 @@ from heat.common import wsgi
 
 
 def hello(environ, start_response):
-    start_response('200 OK', [('Content-Type', 'text/plain'),
-                              ('Content-Length', '2')])
+    start_response(
+        '200 OK', [('Content-Type', 'text/plain'), ('Content-Length', '2')]
+    )
     return [b'hi']
 
 
@@ -29,8 +30,10 @@ def test_serves_the_app_at_its_endpoint(server):
 def test_every_client_keeps_its_connection(server):
     # More clients than cheroot keeps alive by default (10).
     port = int(server.endpoint.split(':')[2].split('/')[0])
-    connections = [http.client.HTTPConnection('127.0.0.1', port, timeout=5)
-                   for _ in range(12)]
+    connections = [
+        http.client.HTTPConnection('127.0.0.1', port, timeout=5)
+        for _ in range(12)
+    ]
     try:
         for _ in range(2):
             for conn in connections:

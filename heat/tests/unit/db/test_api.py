@@ -12,35 +12,51 @@ from heat.db import api
 from heat.db import connection
 from heat.db import migration
 from heat.db import models
-from heat.tests.dbfixtures import heat_db  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.usefixtures('heat_db')
 
 
 def make_stack(name='web', tenant='tenant-a', **values):
     template_id = api.raw_template_create({'Resources': {}})
-    return api.stack_create({'name': name, 'tenant': tenant,
-                             'raw_template_id': template_id,
-                             'action': 'CREATE', 'status': 'IN_PROGRESS',
-                             **values})
+    return api.stack_create(
+        {
+            'name': name,
+            'tenant': tenant,
+            'raw_template_id': template_id,
+            'action': 'CREATE',
+            'status': 'IN_PROGRESS',
+            **values,
+        }
+    )
 
 
 def resource_values(stack_id, name, **values):
-    return {'stack_id': stack_id, 'name': name,
-            'type': 'AWS::EC2::Instance', **values}
+    return {
+        'stack_id': stack_id,
+        'name': name,
+        'type': 'AWS::EC2::Instance',
+        **values,
+    }
 
 
 def event_values(stack_id, name, status='IN_PROGRESS'):
-    return {'stack_id': stack_id, 'resource_name': name,
-            'resource_type': 'AWS::EC2::Instance',
-            'resource_action': 'CREATE', 'resource_status': status}
+    return {
+        'stack_id': stack_id,
+        'resource_name': name,
+        'resource_type': 'AWS::EC2::Instance',
+        'resource_action': 'CREATE',
+        'resource_status': status,
+    }
 
 
 # -- templates and stacks ----------------------------------------------------
 
+
 def test_raw_template_round_trip():
-    template = {'Resources': {'A': {'Type': 'T', 'Properties': {'x': [1]}}},
-                'Description': 'caf\u00e9'}
+    template = {
+        'Resources': {'A': {'Type': 'T', 'Properties': {'x': [1]}}},
+        'Description': 'caf\u00e9',
+    }
     assert api.raw_template_get(api.raw_template_create(template)) == template
 
 
@@ -55,7 +71,7 @@ def test_stack_create_fills_defaults():
     assert stack.parameters == {'KeyName': 'k'}
     assert stack.tags == [] and stack.capabilities == []
     assert stack.disable_rollback is False
-    assert stack.created_at.tzinfo == datetime.timezone.utc
+    assert stack.created_at.tzinfo == datetime.UTC
     assert api.stack_get(stack.id).timeout == 10
 
 
@@ -68,15 +84,21 @@ def test_stack_get_is_scoped_by_tenant():
 
 
 def test_stack_views_read_what_stack_get_reads():
-    stack = make_stack(tenant='tenant-a', parameters={'Size': 'small'},
-                       tags=[{'Key': 'k', 'Value': 'v'}])
+    stack = make_stack(
+        tenant='tenant-a',
+        parameters={'Size': 'small'},
+        tags=[{'Key': 'k', 'Value': 'v'}],
+    )
     model = api.stack_get(stack.id)
     columns = [c.key for c in sa.inspect(type(model)).columns]
-    for view in (api.stack_view(stack.id),
-                 api.stack_view(stack.id, tenant='tenant-a'),
-                 api.stack_view_by_name('tenant-a', 'web')):
+    for view in (
+        api.stack_view(stack.id),
+        api.stack_view(stack.id, tenant='tenant-a'),
+        api.stack_view_by_name('tenant-a', 'web'),
+    ):
         assert {c: getattr(view, c) for c in columns} == {
-            c: getattr(model, c) for c in columns}
+            c: getattr(model, c) for c in columns
+        }
     assert api.stack_view(stack.id, tenant='tenant-b') is None
     assert api.stack_view_by_name('tenant-b', 'web') is None
     api.stack_soft_delete(stack.id)
@@ -93,7 +115,8 @@ def test_soft_deleted_stack_is_hidden_unless_asked():
     assert api.stack_get(stack.id, show_deleted=True).deleted_at is not None
     assert api.stack_list('tenant-a') == []
     assert [s.id for s in api.stack_list('tenant-a', show_deleted=True)] == [
-        stack.id]
+        stack.id
+    ]
 
 
 def test_stack_name_can_be_reused_after_delete():
@@ -142,14 +165,19 @@ def test_stack_list_filters_by_status():
 
 # -- resources ---------------------------------------------------------------
 
+
 def test_resources_create_keeps_order_and_defaults():
     stack = make_stack()
     rows = api.resources_create(
-        [resource_values(stack.id, 'r%d' % i) for i in range(20)])
+        [resource_values(stack.id, 'r%d' % i) for i in range(20)]
+    )
     assert [r.name for r in rows] == ['r%d' % i for i in range(20)]
     assert all(r.id is not None for r in rows)
     assert (rows[0].action, rows[0].status, rows[0].data) == (
-        'INIT', 'COMPLETE', {})
+        'INIT',
+        'COMPLETE',
+        {},
+    )
     assert api.resources_create([]) == []
 
 
@@ -165,19 +193,41 @@ def test_resource_get_and_get_all():
 def test_resource_states_show_the_started_resources_in_order():
     stack = make_stack()
     other = make_stack(name='other')
-    api.resource_create(resource_values(stack.id, 'B', action='CREATE',
-                                        status='COMPLETE',
-                                        physical_resource_id='pb'))
+    api.resource_create(
+        resource_values(
+            stack.id,
+            'B',
+            action='CREATE',
+            status='COMPLETE',
+            physical_resource_id='pb',
+        )
+    )
     api.resource_create(resource_values(stack.id, 'Unstarted'))
-    api.resource_create(resource_values(stack.id, 'A', action='CREATE',
-                                        status='FAILED',
-                                        status_reason='no room'))
+    api.resource_create(
+        resource_values(
+            stack.id,
+            'A',
+            action='CREATE',
+            status='FAILED',
+            status_reason='no room',
+        )
+    )
     api.resource_create(resource_values(other.id, 'C', action='CREATE'))
     states = api.stack_resource_states(stack.id, 'tenant-a').resources
-    assert [(r.name, r.type, r.physical_resource_id, r.action, r.status,
-             r.status_reason) for r in states] == [
+    assert [
+        (
+            r.name,
+            r.type,
+            r.physical_resource_id,
+            r.action,
+            r.status,
+            r.status_reason,
+        )
+        for r in states
+    ] == [
         ('B', 'AWS::EC2::Instance', 'pb', 'CREATE', 'COMPLETE', None),
-        ('A', 'AWS::EC2::Instance', None, 'CREATE', 'FAILED', 'no room')]
+        ('A', 'AWS::EC2::Instance', None, 'CREATE', 'FAILED', 'no room'),
+    ]
     assert states[0].created_at.tzinfo is not None
     assert states[0].updated_at is None
 
@@ -185,43 +235,67 @@ def test_resource_states_show_the_started_resources_in_order():
 def test_resource_views_read_what_stacks_restore_from():
     stack = make_stack()
     first = api.resource_create(resource_values(stack.id, 'A'))
-    api.resource_update(first.id, {'data': {'k': 'v'},
-                                   'rsrc_metadata': {'m': 1},
-                                   'physical_resource_id': 'pa'})
+    api.resource_update(
+        first.id,
+        {
+            'data': {'k': 'v'},
+            'rsrc_metadata': {'m': 1},
+            'physical_resource_id': 'pa',
+        },
+    )
     api.resource_create(resource_values(stack.id, 'B', action='CREATE'))
     api.resource_create(resource_values(make_stack(name='other').id, 'C'))
-    columns = ('id', 'name', 'action', 'status', 'status_reason',
-               'physical_resource_id', 'data', 'rsrc_metadata')
-    assert [{c: getattr(r, c) for c in columns}
-            for r in api.resource_views(stack.id)] == [
+    columns = (
+        'id',
+        'name',
+        'action',
+        'status',
+        'status_reason',
+        'physical_resource_id',
+        'data',
+        'rsrc_metadata',
+    )
+    assert [
         {c: getattr(r, c) for c in columns}
-        for r in api.resource_get_all(stack.id)]
+        for r in api.resource_views(stack.id)
+    ] == [
+        {c: getattr(r, c) for c in columns}
+        for r in api.resource_get_all(stack.id)
+    ]
     assert api.resource_views(stack.id)[0].data == {'k': 'v'}
 
 
 def test_stack_resource_states_read_the_stack_with_its_started_resources():
     stack = make_stack()
     other = make_stack(name='other')
-    api.resource_create(resource_values(stack.id, 'B', action='CREATE',
-                                        physical_resource_id='pb'))
+    api.resource_create(
+        resource_values(
+            stack.id, 'B', action='CREATE', physical_resource_id='pb'
+        )
+    )
     api.resource_create(resource_values(stack.id, 'Unstarted'))
     api.resource_create(resource_values(stack.id, 'A', action='DELETE'))
     api.resource_create(resource_values(other.id, 'C', action='CREATE'))
-    for read in (api.stack_resource_states(stack.id, 'tenant-a'),
-                 api.stack_resource_states_by_name('tenant-a', 'web')):
+    for read in (
+        api.stack_resource_states(stack.id, 'tenant-a'),
+        api.stack_resource_states_by_name('tenant-a', 'web'),
+    ):
         assert (read.id, read.name, read.tenant, read.deleted_at) == (
-            stack.id, 'web', 'tenant-a', None)
-        assert [(r.name, r.action, r.physical_resource_id)
-                for r in read.resources] == [('B', 'CREATE', 'pb'),
-                                             ('A', 'DELETE', None)]
+            stack.id,
+            'web',
+            'tenant-a',
+            None,
+        )
+        assert [
+            (r.name, r.action, r.physical_resource_id) for r in read.resources
+        ] == [('B', 'CREATE', 'pb'), ('A', 'DELETE', None)]
 
 
 def test_stack_resource_states_of_a_stack_without_started_resources():
     stack = make_stack()
     api.resource_create(resource_values(stack.id, 'Unstarted'))
     assert api.stack_resource_states(stack.id, 'tenant-a').resources == []
-    assert api.stack_resource_states_by_name('tenant-a',
-                                             'web').resources == []
+    assert api.stack_resource_states_by_name('tenant-a', 'web').resources == []
 
 
 def test_stack_resource_states_are_scoped_like_the_views():
@@ -232,19 +306,20 @@ def test_stack_resource_states_are_scoped_like_the_views():
     api.stack_soft_delete(stack.id)
     assert api.stack_resource_states(stack.id, 'tenant-a') is None
     assert api.stack_resource_states_by_name('tenant-a', 'web') is None
-    deleted = api.stack_resource_states(stack.id, 'tenant-a',
-                                        show_deleted=True)
+    deleted = api.stack_resource_states(
+        stack.id, 'tenant-a', show_deleted=True
+    )
     assert deleted.deleted_at is not None
     assert [r.name for r in deleted.resources] == ['A']
 
 
 def test_stack_resource_states_by_name_take_the_newest_live_stack():
     old = make_stack()
-    new = make_stack(created_at=old.created_at + datetime.timedelta(
-        seconds=1))
+    new = make_stack(created_at=old.created_at + datetime.timedelta(seconds=1))
     for stack in (old, new):
-        api.resource_create(resource_values(stack.id, 'R' + stack.id,
-                                            action='CREATE'))
+        api.resource_create(
+            resource_values(stack.id, 'R' + stack.id, action='CREATE')
+        )
     read = api.stack_resource_states_by_name('tenant-a', 'web')
     assert read.id == new.id
     assert [r.name for r in read.resources] == ['R' + new.id]
@@ -266,8 +341,10 @@ def test_direct_reads_follow_the_database_configured(heat_db, tmp_path):
 
 def test_direct_reads_take_only_values_bound_as_given():
     read = connection.DirectRead(
-        sa.select(models.Stack.id).where(models.Stack.id.in_(
-            sa.bindparam('ids', expanding=True))))
+        sa.select(models.Stack.id).where(
+            models.Stack.id.in_(sa.bindparam('ids', expanding=True))
+        )
+    )
     with pytest.raises(ValueError):
         read.rows(ids=['a'])
 
@@ -275,11 +352,20 @@ def test_direct_reads_take_only_values_bound_as_given():
 def test_resource_update_and_delete():
     stack = make_stack()
     row = api.resource_create(resource_values(stack.id, 'A'))
-    api.resource_update(row.id, {'status': 'FAILED', 'data': {'k': 'v'},
-                                 'attributes': {'PublicIp': '1.2.3.4'}})
+    api.resource_update(
+        row.id,
+        {
+            'status': 'FAILED',
+            'data': {'k': 'v'},
+            'attributes': {'PublicIp': '1.2.3.4'},
+        },
+    )
     got = api.resource_get(stack.id, 'A')
     assert (got.status, got.data, got.attributes) == (
-        'FAILED', {'k': 'v'}, {'PublicIp': '1.2.3.4'})
+        'FAILED',
+        {'k': 'v'},
+        {'PublicIp': '1.2.3.4'},
+    )
     assert got.updated_at is not None
     assert api.resource_delete(row.id) is True
     assert api.resource_delete(row.id) is False
@@ -289,23 +375,33 @@ def test_resource_update_and_delete():
 
 def test_batch_updates_rows_with_different_columns():
     stack = make_stack()
-    a, b = api.resources_create([resource_values(stack.id, 'A'),
-                                 resource_values(stack.id, 'B')])
-    api.write_batch([(a.id, {'status': 'FAILED'}),
-                     (b.id, {'physical_resource_id': 'i-1'})], [])
+    a, b = api.resources_create(
+        [resource_values(stack.id, 'A'), resource_values(stack.id, 'B')]
+    )
+    api.write_batch(
+        [
+            (a.id, {'status': 'FAILED'}),
+            (b.id, {'physical_resource_id': 'i-1'}),
+        ],
+        [],
+    )
     got = {r.name: r for r in api.resource_get_all(stack.id)}
     assert (got['A'].status, got['A'].physical_resource_id) == ('FAILED', None)
     assert (got['B'].status, got['B'].physical_resource_id) == (
-        'COMPLETE', 'i-1')
+        'COMPLETE',
+        'i-1',
+    )
 
 
 def test_resource_get_by_physical_id_is_scoped_by_tenant():
     mine = make_stack(tenant='tenant-a')
     theirs = make_stack(tenant='tenant-b')
-    api.resource_create(resource_values(mine.id, 'A',
-                                        physical_resource_id='i-1'))
-    api.resource_create(resource_values(theirs.id, 'B',
-                                        physical_resource_id='i-2'))
+    api.resource_create(
+        resource_values(mine.id, 'A', physical_resource_id='i-1')
+    )
+    api.resource_create(
+        resource_values(theirs.id, 'B', physical_resource_id='i-2')
+    )
     assert api.resource_get_by_physical_id('tenant-a', 'i-1').name == 'A'
     assert api.resource_get_by_physical_id('tenant-a', 'i-2') is None
     api.stack_soft_delete(mine.id)
@@ -314,12 +410,14 @@ def test_resource_get_by_physical_id_is_scoped_by_tenant():
 
 # -- events ------------------------------------------------------------------
 
+
 def test_event_list_newest_first_with_marker():
     stack = make_stack()
     other = make_stack(name='other')
     first = api.event_create(event_values(stack.id, 'A'))
-    api.write_batch([], [event_values(stack.id, 'B'),
-                         event_values(stack.id, 'C')])
+    api.write_batch(
+        [], [event_values(stack.id, 'B'), event_values(stack.id, 'C')]
+    )
     api.event_create(event_values(other.id, 'X'))
     events = api.event_list(stack.id)
     assert [e.resource_name for e in events] == ['C', 'B', 'A']
@@ -347,8 +445,10 @@ def test_write_batch_is_one_transaction():
     with pytest.raises(sa.exc.IntegrityError):
         api.write_batch([(row.id, {'status': 'FAILED'})], [bad_event])
     assert api.resource_get(stack.id, 'A').status == 'COMPLETE'
-    api.write_batch([(row.id, {'status': 'FAILED'})],
-                    [event_values(stack.id, 'A', 'FAILED')])
+    api.write_batch(
+        [(row.id, {'status': 'FAILED'})],
+        [event_values(stack.id, 'A', 'FAILED')],
+    )
     assert api.resource_get(stack.id, 'A').status == 'FAILED'
     assert api.event_list(stack.id)[0].resource_status == 'FAILED'
 
@@ -357,13 +457,21 @@ def test_bulk_writes_keep_order_and_values():
     # How fast these are is measured by tools/bench, not asserted here.
     stack = make_stack()
     rows = api.resources_create(
-        [resource_values(stack.id, 'r%d' % i, data={'x': i})
-         for i in range(500)])
-    api.write_batch([(r.id, {'status': 'COMPLETE',
-                             'physical_resource_id': 'p%d' % r.id})
-                     for r in rows],
-                    [event_values(stack.id, 'r%d' % (i // 2))
-                     for i in range(1000)])
+        [
+            resource_values(stack.id, 'r%d' % i, data={'x': i})
+            for i in range(500)
+        ]
+    )
+    api.write_batch(
+        [
+            (
+                r.id,
+                {'status': 'COMPLETE', 'physical_resource_id': 'p%d' % r.id},
+            )
+            for r in rows
+        ],
+        [event_values(stack.id, 'r%d' % (i // 2)) for i in range(1000)],
+    )
     assert [r.name for r in rows] == ['r%d' % i for i in range(500)]
     assert len(api.event_list(stack.id)) == 1000
     updated = api.resource_get(stack.id, 'r7')
@@ -372,6 +480,7 @@ def test_bulk_writes_keep_order_and_values():
 
 
 # -- stack locks -------------------------------------------------------------
+
 
 def test_lock_acquire_and_release():
     stack = make_stack()
@@ -407,8 +516,9 @@ def test_only_one_of_many_threads_gets_the_lock():
         barrier.wait()
         results.append(api.stack_lock_acquire(stack.id, engine_id))
 
-    threads = [threading.Thread(target=contend, args=('e%d' % i,))
-               for i in range(8)]
+    threads = [
+        threading.Thread(target=contend, args=('e%d' % i,)) for i in range(8)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -425,10 +535,11 @@ def test_concurrent_writers_queue_instead_of_failing():
     def write(stack):
         try:
             for i in range(15):
-                row = api.resource_create(
-                    resource_values(stack.id, 'r%d' % i))
-                api.write_batch([(row.id, {'status': 'FAILED'})],
-                                [event_values(stack.id, 'r%d' % i)])
+                row = api.resource_create(resource_values(stack.id, 'r%d' % i))
+                api.write_batch(
+                    [(row.id, {'status': 'FAILED'})],
+                    [event_values(stack.id, 'r%d' % i)],
+                )
                 api.stack_update(stack.id, {'status_reason': str(i)})
         except Exception as exc:  # reported below, with the thread's error
             errors.append(exc)
@@ -444,6 +555,7 @@ def test_concurrent_writers_queue_instead_of_failing():
 
 # -- credentials -------------------------------------------------------------
 
+
 def test_ec2_credential_create_get_list_delete():
     stack = make_stack()
     access, secret = api.ec2_credential_create('tenant-a', user='alice')
@@ -453,13 +565,18 @@ def test_ec2_credential_create_get_list_delete():
     assert len(secret) == 40
     got = api.ec2_credential_get(access)
     assert (got.secret, got.tenant, got.user, got.stack_id) == (
-        secret, 'tenant-a', 'alice', None)
+        secret,
+        'tenant-a',
+        'alice',
+        None,
+    )
     assert secret not in repr(got)
     listed = api.ec2_credential_list('tenant-a')
     assert {k.access for k in listed} == {access, scoped}
     assert all(k.secret is None for k in listed)
-    assert [k.access for k in api.ec2_credential_list(
-        stack_id=stack.id)] == [scoped]
+    assert [k.access for k in api.ec2_credential_list(stack_id=stack.id)] == [
+        scoped
+    ]
     assert len(api.ec2_credential_list()) == 3
     assert api.ec2_credential_delete(access) is True
     assert api.ec2_credential_delete(access) is False
@@ -472,21 +589,21 @@ def test_ec2_credentials_are_random():
 
 
 def test_keys_are_shaped_like_aws_and_use_their_whole_alphabet():
-    pairs = [api.resource_key_new('t', None, 's', 'H')[:2]
-             for _ in range(300)]
+    pairs = [api.resource_key_new('t', None, 's', 'H')[:2] for _ in range(300)]
     assert all(len(a) == 20 and len(s) == 40 for a, s in pairs)
     access_chars = ''.join(a for a, _ in pairs)
     secret_chars = ''.join(s for _, s in pairs)
     assert set(access_chars) == set(string.ascii_uppercase + string.digits)
-    assert set(secret_chars) == set(string.ascii_letters + string.digits
-                                    + '+/')
+    assert set(secret_chars) == set(
+        string.ascii_letters + string.digits + '+/'
+    )
 
 
 # -- purge -------------------------------------------------------------------
 
+
 def _age_deletion(stack_id, days):
-    when = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(
-        days=days)
+    when = datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=days)
     api.stack_update(stack_id, {'deleted_at': when})
 
 

@@ -12,7 +12,6 @@ from heat.engine import service
 from heat.engine import worker
 from heat.rpc import client
 from heat.rpc import transport
-from heat.tests.dbfixtures import heat_db  # noqa: F401 (fixture)
 from heat.tests.resources import test_types
 from heat.tests.waiting import wait_until
 
@@ -28,9 +27,13 @@ def test_resource_types():
 
 # -- engines on the in-process transport ------------------------------------
 
+
 def engine_threads():
-    return [t.name for t in threading.enumerate()
-            if t.name.startswith(('heat-stack', 'heat-call'))]
+    return [
+        t.name
+        for t in threading.enumerate()
+        if t.name.startswith(('heat-stack', 'heat-call'))
+    ]
 
 
 class Engines:
@@ -56,8 +59,12 @@ class Engines:
     @staticmethod
     def assert_no_threads():
         """Every engine thread ends, soon after its engine stopped."""
-        wait_until(lambda: not engine_threads(), what=lambda: (
-            'engine threads to end: %s still run' % engine_threads()))
+        wait_until(
+            lambda: not engine_threads(),
+            what=lambda: (
+                'engine threads to end: %s still run' % engine_threads()
+            ),
+        )
 
 
 @pytest.fixture
@@ -78,6 +85,7 @@ def engines(heat_db, test_resource_types):  # noqa: F811 (the fixture)
 
 # -- one engine's endpoint, called directly ---------------------------------
 
+
 class Endpoint:
     """Calls the engine's endpoint as the RPC server does, raising the
     errors meant for the caller as themselves."""
@@ -91,6 +99,7 @@ class Endpoint:
                 return getattr(self._service, method)(ctxt, **kwargs)
             except oslo_messaging.ExpectedException as expected:
                 raise expected.exc_info[1] from None
+
         return call
 
 

@@ -1,4 +1,5 @@
-"""A stand-in for the stack that template functions resolve resources through."""
+"""A stand-in for the stack that template functions resolve resources
+through."""
 
 from heat.common import exception
 
@@ -31,7 +32,8 @@ class FakeResolver:
         if self.attributes is not None and attr not in self.attributes:
             raise exception.InvalidTemplate(
                 reason='The Referenced Attribute (%s %s) is incorrect.'
-                % (name, attr))
+                % (name, attr)
+            )
 
     def availability_zones(self):
         return self.zones

@@ -18,7 +18,8 @@ def test_unknown_attribute_names_resource_and_attribute():
         attributes.check(SCHEMA, 'Web', 'PublicIP')
     assert str(info.value) == (
         'Template format error: resource Web does not support attribute '
-        'type PublicIP in Fn::GetAtt')
+        'type PublicIP in Fn::GetAtt'
+    )
 
 
 def test_describe():

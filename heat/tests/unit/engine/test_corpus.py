@@ -18,31 +18,45 @@ from heat.engine import template_format
 from heat.tests.unit.engine import fakes
 
 REPO = pathlib.Path(__file__).resolve().parents[4]
-CORPUS = pathlib.Path(os.environ.get(
-    'HEAT_TEMPLATE_CORPUS', REPO.parent / 'shared' / 'templates'))
+CORPUS = pathlib.Path(
+    os.environ.get(
+        'HEAT_TEMPLATE_CORPUS', REPO.parent / 'shared' / 'templates'
+    )
+)
 SUFFIXES = ('.template', '.yaml', '.json')
 
 # Published with a typo CloudFormation itself refuses.
 KNOWN_INVALID = {
-    'WordPress_Single_Instance_puppet.template':
-        'Invalid template property or properties [TemplateFormatVersion]',
+    'WordPress_Single_Instance_puppet.template': (
+        'Invalid template property or properties [TemplateFormatVersion]'
+    ),
 }
 
 STACK = parameters.StackInfo(
-    stack_name='corpus', account_id='tenant', region='us-east-1',
-    stack_id='arn:openstack:heat::tenant:stacks/corpus/1')
+    stack_name='corpus',
+    account_id='tenant',
+    region='us-east-1',
+    stack_id='arn:openstack:heat::tenant:stacks/corpus/1',
+)
 
 
 def corpus_files():
     if not CORPUS.is_dir():
-        return [pytest.param(None, marks=pytest.mark.skip(
-            reason='template corpus not found at %s (set '
-                   'HEAT_TEMPLATE_CORPUS)' % CORPUS))]
-    files = sorted(path for path in CORPUS.rglob('*')
-                   if path.suffix in SUFFIXES)
-    return [pytest.param(path, id=str(path.relative_to(CORPUS)))
-            for path in files]
-
+        return [
+            pytest.param(
+                None,
+                marks=pytest.mark.skip(
+                    reason='template corpus not found at %s (set '
+                    'HEAT_TEMPLATE_CORPUS)' % CORPUS
+                ),
+            )
+        ]
+    files = sorted(
+        path for path in CORPUS.rglob('*') if path.suffix in SUFFIXES
+    )
+    return [
+        pytest.param(path, id=str(path.relative_to(CORPUS))) for path in files
+    ]
 
 
 class CorpusResolver(fakes.FakeResolver):
@@ -63,11 +77,16 @@ def load(path):
     expected = KNOWN_INVALID.get(path.name)
     if expected is None:
         return template.Template(data)
-    with pytest.raises(exception.InvalidTemplate, match=expected.replace(
-            '[', r'\[').replace(']', r'\]')):
+    with pytest.raises(
+        exception.InvalidTemplate,
+        match=expected.replace('[', r'\[').replace(']', r'\]'),
+    ):
         template.Template(data)
-    data = {key: value for key, value in data.items()
-            if key != 'TemplateFormatVersion'}
+    data = {
+        key: value
+        for key, value in data.items()
+        if key != 'TemplateFormatVersion'
+    }
     return template.Template(data)
 
 
@@ -81,10 +100,13 @@ def function_names(tree):
 def trees(tmpl, ctx):
     found = list(conditions.parse_definitions(ctx).values())
     for definition in tmpl.resource_definitions(ctx).values():
-        found += [definition.properties, definition.metadata,
-                  definition.creation_policy, definition.update_policy]
-    found += [output.value for output in
-              tmpl.output_definitions(ctx).values()]
+        found += [
+            definition.properties,
+            definition.metadata,
+            definition.creation_policy,
+            definition.update_policy,
+        ]
+    found += [output.value for output in tmpl.output_definitions(ctx).values()]
     return found
 
 
@@ -111,8 +133,14 @@ def test_sections_parse_into_valid_function_trees(path):
 def _value_for(schema):
     """A value the parameter accepts, for parameters without a default."""
     candidates = list(schema.allowed_values or ()) + [
-        'abc', 'abc123', 'Abc1234567', '8', '10.0.0.1', '10.0.0.0/16',
-        'user@example.com']
+        'abc',
+        'abc123',
+        'Abc1234567',
+        '8',
+        '10.0.0.1',
+        '10.0.0.0/16',
+        'user@example.com',
+    ]
     for candidate in candidates:
         try:
             schema.value_of(candidate)
@@ -125,9 +153,11 @@ def _value_for(schema):
 @pytest.mark.parametrize('path', corpus_files())
 def test_resolves_with_sample_values(path):
     tmpl = load(path)
-    values = {name: _value_for(schema)
-              for name, schema in tmpl.parameter_schemas.items()
-              if schema.default is None}
+    values = {
+        name: _value_for(schema)
+        for name, schema in tmpl.parameter_schemas.items()
+        if schema.default is None
+    }
     params = tmpl.parameters(values, STACK)
     ctx = tmpl.context(params, CorpusResolver(tmpl))
     for definition in tmpl.resource_definitions(ctx).values():
@@ -148,6 +178,18 @@ def test_every_function_the_corpus_uses_is_recognised():
         for tree in trees(tmpl, ctx):
             seen.update(function_names(tree))
     # The functions SOURCES.md counts in the corpus.
-    assert {'Ref', 'Fn::GetAtt', 'Fn::FindInMap', 'Fn::Base64', 'Fn::Join',
-            'Fn::GetAZs', 'Fn::Equals', 'Fn::If', 'Fn::Sub', 'Fn::Not',
-            'Fn::Select', 'Fn::Or', 'Fn::Replace'} <= seen
+    assert {
+        'Ref',
+        'Fn::GetAtt',
+        'Fn::FindInMap',
+        'Fn::Base64',
+        'Fn::Join',
+        'Fn::GetAZs',
+        'Fn::Equals',
+        'Fn::If',
+        'Fn::Sub',
+        'Fn::Not',
+        'Fn::Select',
+        'Fn::Or',
+        'Fn::Replace',
+    } <= seen

@@ -6,8 +6,14 @@ from heat.engine.dependencies import Dependencies
 
 def diamond():
     # Top needs Left and Right; both need Base.
-    return Dependencies({'Top': ['Left', 'Right'], 'Left': ['Base'],
-                         'Right': ['Base'], 'Base': []})
+    return Dependencies(
+        {
+            'Top': ['Left', 'Right'],
+            'Left': ['Base'],
+            'Right': ['Base'],
+            'Base': [],
+        }
+    )
 
 
 def test_requires_and_required_by():
@@ -36,7 +42,7 @@ def test_ties_follow_insertion_order():
 
 def test_order_is_the_same_every_time():
     names = ['R%d' % i for i in range(50)]
-    requirements = {name: names[i + 1:i + 3] for i, name in enumerate(names)}
+    requirements = {name: names[i + 1 : i + 3] for i, name in enumerate(names)}
     first = Dependencies(requirements).topological_order()
     for _ in range(5):
         assert Dependencies(requirements).topological_order() == first
@@ -92,17 +98,17 @@ def test_self_requirement_is_a_cycle():
 def test_acyclic_graph_passes_check():
     diamond().check_cycles()
     names = ['N%d' % i for i in range(5000)]
-    chain = Dependencies({name: names[i + 1:i + 2]
-                          for i, name in enumerate(names)})
+    chain = Dependencies(
+        {name: names[i + 1 : i + 2] for i, name in enumerate(names)}
+    )
     chain.check_cycles()
     assert chain.topological_order()[0] == 'N4999'
 
 
 def test_text_form_is_golden():
-    assert str(diamond()) == ('Top -> Left, Right\n'
-                              'Left -> Base\n'
-                              'Right -> Base\n'
-                              'Base')
+    assert str(diamond()) == (
+        'Top -> Left, Right\nLeft -> Base\nRight -> Base\nBase'
+    )
     assert str(Dependencies()) == ''
 
 

@@ -9,8 +9,11 @@ from heat.engine import template
 from heat.tests.unit.engine.fakes import FakeResolver
 
 STACK = parameters.StackInfo(
-    stack_name='web', account_id='tenant1', region='RegionOne',
-    stack_id='arn:openstack:heat::tenant1:stacks/web/1234')
+    stack_name='web',
+    account_id='tenant1',
+    region='RegionOne',
+    stack_id='arn:openstack:heat::tenant1:stacks/web/1234',
+)
 
 BODY = {
     'Parameters': {
@@ -30,17 +33,19 @@ ATTRIBUTES = {'PublicIp', 'AvailabilityZone', 'Endpoint.Address'}
 
 def context(body=BODY, values=None):
     tmpl = template.Template(body)
-    return tmpl.context(tmpl.parameters(values or {}, STACK),
-                        FakeResolver(
-                            tmpl, zones=ZONES, attributes=ATTRIBUTES))
+    return tmpl.context(
+        tmpl.parameters(values or {}, STACK),
+        FakeResolver(tmpl, zones=ZONES, attributes=ATTRIBUTES),
+    )
 
 
 PATH = 'Resources.Web.Properties.P'
 
 
 def parse(snippet, ctx=None):
-    return functions.parse(snippet, ctx or context(), PATH,
-                           functions.RESOURCE_FUNCTIONS)
+    return functions.parse(
+        snippet, ctx or context(), PATH, functions.RESOURCE_FUNCTIONS
+    )
 
 
 def run(snippet, ctx=None):
@@ -70,8 +75,10 @@ def test_ref_parameter_pseudo_and_resource():
 
 
 def test_ref_to_nothing_names_it():
-    message = fails({'Ref': 'Nope'}, 'Unresolved resource dependencies '
-                                     '[Nope] in the Resources block')
+    message = fails(
+        {'Ref': 'Nope'},
+        'Unresolved resource dependencies [Nope] in the Resources block',
+    )
     assert PATH in message
 
 
@@ -80,8 +87,13 @@ def test_ref_requires_a_string():
 
 
 def test_no_value_removes_the_containing_property_and_item():
-    result = run({'Keep': 1, 'Drop': {'Ref': 'AWS::NoValue'},
-                  'List': ['a', {'Ref': 'AWS::NoValue'}, 'b']})
+    result = run(
+        {
+            'Keep': 1,
+            'Drop': {'Ref': 'AWS::NoValue'},
+            'List': ['a', {'Ref': 'AWS::NoValue'}, 'b'],
+        }
+    )
     assert result == {'Keep': 1, 'List': ['a', 'b']}
 
 
@@ -91,13 +103,14 @@ def test_no_value_at_the_top_is_none():
 
 def test_get_att_list_and_dotted_forms():
     assert run({'Fn::GetAtt': ['Web', 'PublicIp']}) == 'Web.PublicIp'
-    assert run({'Fn::GetAtt': 'Db.Endpoint.Address'}) == \
-        'Db.Endpoint.Address'
+    assert run({'Fn::GetAtt': 'Db.Endpoint.Address'}) == 'Db.Endpoint.Address'
 
 
 def test_get_att_to_an_unknown_resource_names_it():
-    fails({'Fn::GetAtt': ['Nope', 'PublicIp']},
-          'Fn::GetAtt references undefined resource Nope')
+    fails(
+        {'Fn::GetAtt': ['Nope', 'PublicIp']},
+        'Fn::GetAtt references undefined resource Nope',
+    )
 
 
 def test_get_att_unknown_attribute_is_checked_by_the_resolver():
@@ -105,14 +118,15 @@ def test_get_att_unknown_attribute_is_checked_by_the_resolver():
 
 
 def test_get_att_bad_arguments():
-    fails({'Fn::GetAtt': ['Web']}, 'Fn::GetAtt requires [resource, '
-                                   'attribute]')
+    fails({'Fn::GetAtt': ['Web']}, 'Fn::GetAtt requires [resource, attribute]')
     fails({'Fn::GetAtt': 'Web'}, 'Fn::GetAtt requires')
 
 
 def test_get_att_attribute_may_be_a_function():
-    assert run({'Fn::GetAtt': ['Web', {'Fn::Join': ['', ['Public', 'Ip']]}]}
-               ) == 'Web.PublicIp'
+    assert (
+        run({'Fn::GetAtt': ['Web', {'Fn::Join': ['', ['Public', 'Ip']]}]})
+        == 'Web.PublicIp'
+    )
 
 
 def test_get_azs_asks_the_resolver():
@@ -121,22 +135,41 @@ def test_get_azs_asks_the_resolver():
 
 
 def test_dependencies_are_resources_only():
-    tree = parse({'a': {'Ref': 'Web'}, 'b': {'Ref': 'Size'},
-                  'c': {'Fn::GetAtt': ['Db', 'PublicIp']},
-                  'd': {'Ref': 'AWS::Region'}})
+    tree = parse(
+        {
+            'a': {'Ref': 'Web'},
+            'b': {'Ref': 'Size'},
+            'c': {'Fn::GetAtt': ['Db', 'PublicIp']},
+            'd': {'Ref': 'AWS::Region'},
+        }
+    )
     assert functions.dependencies(tree) == {'Web', 'Db'}
 
 
 def test_sub_string_form():
-    assert run({'Fn::Sub': 'a ${Size} ${AWS::Region} ${Web} '
-                           '${Db.PublicIp} ${!Literal}'}) == \
-        'a small RegionOne id-Web Db.PublicIp ${Literal}'
+    assert (
+        run(
+            {
+                'Fn::Sub': 'a ${Size} ${AWS::Region} ${Web} '
+                '${Db.PublicIp} ${!Literal}'
+            }
+        )
+        == 'a small RegionOne id-Web Db.PublicIp ${Literal}'
+    )
 
 
 def test_sub_map_form_takes_variables_first():
-    assert run({'Fn::Sub': ['${Size}-${x}-${y}',
-                            {'Size': 'mine', 'x': {'Ref': 'Web'},
-                             'y': 3}]}) == 'mine-id-Web-3'
+    assert (
+        run(
+            {
+                'Fn::Sub': [
+                    '${Size}-${x}-${y}',
+                    {'Size': 'mine', 'x': {'Ref': 'Web'}, 'y': 3},
+                ]
+            }
+        )
+        == 'mine-id-Web-3'
+    )
 
 
 def test_sub_without_variables_is_the_text():
@@ -144,8 +177,14 @@ def test_sub_without_variables_is_the_text():
 
 
 def test_sub_dependencies():
-    tree = parse({'Fn::Sub': ['${Web} ${Db.PublicIp} ${Size} ${v}',
-                              {'v': {'Fn::GetAtt': ['Db', 'PublicIp']}}]})
+    tree = parse(
+        {
+            'Fn::Sub': [
+                '${Web} ${Db.PublicIp} ${Size} ${v}',
+                {'v': {'Fn::GetAtt': ['Db', 'PublicIp']}},
+            ]
+        }
+    )
     assert functions.dependencies(tree) == {'Web', 'Db'}
 
 
@@ -165,19 +204,26 @@ def test_sub_refuses_list_values():
 
 
 def test_import_value_finds_no_export():
-    fails({'Fn::ImportValue': 'Shared'}, 'No export named Shared found',
-          exception.ValidationError)
+    fails(
+        {'Fn::ImportValue': 'Shared'},
+        'No export named Shared found',
+        exception.ValidationError,
+    )
 
 
 def test_unsupported_function_is_named():
-    message = fails({'Fn::Transform': {}}, 'Encountered unsupported '
-                                           'function: Fn::Transform')
+    message = fails(
+        {'Fn::Transform': {}},
+        'Encountered unsupported function: Fn::Transform',
+    )
     assert PATH in message
 
 
 def test_condition_functions_are_refused_outside_conditions():
-    fails({'Fn::Equals': ['a', 'a']},
-          'Fn::Equals can only be used in the Conditions section')
+    fails(
+        {'Fn::Equals': ['a', 'a']},
+        'Fn::Equals can only be used in the Conditions section',
+    )
     fails({'x': [{'Fn::Not': [True]}]}, PATH + '.x[0]: Fn::Not can only')
 
 
@@ -188,10 +234,12 @@ def test_nested_error_paths_show_where_the_problem_is():
 
 def test_outputs_section_is_named_in_unresolved_errors():
     ctx = context()
-    tree = functions.parse({'Ref': 'Nope'}, ctx, 'Outputs.Url.Value',
-                           functions.RESOURCE_FUNCTIONS)
-    with pytest.raises(exception.InvalidTemplate,
-                       match='in the Outputs block'):
+    tree = functions.parse(
+        {'Ref': 'Nope'}, ctx, 'Outputs.Url.Value', functions.RESOURCE_FUNCTIONS
+    )
+    with pytest.raises(
+        exception.InvalidTemplate, match='in the Outputs block'
+    ):
         functions.validate(tree)
 
 
@@ -202,8 +250,9 @@ def test_get_azs_bad_argument():
 def test_get_azs_needs_the_stack_resources():
     tmpl = template.Template(BODY)
     ctx = tmpl.context(tmpl.parameters({}, STACK))
-    with pytest.raises(exception.InvalidTemplate,
-                       match='cannot refer to resources'):
+    with pytest.raises(
+        exception.InvalidTemplate, match='cannot refer to resources'
+    ):
         functions.resolve(parse({'Fn::GetAZs': ''}, ctx))
 
 

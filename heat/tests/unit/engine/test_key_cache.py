@@ -5,7 +5,6 @@ import pytest
 from heat.common import config
 from heat.db import api as db_api
 from heat.engine import key_cache
-from heat.tests.dbfixtures import heat_db  # noqa: F401 (fixture)
 
 CONF = config.CONF
 
@@ -16,6 +15,7 @@ pytestmark = pytest.mark.usefixtures('heat_db')
 def cache_seconds():
     def set_seconds(seconds):
         CONF.set_override('key_cache_seconds', seconds, group='auth')
+
     yield set_seconds
     CONF.clear_override('key_cache_seconds', group='auth')
 
@@ -39,13 +39,20 @@ def clock(monkeypatch):
 
 def stack_id():
     template_id = db_api.raw_template_create({'Resources': {}})
-    return db_api.stack_create({
-        'name': 'web', 'tenant': 't1', 'raw_template_id': template_id,
-        'action': 'CREATE', 'status': 'COMPLETE'}).id
+    return db_api.stack_create(
+        {
+            'name': 'web',
+            'tenant': 't1',
+            'raw_template_id': template_id,
+            'action': 'CREATE',
+            'status': 'COMPLETE',
+        }
+    ).id
 
 
 def test_a_tenants_key_works_for_the_set_time_after_its_deletion(
-        cache_seconds, clock):
+    cache_seconds, clock
+):
     cache_seconds(1)
     access, secret = db_api.ec2_credential_create('t1', user='u1')
     assert key_cache.get(access).secret == secret
@@ -70,15 +77,17 @@ def test_a_stacks_keys_stop_working_at_once(cache_seconds):
     owner = stack_id()
     stack_key, _ = db_api.ec2_credential_create('t1', stack_id=owner)
     handle_key, _ = db_api.ec2_credential_create(
-        't1', stack_id=owner, resource_name='Handle')
+        't1', stack_id=owner, resource_name='Handle'
+    )
     for access in (stack_key, handle_key):
         assert key_cache.get(access).stack_id == owner
         db_api.ec2_credential_delete(access)
         assert key_cache.get(access) is None
 
 
-def test_the_oldest_keys_are_forgotten_past_the_limit(cache_seconds,
-                                                      monkeypatch):
+def test_the_oldest_keys_are_forgotten_past_the_limit(
+    cache_seconds, monkeypatch
+):
     cache_seconds(60)
     monkeypatch.setattr(key_cache, 'MAX_KEYS', 2)
     keys = [db_api.ec2_credential_create('t1')[0] for _ in range(3)]

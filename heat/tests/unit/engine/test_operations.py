@@ -15,7 +15,6 @@ from heat.engine import operations
 from heat.engine import scheduler
 from heat.engine import stack as stack_mod
 from heat.engine import template as template_mod
-from heat.tests.dbfixtures import heat_db  # noqa: F401 (fixture)
 from heat.tests.resources import test_types
 from heat.tests.waiting import WAIT_SECONDS
 
@@ -43,8 +42,9 @@ def new_stack(resource_definitions, name='web', **options):
 
 def run(operation, stack, cancel=None):
     with scheduler.CallPool(16) as pool:
-        operation(stack, operations.Operation(pool,
-                                               cancel or threading.Event()))
+        operation(
+            stack, operations.Operation(pool, cancel or threading.Event())
+        )
 
 
 def stack_status(stack):
@@ -53,39 +53,50 @@ def stack_status(stack):
 
 
 def resource_states(stack):
-    return {row.name: '%s_%s' % (row.action, row.status)
-            for row in db_api.resource_get_all(stack.row.id)}
+    return {
+        row.name: '%s_%s' % (row.action, row.status)
+        for row in db_api.resource_get_all(stack.row.id)
+    }
 
 
 def events(stack):
     """(logical id, status) of every event, oldest first."""
-    return [(e.resource_name, '%s_%s' % (e.resource_action,
-                                         e.resource_status))
-            for e in reversed(db_api.event_list(stack.row.id))]
+    return [
+        (e.resource_name, '%s_%s' % (e.resource_action, e.resource_status))
+        for e in reversed(db_api.event_list(stack.row.id))
+    ]
 
 
 def stack_event_reasons(stack, status):
     """The reasons of the stack's own events with that status."""
-    return [e.resource_status_reason
-            for e in db_api.event_list(stack.row.id)
-            if e.resource_type == stack_mod.STACK_RESOURCE_TYPE
-            and '%s_%s' % (e.resource_action, e.resource_status) == status]
+    return [
+        e.resource_status_reason
+        for e in db_api.event_list(stack.row.id)
+        if e.resource_type == stack_mod.STACK_RESOURCE_TYPE
+        and '%s_%s' % (e.resource_action, e.resource_status) == status
+    ]
 
 
 def test_create_starts_a_resource_after_what_it_needs_completes():
-    stack = new_stack({
-        'Db': controlled(CreateSeconds=0.2),
-        'App': {'Type': SIMPLE, 'Properties': {'Value': {'Ref': 'Db'}}},
-        'Web': controlled(depends_on='App'),
-    })
+    stack = new_stack(
+        {
+            'Db': controlled(CreateSeconds=0.2),
+            'App': {'Type': SIMPLE, 'Properties': {'Value': {'Ref': 'Db'}}},
+            'Web': controlled(depends_on='App'),
+        }
+    )
     run(operations.create, stack)
-    assert stack_status(stack) == ('CREATE_COMPLETE',
-                                   'Stack CREATE completed successfully')
+    assert stack_status(stack) == (
+        'CREATE_COMPLETE',
+        'Stack CREATE completed successfully',
+    )
     order = events(stack)
     assert order.index(('Db', 'CREATE_COMPLETE')) < order.index(
-        ('App', 'CREATE_IN_PROGRESS'))
+        ('App', 'CREATE_IN_PROGRESS')
+    )
     assert order.index(('App', 'CREATE_COMPLETE')) < order.index(
-        ('Web', 'CREATE_IN_PROGRESS'))
+        ('Web', 'CREATE_IN_PROGRESS')
+    )
     assert order[0] == ('web', 'CREATE_IN_PROGRESS')
     assert order[-1] == ('web', 'CREATE_COMPLETE')
 
@@ -100,48 +111,65 @@ def test_independent_resources_are_created_in_parallel(monkeypatch):
         together.wait()
         return create(rsrc)
 
-    monkeypatch.setattr(test_types.ControlledResource, 'handle_create',
-                        create_together)
+    monkeypatch.setattr(
+        test_types.ControlledResource, 'handle_create', create_together
+    )
     stack = new_stack({'R%d' % i: controlled() for i in range(10)})
     run(operations.create, stack)
-    assert stack_status(stack) == ('CREATE_COMPLETE',
-                                   'Stack CREATE completed successfully')
+    assert stack_status(stack) == (
+        'CREATE_COMPLETE',
+        'Stack CREATE completed successfully',
+    )
 
 
 def test_failure_rolls_back_and_names_the_failed_resource():
-    stack = new_stack({
-        'Good': controlled(),
-        'Bad': controlled(depends_on='Good', FailCreate=True),
-        'After': controlled(depends_on='Bad'),
-    })
+    stack = new_stack(
+        {
+            'Good': controlled(),
+            'Bad': controlled(depends_on='Good', FailCreate=True),
+            'After': controlled(depends_on='Bad'),
+        }
+    )
     run(operations.create, stack)
     status, reason = stack_status(stack)
     assert status == 'ROLLBACK_COMPLETE'
-    assert reason == ('Rollback completed after: The following '
-                      'resource(s) failed to create: [Bad].')
+    assert reason == (
+        'Rollback completed after: The following '
+        'resource(s) failed to create: [Bad].'
+    )
     # As in CloudFormation: no CREATE_FAILED on the way to the rollback.
     assert stack_event_reasons(stack, 'ROLLBACK_IN_PROGRESS') == [
         'Rollback requested: Resource create failed: Bad: Creation failed '
-        'on command']
+        'on command'
+    ]
     assert stack_event_reasons(stack, 'CREATE_FAILED') == []
-    assert resource_states(stack) == {'Good': 'DELETE_COMPLETE',
-                                      'Bad': 'DELETE_COMPLETE',
-                                      'After': 'INIT_COMPLETE'}
+    assert resource_states(stack) == {
+        'Good': 'DELETE_COMPLETE',
+        'Bad': 'DELETE_COMPLETE',
+        'After': 'INIT_COMPLETE',
+    }
     order = events(stack)
     assert ('Bad', 'CREATE_FAILED') in order
     assert ('After', 'CREATE_IN_PROGRESS') not in order
 
 
-@pytest.mark.parametrize('options, final, good', [
-    ({'on_failure': 'DO_NOTHING'}, 'CREATE_FAILED', 'CREATE_COMPLETE'),
-    ({'disable_rollback': True}, 'CREATE_FAILED', 'CREATE_COMPLETE'),
-    ({'on_failure': 'DELETE'}, 'DELETE_COMPLETE', 'DELETE_COMPLETE'),
-    ({'on_failure': 'ROLLBACK'}, 'ROLLBACK_COMPLETE', 'DELETE_COMPLETE'),
-])
+@pytest.mark.parametrize(
+    'options, final, good',
+    [
+        ({'on_failure': 'DO_NOTHING'}, 'CREATE_FAILED', 'CREATE_COMPLETE'),
+        ({'disable_rollback': True}, 'CREATE_FAILED', 'CREATE_COMPLETE'),
+        ({'on_failure': 'DELETE'}, 'DELETE_COMPLETE', 'DELETE_COMPLETE'),
+        ({'on_failure': 'ROLLBACK'}, 'ROLLBACK_COMPLETE', 'DELETE_COMPLETE'),
+    ],
+)
 def test_on_failure(options, final, good):
-    stack = new_stack({'Good': controlled(),
-                       'Bad': controlled(depends_on='Good', FailCreate=True)},
-                      **options)
+    stack = new_stack(
+        {
+            'Good': controlled(),
+            'Bad': controlled(depends_on='Good', FailCreate=True),
+        },
+        **options,
+    )
     run(operations.create, stack)
     assert stack_status(stack)[0] == final
     assert resource_states(stack)['Good'] == good
@@ -150,9 +178,8 @@ def test_on_failure(options, final, good):
 
 
 def test_create_times_out_and_rolls_back():
-    stack = new_stack({'Quick': controlled(),
-                       'Stuck': controlled(Stall=True)})
-    stack.row.timeout = 0.5 / 60   # minutes, as TimeoutInMinutes is
+    stack = new_stack({'Quick': controlled(), 'Stuck': controlled(Stall=True)})
+    stack.row.timeout = 0.5 / 60  # minutes, as TimeoutInMinutes is
     started = time.monotonic()
     run(operations.create, stack)
     # Stuck never completes: only the timeout ends the create.  The bound
@@ -160,7 +187,8 @@ def test_create_times_out_and_rolls_back():
     assert time.monotonic() - started < WAIT_SECONDS
     assert stack_status(stack)[0] == 'ROLLBACK_COMPLETE'
     assert stack_event_reasons(stack, 'ROLLBACK_IN_PROGRESS') == [
-        'Rollback requested: Create timed out']
+        'Rollback requested: Create timed out'
+    ]
     assert set(resource_states(stack).values()) == {'DELETE_COMPLETE'}
 
 
@@ -174,21 +202,27 @@ def test_cancelled_create_stops_without_rollback():
 
 
 def test_delete_removes_resources_dependents_first_and_the_stack():
-    stack = new_stack({'Base': controlled(),
-                       'Top': controlled(depends_on='Base')})
+    stack = new_stack(
+        {'Base': controlled(), 'Top': controlled(depends_on='Base')}
+    )
     run(operations.create, stack)
     run(operations.delete, stack)
     assert stack_status(stack)[0] == 'DELETE_COMPLETE'
     order = events(stack)
     assert order.index(('Top', 'DELETE_COMPLETE')) < order.index(
-        ('Base', 'DELETE_IN_PROGRESS'))
+        ('Base', 'DELETE_IN_PROGRESS')
+    )
     assert db_api.stack_get(stack.row.id) is None
     assert db_api.stack_get(stack.row.id, show_deleted=True) is not None
 
 
 def test_retain_policy_keeps_the_resource_on_delete():
-    stack = new_stack({'Kept': dict(controlled(), DeletionPolicy='Retain'),
-                       'Gone': controlled()})
+    stack = new_stack(
+        {
+            'Kept': dict(controlled(), DeletionPolicy='Retain'),
+            'Gone': controlled(),
+        }
+    )
     run(operations.create, stack)
     kept_id = stack.resources['Kept'].resource_id
     run(operations.delete, stack)

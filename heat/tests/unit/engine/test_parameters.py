@@ -4,9 +4,12 @@ from heat.common import exception
 from heat.engine import parameters
 
 STACK = parameters.StackInfo(
-    stack_name='web', account_id='tenant1', region='RegionOne',
+    stack_name='web',
+    account_id='tenant1',
+    region='RegionOne',
     stack_id='arn:openstack:heat::tenant1:stacks/web/1234',
-    notification_arns=('arn:topic',))
+    notification_arns=('arn:topic',),
+)
 
 
 def schemas(**section):
@@ -24,8 +27,10 @@ def refused(section, given):
 
 
 def test_string_value_and_default():
-    params = values({'A': {'Type': 'String'},
-                     'B': {'Type': 'String', 'Default': 'dflt'}}, {'A': 'x'})
+    params = values(
+        {'A': {'Type': 'String'}, 'B': {'Type': 'String', 'Default': 'dflt'}},
+        {'A': 'x'},
+    )
     assert params['A'] == 'x'
     assert params['B'] == 'dflt'
 
@@ -36,9 +41,13 @@ def test_number_value_stays_a_string_for_ref():
 
 
 def test_comma_delimited_list_and_list_of_numbers():
-    params = values({'L': {'Type': 'CommaDelimitedList'},
-                     'N': {'Type': 'List<Number>', 'Default': '1,2'}},
-                    {'L': 'a,b,c'})
+    params = values(
+        {
+            'L': {'Type': 'CommaDelimitedList'},
+            'N': {'Type': 'List<Number>', 'Default': '1,2'},
+        },
+        {'L': 'a,b,c'},
+    )
     assert params['L'] == ['a', 'b', 'c']
     assert params['N'] == ['1', '2']
     assert params.stored_value('L') == 'a,b,c'
@@ -50,10 +59,14 @@ def test_list_of_numbers_checks_every_item():
 
 
 def test_aws_specific_types_are_strings_and_lists():
-    params = values({'K': {'Type': 'AWS::EC2::KeyPair::KeyName'},
-                     'I': {'Type': 'AWS::EC2::Image::Id'},
-                     'S': {'Type': 'List<AWS::EC2::Subnet::Id>'}},
-                    {'K': 'mykey', 'I': 'ami-1', 'S': 'sn-1,sn-2'})
+    params = values(
+        {
+            'K': {'Type': 'AWS::EC2::KeyPair::KeyName'},
+            'I': {'Type': 'AWS::EC2::Image::Id'},
+            'S': {'Type': 'List<AWS::EC2::Subnet::Id>'},
+        },
+        {'K': 'mykey', 'I': 'ami-1', 'S': 'sn-1,sn-2'},
+    )
     assert params['K'] == 'mykey'
     assert params['I'] == 'ami-1'
     assert params['S'] == ['sn-1', 'sn-2']
@@ -67,9 +80,10 @@ def test_ssm_parameter_types_are_refused():
 
 
 def test_unknown_type_is_refused():
-    with pytest.raises(exception.InvalidTemplate,
-                       match='Parameters.P: Unrecognized parameter type: '
-                             'Strin'):
+    with pytest.raises(
+        exception.InvalidTemplate,
+        match='Parameters.P: Unrecognized parameter type: Strin',
+    ):
         schemas(P={'Type': 'Strin'})
 
 
@@ -79,8 +93,10 @@ def test_missing_type_is_refused():
 
 
 def test_unknown_parameter_property_is_refused():
-    with pytest.raises(exception.InvalidTemplate,
-                       match="Invalid template parameter property 'Bogus'"):
+    with pytest.raises(
+        exception.InvalidTemplate,
+        match="Invalid template parameter property 'Bogus'",
+    ):
         schemas(P={'Type': 'String', 'Bogus': 1})
 
 
@@ -94,70 +110,113 @@ def test_bad_pattern_and_lengths_are_template_errors():
 
 
 def test_lengths_given_as_strings_are_read():
-    schema = schemas(P={'Type': 'String', 'MinLength': '1',
-                        'MaxLength': '3'})['P']
+    schema = schemas(P={'Type': 'String', 'MinLength': '1', 'MaxLength': '3'})[
+        'P'
+    ]
     assert (schema.min_length, schema.max_length) == (1, 3)
 
 
-@pytest.mark.parametrize('definition, value, message', [
-    ({'Type': 'String', 'AllowedValues': ['a', 'b']}, 'c',
-     "Parameter 'P' must be one of AllowedValues"),
-    ({'Type': 'String', 'AllowedPattern': '[a-z]+'}, 'abc1',
-     "Parameter 'P' must match pattern [a-z]+"),
-    ({'Type': 'String', 'MinLength': 2}, 'a',
-     "Parameter 'P' must contain at least 2 characters"),
-    ({'Type': 'String', 'MaxLength': 2}, 'abc',
-     "Parameter 'P' must contain at most 2 characters"),
-    ({'Type': 'Number', 'MinValue': 1}, '0',
-     "Parameter 'P' must be a number not less than 1"),
-    ({'Type': 'Number', 'MaxValue': 5.5}, '6',
-     "Parameter 'P' must be a number not greater than 5.5"),
-    ({'Type': 'Number'}, 'ten', "Parameter 'P' must be a number"),
-])
+@pytest.mark.parametrize(
+    'definition, value, message',
+    [
+        (
+            {'Type': 'String', 'AllowedValues': ['a', 'b']},
+            'c',
+            "Parameter 'P' must be one of AllowedValues",
+        ),
+        (
+            {'Type': 'String', 'AllowedPattern': '[a-z]+'},
+            'abc1',
+            "Parameter 'P' must match pattern [a-z]+",
+        ),
+        (
+            {'Type': 'String', 'MinLength': 2},
+            'a',
+            "Parameter 'P' must contain at least 2 characters",
+        ),
+        (
+            {'Type': 'String', 'MaxLength': 2},
+            'abc',
+            "Parameter 'P' must contain at most 2 characters",
+        ),
+        (
+            {'Type': 'Number', 'MinValue': 1},
+            '0',
+            "Parameter 'P' must be a number not less than 1",
+        ),
+        (
+            {'Type': 'Number', 'MaxValue': 5.5},
+            '6',
+            "Parameter 'P' must be a number not greater than 5.5",
+        ),
+        ({'Type': 'Number'}, 'ten', "Parameter 'P' must be a number"),
+    ],
+)
 def test_constraint_messages(definition, value, message):
     assert refused({'P': definition}, {'P': value}) == message
 
 
-@pytest.mark.parametrize('definition, value', [
-    ({'Type': 'String', 'AllowedValues': ['a', 'b']}, 'b'),
-    ({'Type': 'String', 'AllowedPattern': '[a-z]+'}, 'abc'),
-    ({'Type': 'String', 'MinLength': 2, 'MaxLength': 3}, 'abc'),
-    ({'Type': 'Number', 'MinValue': 1, 'MaxValue': 5}, '5'),
-    ({'Type': 'Number', 'AllowedValues': [1, 2]}, '2.0'),
-])
+@pytest.mark.parametrize(
+    'definition, value',
+    [
+        ({'Type': 'String', 'AllowedValues': ['a', 'b']}, 'b'),
+        ({'Type': 'String', 'AllowedPattern': '[a-z]+'}, 'abc'),
+        ({'Type': 'String', 'MinLength': 2, 'MaxLength': 3}, 'abc'),
+        ({'Type': 'Number', 'MinValue': 1, 'MaxValue': 5}, '5'),
+        ({'Type': 'Number', 'AllowedValues': [1, 2]}, '2.0'),
+    ],
+)
 def test_values_within_constraints_pass(definition, value):
     assert values({'P': definition}, {'P': value})['P'] == value
 
 
 def test_pattern_must_match_the_whole_string():
-    message = refused({'P': {'Type': 'String', 'AllowedPattern': '[0-9]'}},
-                      {'P': '12'})
+    message = refused(
+        {'P': {'Type': 'String', 'AllowedPattern': '[0-9]'}}, {'P': '12'}
+    )
     assert 'must match pattern' in message
 
 
 def test_constraint_description_replaces_the_message():
-    message = refused({'P': {'Type': 'String', 'AllowedPattern': '[a-z]*',
-                             'ConstraintDescription': 'lower case only'}},
-                      {'P': 'ABC'})
-    assert message == "Parameter 'P' failed to satisfy constraint: " \
-                      "lower case only"
+    message = refused(
+        {
+            'P': {
+                'Type': 'String',
+                'AllowedPattern': '[a-z]*',
+                'ConstraintDescription': 'lower case only',
+            }
+        },
+        {'P': 'ABC'},
+    )
+    assert (
+        message == "Parameter 'P' failed to satisfy constraint: "
+        'lower case only'
+    )
 
 
 def test_defaults_are_checked_too():
-    message = refused({'P': {'Type': 'Number', 'Default': '9',
-                             'MaxValue': 5}}, {})
+    message = refused(
+        {'P': {'Type': 'Number', 'Default': '9', 'MaxValue': 5}}, {}
+    )
     assert 'not greater than 5' in message
 
 
 def test_unknown_parameters_are_named():
-    message = refused({'A': {'Type': 'String', 'Default': 'x'}},
-                      {'Zed': '1', 'Bee': '2'})
+    message = refused(
+        {'A': {'Type': 'String', 'Default': 'x'}}, {'Zed': '1', 'Bee': '2'}
+    )
     assert message == 'Parameters: [Bee, Zed] do not exist in the template'
 
 
 def test_missing_parameters_are_named():
-    message = refused({'A': {'Type': 'String'}, 'B': {'Type': 'String'},
-                       'C': {'Type': 'String', 'Default': ''}}, {})
+    message = refused(
+        {
+            'A': {'Type': 'String'},
+            'B': {'Type': 'String'},
+            'C': {'Type': 'String', 'Default': ''},
+        },
+        {},
+    )
     assert message == 'Parameters: [A, B] must have values'
 
 
@@ -166,9 +225,13 @@ def test_empty_default_counts_as_a_value():
 
 
 def test_no_echo_values_are_masked_everywhere_they_are_shown():
-    params = values({'Pw': {'Type': 'String', 'NoEcho': 'true'},
-                     'User': {'Type': 'String'}},
-                    {'Pw': 's3cret', 'User': 'bob'})
+    params = values(
+        {
+            'Pw': {'Type': 'String', 'NoEcho': 'true'},
+            'User': {'Type': 'String'},
+        },
+        {'Pw': 's3cret', 'User': 'bob'},
+    )
     assert params['Pw'] == 's3cret'
     assert params.display_value('Pw') == '****'
     assert params.display_values() == {'Pw': '****', 'User': 'bob'}
@@ -177,8 +240,10 @@ def test_no_echo_values_are_masked_everywhere_they_are_shown():
 
 
 def test_no_echo_defaults_are_masked_for_display():
-    section = schemas(Pw={'Type': 'String', 'NoEcho': 'true', 'Default': 'd'},
-                      User={'Type': 'String', 'Default': 'bob'})
+    section = schemas(
+        Pw={'Type': 'String', 'NoEcho': 'true', 'Default': 'd'},
+        User={'Type': 'String', 'Default': 'bob'},
+    )
     assert section['Pw'].display_default == '****'
     assert section['User'].display_default == 'bob'
 
@@ -191,8 +256,9 @@ def test_no_echo_accepts_a_boolean():
 def test_pseudo_parameters():
     params = values({}, {})
     assert params['AWS::StackName'] == 'web'
-    assert params['AWS::StackId'] == \
-        'arn:openstack:heat::tenant1:stacks/web/1234'
+    assert (
+        params['AWS::StackId'] == 'arn:openstack:heat::tenant1:stacks/web/1234'
+    )
     assert params['AWS::Region'] == 'RegionOne'
     assert params['AWS::AccountId'] == 'tenant1'
     assert params['AWS::NotificationARNs'] == ['arn:topic']
@@ -203,12 +269,14 @@ def test_pseudo_parameters():
 
 def test_merge_previous_takes_previous_values_for_named_keys():
     merged = parameters.Parameters.merge_previous(
-        {'A': 'new'}, {'A': 'old-a', 'B': 'old-b'}, ['B'])
+        {'A': 'new'}, {'A': 'old-a', 'B': 'old-b'}, ['B']
+    )
     assert merged == {'A': 'new', 'B': 'old-b'}
 
 
 def test_merge_previous_refuses_keys_without_a_previous_value():
-    with pytest.raises(exception.ValidationError,
-                       match='parameter key C. Cannot specify '
-                             'usePreviousValue'):
+    with pytest.raises(
+        exception.ValidationError,
+        match='parameter key C. Cannot specify usePreviousValue',
+    ):
         parameters.Parameters.merge_previous({}, {'A': 'x'}, ['C'])

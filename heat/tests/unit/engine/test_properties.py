@@ -11,13 +11,22 @@ SCHEMA = {
     'Count': Schema(Schema.INTEGER, default=1, update_allowed=True),
     'Ratio': Schema(Schema.NUMBER),
     'Monitoring': Schema(Schema.BOOLEAN, default=False),
-    'Flavor': Schema(Schema.STRING, allowed_values=['m1.small', 'm1.large'],
-                     update_allowed=True),
+    'Flavor': Schema(
+        Schema.STRING,
+        allowed_values=['m1.small', 'm1.large'],
+        update_allowed=True,
+    ),
     'Groups': Schema(Schema.LIST, schema=Schema(Schema.STRING)),
-    'Tags': Schema(Schema.LIST, schema=Schema(Schema.MAP, schema={
-        'Key': Schema(Schema.STRING, required=True),
-        'Value': Schema(Schema.STRING),
-    })),
+    'Tags': Schema(
+        Schema.LIST,
+        schema=Schema(
+            Schema.MAP,
+            schema={
+                'Key': Schema(Schema.STRING, required=True),
+                'Value': Schema(Schema.STRING),
+            },
+        ),
+    ),
     'Extra': Schema(Schema.MAP),
 }
 
@@ -33,8 +42,15 @@ def error_of(data, **kwargs):
 
 
 def test_valid_data_passes_and_reads_coerced_values():
-    p = props({'ImageId': 'F17', 'Count': '5', 'Ratio': '0.5',
-               'Monitoring': 'TRUE', 'Groups': ['a', 7]})
+    p = props(
+        {
+            'ImageId': 'F17',
+            'Count': '5',
+            'Ratio': '0.5',
+            'Monitoring': 'TRUE',
+            'Groups': ['a', 7],
+        }
+    )
     p.validate()
     assert p['Count'] == 5
     assert p['Ratio'] == 0.5
@@ -58,38 +74,43 @@ def test_mutable_default_is_a_copy():
 
 def test_unknown_property_is_named_with_its_path():
     assert error_of({'ImageId': 'F17', 'Bogus': 1}) == (
-        'Resources.Web.Properties.Bogus: Unknown Property Bogus')
+        'Resources.Web.Properties.Bogus: Unknown Property Bogus'
+    )
 
 
 def test_missing_required_property():
     assert error_of({}) == (
-        'Resources.Web.Properties.ImageId: Property ImageId not assigned')
+        'Resources.Web.Properties.ImageId: Property ImageId not assigned'
+    )
 
 
-@pytest.mark.parametrize('name, value, message', [
-    ('Count', 'five', 'Value "five" is not an integer'),
-    ('Count', True, 'Value "True" is not an integer'),
-    ('Count', 1.5, 'Value "1.5" is not an integer'),
-    ('Ratio', 'lots', 'Value "lots" is not a number'),
-    ('Ratio', 'nan', 'Value "nan" is not a number'),
-    ('Monitoring', 'yes', 'Value "yes" is not a boolean (true or false)'),
-    ('ImageId', {'a': 1}, 'Value must be a string, not a map'),
-    ('Groups', 'a,b', 'Value must be a list, not "a,b"'),
-    ('Extra', ['x'], 'Value must be a map, not a list'),
-])
+@pytest.mark.parametrize(
+    'name, value, message',
+    [
+        ('Count', 'five', 'Value "five" is not an integer'),
+        ('Count', True, 'Value "True" is not an integer'),
+        ('Count', 1.5, 'Value "1.5" is not an integer'),
+        ('Ratio', 'lots', 'Value "lots" is not a number'),
+        ('Ratio', 'nan', 'Value "nan" is not a number'),
+        ('Monitoring', 'yes', 'Value "yes" is not a boolean (true or false)'),
+        ('ImageId', {'a': 1}, 'Value must be a string, not a map'),
+        ('Groups', 'a,b', 'Value must be a list, not "a,b"'),
+        ('Extra', ['x'], 'Value must be a map, not a list'),
+    ],
+)
 def test_wrong_types_are_named(name, value, message):
     data = {'ImageId': 'F17', name: value}
     assert error_of(data) == '%s.%s: %s' % (PATH, name, message)
 
 
-@pytest.mark.parametrize('value, expected', [
-    (True, 'true'), (3, '3'), (2.5, '2.5'), ('x', 'x')])
+@pytest.mark.parametrize(
+    'value, expected', [(True, 'true'), (3, '3'), (2.5, '2.5'), ('x', 'x')]
+)
 def test_scalars_coerce_to_string(value, expected):
     assert props({'ImageId': value})['ImageId'] == expected
 
 
-@pytest.mark.parametrize('value, expected', [
-    ('-3', -3), (' 12 ', 12), (7, 7)])
+@pytest.mark.parametrize('value, expected', [('-3', -3), (' 12 ', 12), (7, 7)])
 def test_integer_accepts_numeric_strings(value, expected):
     assert props({'ImageId': 'x', 'Count': value})['Count'] == expected
 
@@ -102,19 +123,23 @@ def test_number_keeps_integers_integral():
 def test_value_not_allowed():
     assert error_of({'ImageId': 'F17', 'Flavor': 'm1.huge'}) == (
         '%s.Flavor: "m1.huge" is not an allowed value '
-        '[m1.small, m1.large]' % PATH)
+        '[m1.small, m1.large]' % PATH
+    )
 
 
 def test_list_member_errors_name_the_index():
     assert error_of({'ImageId': 'F17', 'Groups': ['ok', ['no']]}) == (
-        '%s.Groups[1]: Value must be a string, not a list' % PATH)
+        '%s.Groups[1]: Value must be a string, not a list' % PATH
+    )
 
 
 def test_map_members_are_checked_by_their_schema():
     assert error_of({'ImageId': 'F17', 'Tags': [{'Value': 'v'}]}) == (
-        '%s.Tags[0].Key: Property Key not assigned' % PATH)
+        '%s.Tags[0].Key: Property Key not assigned' % PATH
+    )
     assert error_of({'ImageId': 'F17', 'Tags': [{'Key': 'k', 'X': 1}]}) == (
-        '%s.Tags[0].X: Unknown Property X' % PATH)
+        '%s.Tags[0].X: Unknown Property X' % PATH
+    )
     tags = props({'ImageId': 'F17', 'Tags': [{'Key': 'k'}]})['Tags']
     assert tags == [{'Key': 'k'}]
 
@@ -130,8 +155,9 @@ def test_properties_must_be_a_map():
 
 
 def test_no_properties_section_is_empty():
-    p = properties.Properties({'A': Schema(Schema.STRING, default='d')},
-                              None, PATH)
+    p = properties.Properties(
+        {'A': Schema(Schema.STRING, default='d')}, None, PATH
+    )
     p.validate()
     assert dict(p) == {'A': 'd'}
 
@@ -154,8 +180,12 @@ def test_values_are_resolved_through_resolve():
 
 
 def test_unknown_values_pass_while_validating():
-    data = {'ImageId': Ref(None), 'Count': Ref(None),
-            'Groups': ['a', None], 'Tags': [{'Key': None}]}
+    data = {
+        'ImageId': Ref(None),
+        'Count': Ref(None),
+        'Groups': ['a', None],
+        'Tags': [{'Key': None}],
+    }
     p = props(data, resolve=resolve, validating=True)
     p.validate()
     assert p['ImageId'] is None
@@ -168,8 +198,9 @@ def test_unknown_values_are_missing_once_resolved_for_real():
 
 
 def test_known_values_are_still_checked_while_validating():
-    p = props({'ImageId': Ref(None), 'Count': 'x'}, resolve=resolve,
-              validating=True)
+    p = props(
+        {'ImageId': Ref(None), 'Count': 'x'}, resolve=resolve, validating=True
+    )
     with pytest.raises(exception.ValidationError, match='Count'):
         p.validate()
 
@@ -195,8 +226,10 @@ def test_changed_names_the_differing_properties():
 
 
 def test_default_and_explicit_default_are_no_change():
-    assert props({'ImageId': 'a'}).changed(
-        props({'ImageId': 'a', 'Count': 1})) == set()
+    assert (
+        props({'ImageId': 'a'}).changed(props({'ImageId': 'a', 'Count': 1}))
+        == set()
+    )
 
 
 def test_update_allowed():
@@ -214,11 +247,18 @@ def test_mapping_protocol():
     assert p.get('Count') == 1
 
 
-@pytest.mark.parametrize('constraint, good, bad, message', [
-    (properties.Length(min=2, max=3), 'abc', 'abcd',
-     'length must be at most 3'),
-    (properties.Length(min=2), 'ab', 'a', 'length must be at least 2'),
-])
+@pytest.mark.parametrize(
+    'constraint, good, bad, message',
+    [
+        (
+            properties.Length(min=2, max=3),
+            'abc',
+            'abcd',
+            'length must be at most 3',
+        ),
+        (properties.Length(min=2), 'ab', 'a', 'length must be at least 2'),
+    ],
+)
 def test_string_constraints(constraint, good, bad, message):
     schema = {'S': Schema(Schema.STRING, constraints=[constraint])}
     properties.Properties(schema, {'S': good}, PATH).validate()
@@ -228,34 +268,57 @@ def test_string_constraints(constraint, good, bad, message):
 
 
 def test_range_constraint():
-    schema = {'N': Schema(Schema.INTEGER,
-                          constraints=[properties.Range(1, 10)])}
+    schema = {
+        'N': Schema(Schema.INTEGER, constraints=[properties.Range(1, 10)])
+    }
     properties.Properties(schema, {'N': '10'}, PATH).validate()
-    with pytest.raises(exception.ValidationError,
-                       match=r'\.N: 11 is more than 10'):
+    with pytest.raises(
+        exception.ValidationError, match=r'\.N: 11 is more than 10'
+    ):
         properties.Properties(schema, {'N': 11}, PATH).validate()
-    with pytest.raises(exception.ValidationError,
-                       match=r'\.N: 0 is less than 1'):
+    with pytest.raises(
+        exception.ValidationError, match=r'\.N: 0 is less than 1'
+    ):
         properties.Properties(schema, {'N': 0}, PATH).validate()
 
 
 def test_describe_schema():
     schema = {
-        'Size': Schema(Schema.INTEGER, required=True, description='GB',
-                       constraints=[properties.Range(1, 1024)]),
-        'Tags': Schema(Schema.LIST, schema=Schema(Schema.STRING),
-                       default=[]),
-        'Kind': Schema(Schema.STRING, allowed_values=['a', 'b'],
-                       update_allowed=True),
+        'Size': Schema(
+            Schema.INTEGER,
+            required=True,
+            description='GB',
+            constraints=[properties.Range(1, 1024)],
+        ),
+        'Tags': Schema(Schema.LIST, schema=Schema(Schema.STRING), default=[]),
+        'Kind': Schema(
+            Schema.STRING, allowed_values=['a', 'b'], update_allowed=True
+        ),
     }
     assert properties.describe(schema) == {
-        'Kind': {'Type': 'String', 'Required': False,
-                 'UpdateAllowed': True, 'AllowedValues': ['a', 'b']},
-        'Size': {'Type': 'Integer', 'Required': True,
-                 'UpdateAllowed': False, 'Description': 'GB',
-                 'MinValue': 1, 'MaxValue': 1024},
-        'Tags': {'Type': 'List', 'Required': False, 'UpdateAllowed': False,
-                 'Default': [],
-                 'Schema': {'Type': 'String', 'Required': False,
-                            'UpdateAllowed': False}},
+        'Kind': {
+            'Type': 'String',
+            'Required': False,
+            'UpdateAllowed': True,
+            'AllowedValues': ['a', 'b'],
+        },
+        'Size': {
+            'Type': 'Integer',
+            'Required': True,
+            'UpdateAllowed': False,
+            'Description': 'GB',
+            'MinValue': 1,
+            'MaxValue': 1024,
+        },
+        'Tags': {
+            'Type': 'List',
+            'Required': False,
+            'UpdateAllowed': False,
+            'Default': [],
+            'Schema': {
+                'Type': 'String',
+                'Required': False,
+                'UpdateAllowed': False,
+            },
+        },
     }

@@ -14,7 +14,6 @@ from heat.engine import recorder
 from heat.engine import resource
 from heat.engine import stack as stack_mod
 from heat.engine import template as template_mod
-from heat.tests.dbfixtures import heat_db  # noqa: F401 (fixture)
 from heat.tests.unit.db.test_signals_api import statements_run
 from heat.tests.waiting import WAIT_SECONDS
 from heat.tests.waiting import wait_until
@@ -23,16 +22,30 @@ CTXT = context.RequestContext(tenant='t1', user='u1')
 
 
 def stored_stack():
-    stack = stack_mod.Stack.new(CTXT, 'recorded', template_mod.Template(
-        {'Resources': {'Handle': {
-            'Type': 'AWS::CloudFormation::WaitConditionHandle'}}}), {}, {})
+    stack = stack_mod.Stack.new(
+        CTXT,
+        'recorded',
+        template_mod.Template(
+            {
+                'Resources': {
+                    'Handle': {
+                        'Type': 'AWS::CloudFormation::WaitConditionHandle'
+                    }
+                }
+            }
+        ),
+        {},
+        {},
+    )
     stack.store()
     return stack
 
 
 def stored_events(stack):
-    return [(e.resource_action, e.resource_status)
-            for e in reversed(db_api.event_list(stack.row.id))]
+    return [
+        (e.resource_action, e.resource_status)
+        for e in reversed(db_api.event_list(stack.row.id))
+    ]
 
 
 def test_a_change_nothing_follows_is_written_soon(heat_db):
@@ -43,13 +56,15 @@ def test_a_change_nothing_follows_is_written_soon(heat_db):
         handle.status = status
         stack.state_changed(handle)
     # Nothing else happens: the resource might now wait for minutes.
-    wait_until(lambda: stored_events(stack) == [('CREATE', 'IN_PROGRESS'),
-                                                ('CREATE', 'COMPLETE')],
-               what=lambda: 'both events: %s' % stored_events(stack))
+    wait_until(
+        lambda: (
+            stored_events(stack)
+            == [('CREATE', 'IN_PROGRESS'), ('CREATE', 'COMPLETE')]
+        ),
+        what=lambda: 'both events: %s' % stored_events(stack),
+    )
     row = db_api.resource_get(stack.row.id, 'Handle')
     assert (row.action, row.status) == ('CREATE', 'COMPLETE')
-
-
 
 
 def test_a_change_does_not_wait_for_a_batch_being_written(heat_db):
@@ -74,22 +89,37 @@ def test_a_change_does_not_wait_for_a_batch_being_written(heat_db):
     changing = threading.Thread(target=stack.state_changed, args=(handle,))
     changing.start()
     changing.join(WAIT_SECONDS)
-    returned = not changing.is_alive()   # while the batch is still written
+    returned = not changing.is_alive()  # while the batch is still written
     release.set()
     writer.join()
     changing.join()
     assert returned, 'the change waited for the batch being written'
-    wait_until(lambda: stored_events(stack) == [('CREATE', 'IN_PROGRESS')],
-               what=lambda: 'the event: %s' % stored_events(stack))
+    wait_until(
+        lambda: stored_events(stack) == [('CREATE', 'IN_PROGRESS')],
+        what=lambda: 'the event: %s' % stored_events(stack),
+    )
 
 
 # -- the keys of wait condition handles ---------------------------------------
 
+
 def handles_stack(count):
-    stack = stack_mod.Stack.new(CTXT, 'handles', template_mod.Template(
-        {'Resources': {'H%03d' % i: {
-            'Type': 'AWS::CloudFormation::WaitConditionHandle'}
-            for i in range(count)}}), {}, {})
+    stack = stack_mod.Stack.new(
+        CTXT,
+        'handles',
+        template_mod.Template(
+            {
+                'Resources': {
+                    'H%03d' % i: {
+                        'Type': 'AWS::CloudFormation::WaitConditionHandle'
+                    }
+                    for i in range(count)
+                }
+            }
+        ),
+        {},
+        {},
+    )
     stack.store()
     return stack
 
@@ -108,8 +138,7 @@ def no_timed_flush(monkeypatch):
     monkeypatch.setattr(recorder, 'FLUSH_SECONDS', 600)
 
 
-def test_a_handle_key_is_written_in_its_state_s_batch(heat_db,
-                                                      no_timed_flush):
+def test_a_handle_key_is_written_in_its_state_s_batch(heat_db, no_timed_flush):
     stack = handles_stack(1)
     handle = stack.resources['H000']
     list(handle.create())
@@ -131,12 +160,20 @@ def test_a_failed_batch_writes_neither_key_nor_url(heat_db, no_timed_flush):
     list(handle.create())
     # An event the database refuses: its stack does not exist.
     stack.recorder.resource_changed(
-        stack._row_ids['H000'], handle,
-        {'stack_id': 'no-such-stack', 'resource_name': 'H000',
-         'physical_resource_id': None, 'resource_status_reason': '',
-         'resource_type': handle.definition.type,
-         'resource_action': 'CREATE', 'resource_status': 'COMPLETE',
-         'created_at': utcnow(), 'uuid': 'refused'})
+        stack._row_ids['H000'],
+        handle,
+        {
+            'stack_id': 'no-such-stack',
+            'resource_name': 'H000',
+            'physical_resource_id': None,
+            'resource_status_reason': '',
+            'resource_type': handle.definition.type,
+            'resource_action': 'CREATE',
+            'resource_status': 'COMPLETE',
+            'created_at': utcnow(),
+            'uuid': 'refused',
+        },
+    )
     with pytest.raises(sa.exc.IntegrityError):
         stack.recorder.flush()
     assert key_of(handle.resource_id) is None
@@ -145,7 +182,8 @@ def test_a_failed_batch_writes_neither_key_nor_url(heat_db, no_timed_flush):
 
 
 def test_a_url_that_arrives_during_a_flush_waits_for_its_key(
-        heat_db, no_timed_flush, monkeypatch):
+    heat_db, no_timed_flush, monkeypatch
+):
     stack = handles_stack(1)
     handle = stack.resources['H000']
     handle.action = resource.Action.CREATE
@@ -162,8 +200,9 @@ def test_a_url_that_arrives_during_a_flush_waits_for_its_key(
             creating[0].join(0.2)
         return values(rsrc)
 
-    monkeypatch.setattr(recorder, 'resource_values',
-                        values_while_the_handle_is_created)
+    monkeypatch.setattr(
+        recorder, 'resource_values', values_while_the_handle_is_created
+    )
     stack.recorder.flush()
     creating[0].join()
     url = stored_url(stack, 'H000')
@@ -189,7 +228,8 @@ def test_handle_keys_are_made_and_revoked_in_bulk(heat_db, no_timed_flush):
 
 
 def test_a_new_handle_s_unwritten_batch_still_clears_its_signals(
-        heat_db, no_timed_flush):
+    heat_db, no_timed_flush
+):
     stack = handles_stack(1)
     list(stack.resources['H000'].create())
     stack.recorder.flush()
@@ -201,18 +241,30 @@ def test_a_new_handle_s_unwritten_batch_still_clears_its_signals(
     assert [s['unique_id'] for s in stack.signals('H000')] == ['new']
 
 
-
-
 def test_old_signals_go_in_the_write_that_shows_a_create_started(
-        heat_db, no_timed_flush):
-    stack = stack_mod.Stack.new(CTXT, 'signalled', template_mod.Template(
-        {'Resources': {'Wait': {
-            'Type': 'AWS::CloudFormation::WaitCondition',
-            'CreationPolicy': {'ResourceSignal': {'Timeout': 'PT1M'}}}}}),
-        {}, {})
+    heat_db, no_timed_flush
+):
+    stack = stack_mod.Stack.new(
+        CTXT,
+        'signalled',
+        template_mod.Template(
+            {
+                'Resources': {
+                    'Wait': {
+                        'Type': 'AWS::CloudFormation::WaitCondition',
+                        'CreationPolicy': {
+                            'ResourceSignal': {'Timeout': 'PT1M'}
+                        },
+                    }
+                }
+            }
+        ),
+        {},
+        {},
+    )
     stack.store()
     db_api.resource_signal_store(stack.row.id, 'Wait', 'old', 'SUCCESS')
-    next(stack.resources['Wait'].create())   # up to its first cloud call
+    next(stack.resources['Wait'].create())  # up to its first cloud call
     assert db_api.resource_get(stack.row.id, 'Wait').action == 'INIT'
     assert len(db_api.resource_signal_list(stack.row.id, 'Wait')) == 1
     stack.recorder.flush()

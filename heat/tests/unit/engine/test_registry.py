@@ -10,8 +10,9 @@ from heat.engine import resources
 from heat.engine.resources import wait_condition
 from heat.tests.unit.engine import test_resource
 
-TEST_TYPES_DIR = os.path.join(os.path.dirname(__file__), os.pardir,
-                              os.pardir, 'resources')
+TEST_TYPES_DIR = os.path.join(
+    os.path.dirname(__file__), os.pardir, os.pardir, 'resources'
+)
 
 
 def write_plugin(directory, filename, body):
@@ -20,7 +21,7 @@ def write_plugin(directory, filename, body):
     return path
 
 
-MAPPING = '''
+MAPPING = """
 from heat.engine import resource
 
 class %(cls)s(resource.Resource):
@@ -28,7 +29,7 @@ class %(cls)s(resource.Resource):
 
 def resource_mapping():
     return {%(type)r: %(cls)s}
-'''
+"""
 
 
 def test_unknown_type():
@@ -48,13 +49,18 @@ def test_register_and_list_types():
 def test_package_modules_are_loaded():
     registry = resources.Registry()
     registry.load_package()
-    assert registry.get_class('AWS::CloudFormation::WaitConditionHandle') \
+    assert (
+        registry.get_class('AWS::CloudFormation::WaitConditionHandle')
         is wait_condition.WaitConditionHandle
+    )
 
 
 def test_plugin_directory_modules_are_loaded(tmp_path):
-    write_plugin(tmp_path, 'widgets.py',
-                 MAPPING % {'cls': 'Widget', 'type': 'My::Widget'})
+    write_plugin(
+        tmp_path,
+        'widgets.py',
+        MAPPING % {'cls': 'Widget', 'type': 'My::Widget'},
+    )
     write_plugin(tmp_path, 'helpers.py', 'VALUE = 1\n')
     write_plugin(tmp_path, '_private.py', 'raise RuntimeError("loaded")\n')
     write_plugin(tmp_path, 'notes.txt', 'not python')
@@ -67,8 +73,11 @@ def test_plugin_directory_modules_are_loaded(tmp_path):
 def test_same_file_name_in_two_directories(tmp_path):
     for name in ('one', 'two'):
         (tmp_path / name).mkdir()
-        write_plugin(tmp_path / name, 'types.py',
-                     MAPPING % {'cls': 'T', 'type': 'My::%s' % name})
+        write_plugin(
+            tmp_path / name,
+            'types.py',
+            MAPPING % {'cls': 'T', 'type': 'My::%s' % name},
+        )
     registry = resources.Registry()
     registry.load_directory(str(tmp_path / 'one'))
     registry.load_directory(str(tmp_path / 'two'))
@@ -83,8 +92,15 @@ def test_broken_plugin_is_named(tmp_path):
 
 
 def test_plugin_overrides_builtin_type(tmp_path):
-    write_plugin(tmp_path, 'handles.py', MAPPING % {
-        'cls': 'Handle', 'type': 'AWS::CloudFormation::WaitConditionHandle'})
+    write_plugin(
+        tmp_path,
+        'handles.py',
+        MAPPING
+        % {
+            'cls': 'Handle',
+            'type': 'AWS::CloudFormation::WaitConditionHandle',
+        },
+    )
     registry = resources.Registry()
     registry.load_package()
     registry.load_directory(str(tmp_path))
@@ -102,9 +118,11 @@ def fresh_global_registry(monkeypatch):
 
 
 def test_module_functions_load_package_and_plugin_dirs(fresh_global_registry):
-    assert {'AWS::CloudFormation::WaitConditionHandle',
-            'Test::Resource::Simple',
-            'Test::Resource::Controlled'} <= set(resources.types())
+    assert {
+        'AWS::CloudFormation::WaitConditionHandle',
+        'Test::Resource::Simple',
+        'Test::Resource::Controlled',
+    } <= set(resources.types())
     cls = resources.get_class('Test::Resource::Simple')
     assert cls.update_allowed_properties == {'Value'}
     with pytest.raises(exception.InvalidTemplate):
@@ -119,10 +137,14 @@ def test_registered_type_survives_loading(fresh_global_registry):
 
 # The test types themselves
 
+
 def make(type_name, **props):
     cls = resources.get_class(type_name)
-    return cls('R', resource.ResourceDefinition(type_name, props),
-               test_resource.FakeStack())
+    return cls(
+        'R',
+        resource.ResourceDefinition(type_name, props),
+        test_resource.FakeStack(),
+    )
 
 
 def test_simple_type(fresh_global_registry):
@@ -130,15 +152,17 @@ def test_simple_type(fresh_global_registry):
     assert test_resource.run(res.create()).calls == []
     assert res.get_reference_id().startswith('simple-')
     assert res.get_attribute('Output') == 'v'
-    new = resource.ResourceDefinition('Test::Resource::Simple',
-                                      {'ReplaceMe': 'x'})
+    new = resource.ResourceDefinition(
+        'Test::Resource::Simple', {'ReplaceMe': 'x'}
+    )
     assert res.update_plan(new) is resource.UpdatePlan.REPLACE
 
 
 def test_controlled_type_fails_on_command(fresh_global_registry):
     res = make('Test::Resource::Controlled', FailCreate='true')
-    with pytest.raises(exception.ResourceFailure,
-                       match='R: Creation failed on command'):
+    with pytest.raises(
+        exception.ResourceFailure, match='R: Creation failed on command'
+    ):
         test_resource.run(res.create())
 
 

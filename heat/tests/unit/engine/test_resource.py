@@ -7,8 +7,10 @@ from heat.engine import attributes
 from heat.engine import properties
 from heat.engine import resource
 from heat.engine import scheduler
+from heat.engine.resource import Action
+from heat.engine.resource import DeletionPolicy
+from heat.engine.resource import Status
 from heat.engine.resources import wait_condition
-from heat.engine.resource import Action, DeletionPolicy, Status
 
 Schema = properties.Schema
 
@@ -44,8 +46,10 @@ class FakeStack:
         return resolve(snippet)
 
     def state_changed(self, res):
-        self.events.append('%s_%s %s' % (res.action.value, res.status.value,
-                                         res.status_reason))
+        self.events.append(
+            '%s_%s %s'
+            % (res.action.value, res.status.value, res.status_reason)
+        )
 
     def data_changed(self, res):
         self.saved.append((res.resource_id, dict(res.data), res.metadata))
@@ -153,6 +157,7 @@ def created(**kwargs):
 
 # Create
 
+
 def test_create_calls_the_hooks_in_the_pool_and_reports_states():
     res = server()
     trace = run(res.create())
@@ -185,23 +190,27 @@ def test_create_failure_names_resource_and_cloud_message():
 def test_unexpected_errors_say_what_they_are():
     res = server()
     res.fail_with['check'] = KeyError('status')
-    with pytest.raises(exception.ResourceFailure,
-                       match="Web: KeyError: 'status'"):
+    with pytest.raises(
+        exception.ResourceFailure, match="Web: KeyError: 'status'"
+    ):
         run(res.create())
 
 
 def test_invalid_properties_fail_the_create_before_any_cloud_call():
     res = server(properties={'ImageId': 'F17', 'Polls': 'many'})
-    with pytest.raises(exception.ResourceFailure,
-                       match=r'Resources\.Web\.Properties\.Polls'):
+    with pytest.raises(
+        exception.ResourceFailure, match=r'Resources\.Web\.Properties\.Polls'
+    ):
         run(res.create())
     assert res.cloud_log == []
     assert res.stack.events[-1].startswith('CREATE_FAILED Resources.Web')
 
 
 def test_properties_and_metadata_are_resolved_when_create_starts():
-    res = server(properties={'ImageId': Ref('F18')},
-                 metadata={'AWS::CloudFormation::Init': Ref({'a': 1})})
+    res = server(
+        properties={'ImageId': Ref('F18')},
+        metadata={'AWS::CloudFormation::Init': Ref({'a': 1})},
+    )
     run(res.create())
     assert res.cloud_log[0] == ('create', 'F18')
     assert res.metadata == {'AWS::CloudFormation::Init': {'a': 1}}
@@ -213,7 +222,8 @@ def test_cancel_while_waiting_marks_the_action_failed():
     with pytest.raises(scheduler.Cancelled):
         run(res.create(), throw_at_sleep=cancel)
     assert res.stack.events[-1] == (
-        'CREATE_FAILED CREATE cancelled (stack operation timed out)')
+        'CREATE_FAILED CREATE cancelled (stack operation timed out)'
+    )
 
 
 class Local(resource.Resource):
@@ -227,11 +237,16 @@ def test_a_type_without_cloud_calls_runs_without_the_pool():
     res = Local('L', definition('Test::Local', properties={}), FakeStack())
     assert run(res.create()).calls == []
     assert run(res.delete()).calls == []
-    assert res.stack.events == ['CREATE_IN_PROGRESS ', 'CREATE_COMPLETE ',
-                                'DELETE_IN_PROGRESS ', 'DELETE_COMPLETE ']
+    assert res.stack.events == [
+        'CREATE_IN_PROGRESS ',
+        'CREATE_COMPLETE ',
+        'DELETE_IN_PROGRESS ',
+        'DELETE_COMPLETE ',
+    ]
 
 
 # Delete
+
 
 def test_delete_calls_handle_delete():
     res = created()
@@ -267,7 +282,8 @@ def test_retain_skips_the_cloud():
     res = created(deletion_policy=DeletionPolicy.RETAIN)
     assert run(res.delete()).calls == []
     assert res.stack.events[-1] == (
-        'DELETE_COMPLETE Retained by its deletion policy')
+        'DELETE_COMPLETE Retained by its deletion policy'
+    )
 
 
 def test_snapshot_policy_calls_handle_snapshot_delete():
@@ -287,7 +303,8 @@ def test_object_already_gone_counts_as_deleted():
     res.fail_with['delete'] = exception.CloudNotFound(reason='No server')
     run(res.delete())
     assert res.stack.events[-1] == (
-        'DELETE_COMPLETE Already gone from the cloud')
+        'DELETE_COMPLETE Already gone from the cloud'
+    )
 
 
 def test_delete_failure():
@@ -299,6 +316,7 @@ def test_delete_failure():
 
 
 # Update
+
 
 def test_update_in_place_passes_new_values_and_changed_names():
     res = created()
@@ -322,14 +340,20 @@ def test_update_of_a_property_without_update_allowed_needs_replacement():
     assert res.properties['ImageId'] == 'F17'
 
 
-@pytest.mark.parametrize('new', [
-    definition('Test::Other'),
-    definition(properties={'ImageId': 'F17', 'Polls': 1}),
-])
+@pytest.mark.parametrize(
+    'new',
+    [
+        definition('Test::Other'),
+        definition(properties={'ImageId': 'F17', 'Polls': 1}),
+    ],
+)
 def test_update_plans(new):
     res = created()
-    expected = (resource.UpdatePlan.REPLACE if new.type == 'Test::Other'
-                else resource.UpdatePlan.NO_CHANGE)
+    expected = (
+        resource.UpdatePlan.REPLACE
+        if new.type == 'Test::Other'
+        else resource.UpdatePlan.NO_CHANGE
+    )
     assert res.update_plan(new) is expected
 
 
@@ -380,6 +404,7 @@ def test_update_allowed_properties_come_from_the_schema():
 
 # References, attributes, data
 
+
 def test_reference_is_the_physical_id_else_the_name():
     res = server()
     assert res.get_reference_id() == 'Web'
@@ -390,9 +415,11 @@ def test_reference_is_the_physical_id_else_the_name():
 def test_attributes():
     res = created()
     assert res.get_attribute('PublicIp') == '10.0.0.1'
-    with pytest.raises(exception.InvalidTemplate,
-                       match='resource Web does not support attribute type '
-                             'Bogus in Fn::GetAtt'):
+    with pytest.raises(
+        exception.InvalidTemplate,
+        match='resource Web does not support attribute type '
+        'Bogus in Fn::GetAtt',
+    ):
         res.get_attribute('Bogus')
 
 
@@ -405,33 +432,49 @@ def test_data_is_saved_when_set():
 
 # Validation
 
+
 def test_validate_lets_unknown_values_pass():
     server(properties={'ImageId': Ref(None)}).validate()
 
 
 def test_validate_names_invalid_properties():
-    with pytest.raises(exception.ValidationError,
-                       match=r'^Resources\.Web\.Properties\.Bogus: Unknown'):
+    with pytest.raises(
+        exception.ValidationError,
+        match=r'^Resources\.Web\.Properties\.Bogus: Unknown',
+    ):
         server(properties={'ImageId': 'x', 'Bogus': 1}).validate()
 
 
 def test_snapshot_policy_needs_support():
-    res = Local('L', definition('Test::Local', properties={},
-                                update_replace_policy=DeletionPolicy.SNAPSHOT),
-                FakeStack())
+    res = Local(
+        'L',
+        definition(
+            'Test::Local',
+            properties={},
+            update_replace_policy=DeletionPolicy.SNAPSHOT,
+        ),
+        FakeStack(),
+    )
     with pytest.raises(exception.ValidationError) as info:
         res.validate()
     assert str(info.value) == (
         'Resources.L.UpdateReplacePolicy: Test::Local does not support '
-        'Snapshot')
+        'Snapshot'
+    )
     server(deletion_policy=DeletionPolicy.SNAPSHOT).validate()
 
 
 # Wait condition handle
 
+
 def test_wait_condition_handle_takes_no_properties():
     res = wait_condition.WaitConditionHandle(
-        'H', definition('AWS::CloudFormation::WaitConditionHandle',
-                        properties={'Timeout': 5}), FakeStack())
+        'H',
+        definition(
+            'AWS::CloudFormation::WaitConditionHandle',
+            properties={'Timeout': 5},
+        ),
+        FakeStack(),
+    )
     with pytest.raises(exception.ValidationError, match='Unknown Property'):
         res.validate()

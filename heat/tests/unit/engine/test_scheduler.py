@@ -1,13 +1,21 @@
 import threading
 import time
 
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
 import pytest
-from hypothesis import given, settings, strategies as st
 
 from heat.common import exception
 from heat.engine.dependencies import Dependencies
-from heat.engine.scheduler import (Blocking, CallPool, Cancelled, NodeResult,
-                                   NodeState, RunOutcome, Sleep, run_graph)
+from heat.engine.scheduler import Blocking
+from heat.engine.scheduler import CallPool
+from heat.engine.scheduler import Cancelled
+from heat.engine.scheduler import NodeResult
+from heat.engine.scheduler import NodeState
+from heat.engine.scheduler import RunOutcome
+from heat.engine.scheduler import Sleep
+from heat.engine.scheduler import run_graph
 from heat.tests.waiting import WAIT_SECONDS
 
 # What a task waits that only a cancel is meant to end: a run that waited
@@ -23,8 +31,9 @@ def pool():
 
 def chain(length):
     names = ['R%d' % i for i in range(length)]
-    return Dependencies({name: names[i + 1:i + 2]
-                         for i, name in enumerate(names)})
+    return Dependencies(
+        {name: names[i + 1 : i + 2] for i, name in enumerate(names)}
+    )
 
 
 def instant(node):
@@ -54,6 +63,7 @@ class Journal:
 
 # -- order ------------------------------------------------------------------
 
+
 def test_chain_runs_in_topological_order(pool):
     graph = chain(20)
     journal = Journal([None, Sleep(0)])
@@ -78,14 +88,18 @@ def dags(draw):
     requirements = {}
     for i, name in enumerate(names):
         # Only earlier nodes may be required, so the graph is acyclic.
-        requirements[name] = draw(st.lists(st.sampled_from(names[:i]),
-                                           unique=True)) if i else []
+        requirements[name] = (
+            draw(st.lists(st.sampled_from(names[:i]), unique=True))
+            if i
+            else []
+        )
     order = draw(st.permutations(names))
     return Dependencies({name: requirements[name] for name in order})
 
 
-step_requests = st.lists(st.sampled_from([None, Sleep(0), Blocking(int)]),
-                         max_size=3)
+step_requests = st.lists(
+    st.sampled_from([None, Sleep(0), Blocking(int)]), max_size=3
+)
 
 
 @settings(max_examples=60, deadline=None)
@@ -104,8 +118,9 @@ def test_no_task_starts_before_its_requirements_complete(pool, graph, steps):
     assert result.outcome is RunOutcome.COMPLETE
     for node in graph:
         for required in graph.requires(node):
-            assert (journal.position('end', required)
-                    < journal.position('start', node))
+            assert journal.position('end', required) < journal.position(
+                'start', node
+            )
 
 
 @settings(max_examples=60, deadline=None)
@@ -124,8 +139,9 @@ def test_reverse_starts_a_node_after_all_its_dependents(pool, graph, steps):
     assert result.outcome is RunOutcome.COMPLETE
     for node in graph:
         for dependent in graph.required_by(node):
-            assert (journal.position('end', dependent)
-                    < journal.position('start', node))
+            assert journal.position('end', dependent) < journal.position(
+                'start', node
+            )
 
 
 @settings(max_examples=30, deadline=None)
@@ -147,6 +163,7 @@ def test_cycle_is_refused_before_anything_starts(pool):
 
 
 # -- concurrency ------------------------------------------------------------
+
 
 def test_blocking_calls_run_in_parallel(pool):
     graph = Dependencies({'R%d' % i: [] for i in range(40)})
@@ -226,8 +243,9 @@ def test_waiting_does_not_burn_cpu(pool):
         yield tasks[node]
 
     cpu_before = time.thread_time()
-    run_graph(graph, task, pool=pool, cancel_event=threading.Event(),
-              timeout=10)
+    run_graph(
+        graph, task, pool=pool, cancel_event=threading.Event(), timeout=10
+    )
     assert time.thread_time() - cpu_before < 0.05
 
 
@@ -251,16 +269,19 @@ def test_instant_nodes_have_small_overhead(pool):
     assert time.thread_time() - began < 0.5
     began = time.thread_time()
     assert run_graph(chain(200), instant, pool=pool).outcome is (
-        RunOutcome.COMPLETE)
+        RunOutcome.COMPLETE
+    )
     assert time.thread_time() - began < 0.5
 
 
 # -- failure ----------------------------------------------------------------
 
+
 def failure_graph():
     # Bad fails; Child and Grandchild need it; Slow is independent.
-    return Dependencies({'Bad': [], 'Slow': [], 'Child': ['Bad'],
-                         'Grandchild': ['Child']})
+    return Dependencies(
+        {'Bad': [], 'Slow': [], 'Child': ['Bad'], 'Grandchild': ['Child']}
+    )
 
 
 def test_failure_cancels_running_and_skips_downstream(pool):
@@ -278,7 +299,7 @@ def test_failure_cancels_running_and_skips_downstream(pool):
 
     began = time.monotonic()
     result = run_graph(failure_graph(), task, pool=pool)
-    assert time.monotonic() - began < WAIT_SECONDS   # Slow did not finish
+    assert time.monotonic() - began < WAIT_SECONDS  # Slow did not finish
     assert result.outcome is RunOutcome.FAILED
     assert result.root_cause == 'Bad'
     assert str(result.error) == 'boom'
@@ -302,8 +323,10 @@ def test_root_cause_is_the_first_failure(pool):
 
     result = run_graph(graph, task, pool=pool, on_done=record)
     assert result.root_cause == 'First'
-    assert errors == [('First', NodeState.FAILED),
-                      ('Second', NodeState.CANCELLED)]
+    assert errors == [
+        ('First', NodeState.FAILED),
+        ('Second', NodeState.CANCELLED),
+    ]
 
 
 def test_failure_in_start_task_is_a_node_failure(pool):
@@ -342,11 +365,19 @@ def test_task_that_yields_after_cancel_is_closed(pool):
 def test_callbacks_see_every_start_and_end(pool):
     seen = []
     graph = Dependencies({'A': [], 'B': ['A']})
-    run_graph(graph, instant, pool=pool,
-              on_start=lambda node: seen.append(('start', node)),
-              on_done=lambda node, result: seen.append((node, result.state)))
-    assert seen == [('start', 'A'), ('A', NodeState.COMPLETE),
-                    ('start', 'B'), ('B', NodeState.COMPLETE)]
+    run_graph(
+        graph,
+        instant,
+        pool=pool,
+        on_start=lambda node: seen.append(('start', node)),
+        on_done=lambda node, result: seen.append((node, result.state)),
+    )
+    assert seen == [
+        ('start', 'A'),
+        ('A', NodeState.COMPLETE),
+        ('start', 'B'),
+        ('B', NodeState.COMPLETE),
+    ]
 
 
 def test_callback_error_propagates_after_closing_tasks(pool):
@@ -370,6 +401,7 @@ def test_callback_error_propagates_after_closing_tasks(pool):
 
 
 # -- timeout and external cancel -------------------------------------------
+
 
 def sleeping_task(node):
     yield Sleep(FOREVER)
@@ -399,8 +431,9 @@ def test_timeout_is_noticed_during_a_slow_blocking_call(pool):
 
     began = time.monotonic()
     try:
-        result = run_graph(Dependencies({'A': []}), task, pool=pool,
-                           timeout=0.1)
+        result = run_graph(
+            Dependencies({'A': []}), task, pool=pool, timeout=0.1
+        )
     finally:
         release.set()
     assert 0.1 <= time.monotonic() - began < WAIT_SECONDS
@@ -422,11 +455,15 @@ def test_cancel_event_is_noticed_while_tasks_wait(pool):
 
     began = time.monotonic()
     try:
-        result = run_graph(Dependencies({'A': [], 'B': []}), task, pool=pool,
-                           cancel_event=cancel)
+        result = run_graph(
+            Dependencies({'A': [], 'B': []}),
+            task,
+            pool=pool,
+            cancel_event=cancel,
+        )
     finally:
         release.set()
-    assert time.monotonic() - began < WAIT_SECONDS   # neither finished
+    assert time.monotonic() - began < WAIT_SECONDS  # neither finished
     assert result.outcome is RunOutcome.CANCELLED
     assert result.in_state(NodeState.CANCELLED) == ['A', 'B']
 
@@ -439,4 +476,3 @@ def test_cancel_event_set_beforehand_starts_nothing(pool):
     assert result.outcome is RunOutcome.CANCELLED
     assert journal.events == []
     assert len(result.in_state(NodeState.NOT_STARTED)) == 3
-

@@ -12,7 +12,6 @@ from heat.engine import operations
 from heat.engine import scheduler
 from heat.engine import stack as stack_mod
 from heat.engine import template as template_mod
-from heat.tests.dbfixtures import heat_db  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.usefixtures('heat_db', 'test_resource_types')
 
@@ -24,17 +23,22 @@ TEMPLATE = {
         'Size': {'Type': 'String', 'Default': 'small'},
     },
     'Resources': {
-        'Db': {'Type': 'Test::Resource::Controlled',
-               'Properties': {'Value': {'Ref': 'Size'}}},
-        'App': {'Type': 'Test::Resource::Simple',
-                'Properties': {'Value': {'Fn::GetAtt': ['Db', 'Output']}}},
+        'Db': {
+            'Type': 'Test::Resource::Controlled',
+            'Properties': {'Value': {'Ref': 'Size'}},
+        },
+        'App': {
+            'Type': 'Test::Resource::Simple',
+            'Properties': {'Value': {'Fn::GetAtt': ['Db', 'Output']}},
+        },
         'Web': {'Type': 'Test::Resource::Simple', 'DependsOn': 'App'},
     },
     'Outputs': {
         'DbId': {'Value': {'Ref': 'Db'}, 'Description': 'The database'},
         'AppValue': {'Value': {'Fn::GetAtt': ['App', 'Output']}},
-        'Joined': {'Value': {'Fn::Join': ['-', [{'Ref': 'Size'},
-                                                {'Ref': 'Web'}]]}},
+        'Joined': {
+            'Value': {'Fn::Join': ['-', [{'Ref': 'Size'}, {'Ref': 'Web'}]]}
+        },
     },
 }
 
@@ -42,8 +46,9 @@ PARAMS = {'Password': 'hunter2'}
 
 
 def new_stack(template=TEMPLATE, params=PARAMS, name='web'):
-    stack = stack_mod.Stack.new(CTXT, name, template_mod.Template(template),
-                                params, {})
+    stack = stack_mod.Stack.new(
+        CTXT, name, template_mod.Template(template), params, {}
+    )
     stack.validate()
     stack.store()
     return stack
@@ -51,18 +56,20 @@ def new_stack(template=TEMPLATE, params=PARAMS, name='web'):
 
 def reload(stack):
     return stack_mod.Stack.load(
-        CTXT, db_api.stack_get(stack.row.id, show_deleted=True))
+        CTXT, db_api.stack_get(stack.row.id, show_deleted=True)
+    )
 
 
 def create(stack):
     with scheduler.CallPool(4) as pool:
-        operations.create(stack, operations.Operation(pool,
-                                                      threading.Event()))
+        operations.create(stack, operations.Operation(pool, threading.Event()))
 
 
 def outputs(stack):
-    return {o['OutputKey']: o['OutputValue']
-            for o in stack.describe().get('Outputs', [])}
+    return {
+        o['OutputKey']: o['OutputValue']
+        for o in stack.describe().get('Outputs', [])
+    }
 
 
 def test_dependencies_come_from_ref_getatt_and_depends_on():
@@ -76,8 +83,10 @@ def test_store_writes_every_resource_in_init_state():
     stack = new_stack()
     rows = db_api.resource_get_all(stack.row.id)
     assert sorted((r.name, r.action, r.status) for r in rows) == [
-        ('App', 'INIT', 'COMPLETE'), ('Db', 'INIT', 'COMPLETE'),
-        ('Web', 'INIT', 'COMPLETE')]
+        ('App', 'INIT', 'COMPLETE'),
+        ('Db', 'INIT', 'COMPLETE'),
+        ('Web', 'INIT', 'COMPLETE'),
+    ]
 
 
 def test_load_restores_resource_state():
@@ -96,28 +105,33 @@ def test_outputs_are_shown_only_once_the_stack_is_complete():
     create(stack)
     db_id = stack.resources['Db'].resource_id
     shown = outputs(reload(stack))
-    assert shown == {'DbId': db_id, 'AppValue': 'small',
-                     'Joined': 'small-' + stack.resources['Web'].resource_id}
+    assert shown == {
+        'DbId': db_id,
+        'AppValue': 'small',
+        'Joined': 'small-' + stack.resources['Web'].resource_id,
+    }
     described = reload(stack).describe()['Outputs']
     assert [o.get('Description') for o in described] == [
-        None, 'The database', None]
+        None,
+        'The database',
+        None,
+    ]
 
 
 def test_outputs_disappear_when_the_stack_is_deleted():
     stack = new_stack()
     create(stack)
     with scheduler.CallPool(4) as pool:
-        operations.delete(stack, operations.Operation(pool,
-                                                      threading.Event()))
+        operations.delete(stack, operations.Operation(pool, threading.Event()))
     assert outputs(reload(stack)) == {}
 
 
 def test_noecho_parameter_is_masked_in_describe_but_stored():
     stack = new_stack(params={'Password': 'hunter2', 'Size': 'big'})
     described = reload(stack).describe()
-    assert {p['ParameterKey']: p['ParameterValue']
-            for p in described['Parameters']} == {'Password': '****',
-                                                  'Size': 'big'}
+    assert {
+        p['ParameterKey']: p['ParameterValue'] for p in described['Parameters']
+    } == {'Password': '****', 'Size': 'big'}
     assert db_api.stack_get(stack.row.id).parameters['Password'] == 'hunter2'
 
 
@@ -154,23 +168,34 @@ def test_a_stack_in_progress_is_described_without_its_resources():
     row = db_api.stack_get(stack.row.id)
     described = stack_mod.describe_stored(CTXT, row)
     assert described['StackStatus'] == 'CREATE_IN_PROGRESS'
-    assert {p['ParameterKey']: p['ParameterValue']
-            for p in described['Parameters']}['Password'] == '****'
+    assert {
+        p['ParameterKey']: p['ParameterValue'] for p in described['Parameters']
+    }['Password'] == '****'
     assert 'Outputs' not in described or described['Outputs'] == []
 
 
 def test_outputs_are_resolved_with_only_the_resources_they_need():
-    template = dict(TEMPLATE, Resources=dict(
-        TEMPLATE['Resources'],
-        Spare={'Type': 'Test::Resource::Simple',
-               'Properties': {'Value': {'Ref': 'Db'}}}),
-        Outputs={'AppValue': TEMPLATE['Outputs']['AppValue']})
+    template = dict(
+        TEMPLATE,
+        Resources=dict(
+            TEMPLATE['Resources'],
+            Spare={
+                'Type': 'Test::Resource::Simple',
+                'Properties': {'Value': {'Ref': 'Db'}},
+            },
+        ),
+        Outputs={'AppValue': TEMPLATE['Outputs']['AppValue']},
+    )
     stack = new_stack(template=template)
     create(stack)
     row = db_api.stack_get(stack.row.id)
-    partial = stack_mod.Stack(CTXT, row, stack.template,
-                              db_api.resource_get_all(row.id),
-                              building=stack_mod._needed_by_outputs)
+    partial = stack_mod.Stack(
+        CTXT,
+        row,
+        stack.template,
+        db_api.resource_get_all(row.id),
+        building=stack_mod._needed_by_outputs,
+    )
     # App's value comes from Db's attribute; Web and Spare play no part.
     assert sorted(partial.resources) == ['App', 'Db']
     described = stack_mod.describe_stored(CTXT, row)
@@ -185,4 +210,7 @@ def test_a_complete_stack_is_described_with_its_outputs():
     described = stack_mod.describe_stored(CTXT, row)
     assert described['StackStatus'] == 'CREATE_COMPLETE'
     assert {o['OutputKey'] for o in described['Outputs']} == {
-        'DbId', 'AppValue', 'Joined'}
+        'DbId',
+        'AppValue',
+        'Joined',
+    }

@@ -9,7 +9,6 @@ from heat.db import api as db_api
 from heat.engine import stack as stack_mod
 from heat.engine import template as template_mod
 from heat.engine import template_cache
-from heat.tests.dbfixtures import heat_db  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.usefixtures('heat_db', 'test_resource_types')
 
@@ -17,13 +16,18 @@ CTXT = context.RequestContext(tenant='t1', user='u1')
 
 
 def template(*names, description=''):
-    return {'Description': description, 'Resources': {
-        name: {'Type': 'Test::Resource::Simple'} for name in names}}
+    return {
+        'Description': description,
+        'Resources': {
+            name: {'Type': 'Test::Resource::Simple'} for name in names
+        },
+    }
 
 
 def stored(name, data):
-    stack = stack_mod.Stack.new(CTXT, name, template_mod.Template(data),
-                                {}, {})
+    stack = stack_mod.Stack.new(
+        CTXT, name, template_mod.Template(data), {}, {}
+    )
     stack.store()
     return db_api.stack_get(stack.row.id)
 
@@ -39,10 +43,13 @@ def test_an_updated_stack_is_read_with_its_new_template():
     row = stored('updated', template('A'))
     template_cache.stored(row)
     stack = stack_mod.Stack.for_update(
-        CTXT, row, template_mod.Template(template('A', 'B')), {})
+        CTXT, row, template_mod.Template(template('A', 'B')), {}
+    )
     stack.store_template()
-    assert set(template_cache.stored(
-        db_api.stack_get(row.id)).resources) == {'A', 'B'}
+    assert set(template_cache.stored(db_api.stack_get(row.id)).resources) == {
+        'A',
+        'B',
+    }
 
 
 def test_a_template_id_given_again_after_a_purge_is_not_confused():
@@ -57,8 +64,10 @@ def test_a_template_id_given_again_after_a_purge_is_not_confused():
 
 
 def test_the_cache_stays_bounded():
-    rows = [stored('s%d' % i, template('A'))
-            for i in range(template_cache.SIZE + 1)]
+    rows = [
+        stored('s%d' % i, template('A'))
+        for i in range(template_cache.SIZE + 1)
+    ]
     first = template_cache.stored(rows[0])
     for row in rows[1:]:
         template_cache.stored(row)

@@ -14,15 +14,24 @@ def parsed(resources, **sections):
 
 
 def test_validate_lists_parameters_with_noecho_defaults_masked():
-    result = template_summary.validate(parsed(
-        {'H': {'Type': HANDLE}}, Description='demo',
-        Parameters={'Secret': {'Type': 'String', 'NoEcho': 'true',
-                               'Default': 'hunter2'},
-                    'Size': {'Type': 'Number', 'Default': '2'}}))
+    result = template_summary.validate(
+        parsed(
+            {'H': {'Type': HANDLE}},
+            Description='demo',
+            Parameters={
+                'Secret': {
+                    'Type': 'String',
+                    'NoEcho': 'true',
+                    'Default': 'hunter2',
+                },
+                'Size': {'Type': 'Number', 'Default': '2'},
+            },
+        )
+    )
     assert result['Description'] == 'demo'
-    assert {p['ParameterKey']: p.get('DefaultValue')
-            for p in result['Parameters']} == {'Secret': '****',
-                                               'Size': '2'}
+    assert {
+        p['ParameterKey']: p.get('DefaultValue') for p in result['Parameters']
+    } == {'Secret': '****', 'Size': '2'}
 
 
 def test_validate_names_an_unknown_type():
@@ -32,21 +41,38 @@ def test_validate_names_an_unknown_type():
 
 
 def test_validate_finds_a_cycle_as_create_does():
-    cyclic = parsed({'A': {'Type': HANDLE, 'DependsOn': 'B'},
-                     'B': {'Type': HANDLE, 'Properties': {},
-                           'Metadata': {'x': {'Ref': 'A'}}}})
+    cyclic = parsed(
+        {
+            'A': {'Type': HANDLE, 'DependsOn': 'B'},
+            'B': {
+                'Type': HANDLE,
+                'Properties': {},
+                'Metadata': {'x': {'Ref': 'A'}},
+            },
+        }
+    )
     with pytest.raises(exception.CircularDependency) as caught:
         template_summary.validate(cyclic)
-    assert 'A -> B -> A' in str(caught.value) or \
-        'B -> A -> B' in str(caught.value)
+    assert 'A -> B -> A' in str(caught.value) or 'B -> A -> B' in str(
+        caught.value
+    )
 
 
 def test_summary_lists_types_and_constraints():
-    result = template_summary.summary(parsed(
-        {'H': {'Type': HANDLE}},
-        Parameters={'Env': {'Type': 'String', 'Default': 'dev',
-                            'AllowedValues': ['dev', 'prod']}}))
+    result = template_summary.summary(
+        parsed(
+            {'H': {'Type': HANDLE}},
+            Parameters={
+                'Env': {
+                    'Type': 'String',
+                    'Default': 'dev',
+                    'AllowedValues': ['dev', 'prod'],
+                }
+            },
+        )
+    )
     assert result['ResourceTypes'] == [HANDLE]
     assert result['Parameters'][0]['ParameterConstraints'] == {
-        'AllowedValues': ['dev', 'prod']}
+        'AllowedValues': ['dev', 'prod']
+    }
     assert result['Parameters'][0]['ParameterType'] == 'String'

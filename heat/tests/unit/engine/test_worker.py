@@ -13,7 +13,6 @@ from heat.common import exception
 from heat.db import api as db_api
 from heat.engine import operations
 from heat.engine import stack as stack_mod
-from heat.tests.dbfixtures import heat_db  # noqa: F401 (fixture)
 from heat.tests.waiting import wait_until
 
 CTXT = context.RequestContext(tenant='t1', user='u1')
@@ -21,30 +20,47 @@ CTXT = context.RequestContext(tenant='t1', user='u1')
 
 def template(**resource_properties):
     """One Test::Resource::Controlled per keyword, with those properties."""
-    return json.dumps({'Resources': {
-        name: {'Type': 'Test::Resource::Controlled', 'Properties': props}
-        for name, props in resource_properties.items()}})
+    return json.dumps(
+        {
+            'Resources': {
+                name: {
+                    'Type': 'Test::Resource::Controlled',
+                    'Properties': props,
+                }
+                for name, props in resource_properties.items()
+            }
+        }
+    )
 
 
 def create(engines, name, body, ctxt=CTXT, **args):
     return engines.client.create_stack(
-        ctxt, args={'StackName': name, 'TemplateBody': body, **args})
+        ctxt, args={'StackName': name, 'TemplateBody': body, **args}
+    )
 
 
 def describe(engines, name, ctxt=CTXT):
-    return engines.client.describe_stacks(
-        ctxt, args={'StackName': name})['Stacks'][0]
+    return engines.client.describe_stacks(ctxt, args={'StackName': name})[
+        'Stacks'
+    ][0]
 
 
 def wait_until_settled(engines, name, ctxt=CTXT):
     """The stack's description once it is no longer IN_PROGRESS."""
+
     def settled():
         shown = describe(engines, name, ctxt)
         if not shown['StackStatus'].endswith('_IN_PROGRESS'):
             return shown
         return None
-    return wait_until(settled, what=lambda: 'stack %s to settle: still %s'
-                      % (name, describe(engines, name, ctxt)['StackStatus']))
+
+    return wait_until(
+        settled,
+        what=lambda: (
+            'stack %s to settle: still %s'
+            % (name, describe(engines, name, ctxt)['StackStatus'])
+        ),
+    )
 
 
 def resource_state(stack_id, name):
@@ -53,9 +69,13 @@ def resource_state(stack_id, name):
 
 
 def wait_for_resource(stack_id, name, status):
-    wait_until(lambda: resource_state(stack_id, name) == status,
-               what=lambda: 'resource %s to reach %s: it is %s'
-               % (name, status, resource_state(stack_id, name)))
+    wait_until(
+        lambda: resource_state(stack_id, name) == status,
+        what=lambda: (
+            'resource %s to reach %s: it is %s'
+            % (name, status, resource_state(stack_id, name))
+        ),
+    )
 
 
 def stored_stack(arn):
@@ -63,14 +83,18 @@ def stored_stack(arn):
 
 
 def locks_held_by(engine_id):
-    return sorted(stack_id for stack_id, holder
-                  in db_api.stack_locks_holders().items()
-                  if holder == engine_id)
+    return sorted(
+        stack_id
+        for stack_id, holder in db_api.stack_locks_holders().items()
+        if holder == engine_id
+    )
 
 
 def resource_states(arn):
-    return {row.name: '%s_%s' % (row.action, row.status)
-            for row in db_api.resource_get_all(stored_stack(arn).id)}
+    return {
+        row.name: '%s_%s' % (row.action, row.status)
+        for row in db_api.resource_get_all(stored_stack(arn).id)
+    }
 
 
 def test_operation_on_a_stack_another_live_engine_holds_is_refused(engines):
@@ -81,8 +105,9 @@ def test_operation_on_a_stack_another_live_engine_holds_is_refused(engines):
     assert db_api.stack_lock_acquire(row.id, second.engine_id) is None
     stack = stack_mod.Stack.load(CTXT, row)
     with pytest.raises(exception.StackInProgress) as caught:
-        first.run_locked(stack, operations.delete, 'DELETE',
-                         operations.DELETE_STARTED)
+        first.run_locked(
+            stack, operations.delete, 'DELETE', operations.DELETE_STARTED
+        )
     assert 'locked' in str(caught.value)
     assert locks_held_by(second.engine_id) == [row.id]
 
@@ -93,8 +118,12 @@ def test_a_dead_engines_lock_is_taken_over(engines):
     wait_until_settled(engines, 'orphan')
     row = stored_stack(arn)
     assert db_api.stack_lock_acquire(row.id, 'gone-host:0123456789ab') is None
-    engine.run_locked(stack_mod.Stack.load(CTXT, row), operations.delete,
-                      'DELETE', operations.DELETE_STARTED)
+    engine.run_locked(
+        stack_mod.Stack.load(CTXT, row),
+        operations.delete,
+        'DELETE',
+        operations.DELETE_STARTED,
+    )
     assert wait_until_deleted(engines, arn) == 'DELETE_COMPLETE'
     assert locks_held_by('gone-host:0123456789ab') == []
 
@@ -102,29 +131,40 @@ def test_a_dead_engines_lock_is_taken_over(engines):
 def wait_until_deleted(engines, arn):
     def deleted():
         status = describe(engines, arn)['StackStatus']
-        return status if status in ('DELETE_COMPLETE',
-                                    'DELETE_FAILED') else None
-    return wait_until(deleted, what=lambda: 'stack %s to be deleted: it '
-                      'is %s' % (arn, describe(engines, arn)['StackStatus']))
+        return (
+            status if status in ('DELETE_COMPLETE', 'DELETE_FAILED') else None
+        )
+
+    return wait_until(
+        deleted,
+        what=lambda: (
+            'stack %s to be deleted: it '
+            'is %s' % (arn, describe(engines, arn)['StackStatus'])
+        ),
+    )
 
 
 def test_delete_cancels_a_create_in_progress(engines):
     engine = engines.start()
-    arn = create(engines, 'stuck', template(Stuck={'Stall': True},
-                                           Quick={}))['StackId']
+    arn = create(engines, 'stuck', template(Stuck={'Stall': True}, Quick={}))[
+        'StackId'
+    ]
     wait_for_resource(stored_stack(arn).id, 'Stuck', 'CREATE_IN_PROGRESS')
     assert describe(engines, 'stuck')['StackStatus'] == 'CREATE_IN_PROGRESS'
     engines.client.delete_stack(CTXT, args={'StackName': 'stuck'})
     assert wait_until_deleted(engines, arn) == 'DELETE_COMPLETE'
-    assert resource_states(arn) == {'Stuck': 'DELETE_COMPLETE',
-                                    'Quick': 'DELETE_COMPLETE'}
+    assert resource_states(arn) == {
+        'Stuck': 'DELETE_COMPLETE',
+        'Quick': 'DELETE_COMPLETE',
+    }
     assert locks_held_by(engine.engine_id) == []
 
 
 def test_delete_cancels_a_create_running_on_another_engine(engines):
     first = engines.start()
     arn = create(engines, 'elsewhere', template(Stuck={'Stall': True}))[
-        'StackId']
+        'StackId'
+    ]
     row = stored_stack(arn)
     wait_for_resource(row.id, 'Stuck', 'CREATE_IN_PROGRESS')
     second = engines.start()
@@ -136,8 +176,7 @@ def test_delete_cancels_a_create_running_on_another_engine(engines):
 
 def test_stop_cancels_running_operations_and_releases_locks(engines):
     engine = engines.start()
-    arn = create(engines, 'halted', template(Stuck={'Stall': True}))[
-        'StackId']
+    arn = create(engines, 'halted', template(Stuck={'Stall': True}))['StackId']
     row = stored_stack(arn)
     wait_for_resource(row.id, 'Stuck', 'CREATE_IN_PROGRESS')
     engines.stop_all()
@@ -151,5 +190,6 @@ def test_stop_cancels_running_operations_and_releases_locks(engines):
 def test_ping_answers_with_the_engine_id(engines):
     engine = engines.start()
     assert engines.client.call(CTXT, 'ping', server=engine.engine_id) == (
-        engine.engine_id)
+        engine.engine_id
+    )
     assert engine.is_engine_alive('gone-host:0123456789ab') is False

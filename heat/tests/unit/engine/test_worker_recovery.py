@@ -8,7 +8,6 @@ from heat.db import api as db_api
 from heat.engine import stack as stack_mod
 from heat.engine import template as template_mod
 from heat.engine import worker
-from heat.tests.dbfixtures import heat_db  # noqa: F401 (fixture)
 
 CONF = config.CONF
 HANDLE = {'Type': 'AWS::CloudFormation::WaitConditionHandle'}
@@ -62,5 +61,7 @@ def test_live_engines_and_other_hosts_keep_their_locks():
 
     assert status(on_other_host)[0] == 'CREATE_IN_PROGRESS'
     assert status(alive_here)[0] == 'CREATE_IN_PROGRESS'
-    assert db_api.stack_locks_holders() == {on_other_host.row.id: other,
-                                            alive_here.row.id: live}
+    assert db_api.stack_locks_holders() == {
+        on_other_host.row.id: other,
+        alive_here.row.id: live,
+    }

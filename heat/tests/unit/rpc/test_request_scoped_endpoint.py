@@ -27,11 +27,11 @@ def test_a_call_runs_with_the_callers_request_id(caplog):
     assert scoped.describe(ctxt, name='web') == 'req-1'
 
     assert [(r.getMessage(), r.request_id) for r in caplog.records] == [
-        ('describing web', 'req-1')]
+        ('describing web', 'req-1')
+    ]
     assert request_scope.current() is None
 
 
 def test_the_target_is_the_endpoints():
     endpoint = Endpoint()
-    assert transport.RequestScopedEndpoint(endpoint).target is \
-        endpoint.target
+    assert transport.RequestScopedEndpoint(endpoint).target is endpoint.target

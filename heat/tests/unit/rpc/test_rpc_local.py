@@ -17,7 +17,6 @@ from heat.engine import worker
 from heat.rpc import client
 from heat.rpc import local
 from heat.rpc import transport
-from heat.tests.dbfixtures import heat_db  # noqa: F401 (fixture)
 
 CONF = config.CONF
 CTXT = context.RequestContext(tenant='t1', user='u1', roles=['member'])
@@ -54,8 +53,14 @@ class Endpoint:
 
 
 def call(endpoint, method, **kwargs):
-    return local.call(endpoint, CTXT, method, kwargs,
-                      transport.ContextSerializer(), transport.ALLOWED_EXMODS)
+    return local.call(
+        endpoint,
+        CTXT,
+        method,
+        kwargs,
+        transport.ContextSerializer(),
+        transport.ALLOWED_EXMODS,
+    )
 
 
 def test_the_call_runs_on_the_callers_thread_with_copies():
@@ -69,8 +74,10 @@ def test_the_call_runs_on_the_callers_thread_with_copies():
     assert received == {'names': ['a', 'b'], 'seen': True}
     assert sent == {'names': ('a', 'b')}
     # So does the answer: no object the engine holds reaches the caller.
-    assert answer == {'value': {'names': ['a', 'b'], 'seen': True},
-                      'pair': [1, 2]}
+    assert answer == {
+        'value': {'names': ['a', 'b'], 'seen': True},
+        'pair': [1, 2],
+    }
     assert answer['value'] is not received
 
 
@@ -92,12 +99,16 @@ VALUES = [
     {'plain': ['x', {'y': 'z'}], 'then': {'when': WHEN}},
     [WHEN, Name('named'), {'x'}],
     collections.OrderedDict([('z', 1), ('a', 2)]),
-    [float('nan'), float('inf'), -0.0, 10 ** 30, -10 ** 638],
+    [float('nan'), float('inf'), -0.0, 10**30, -(10**638)],
     {Name('key'): 'str subclass key'},
 ]
 # What JSON refuses, by name (pytest cannot name a 5001-digit int).
-UNSENDABLE = {'object': object(), 'tuple key': {('a', 'b'): 'key'},
-              'cycle': _cycle(), 'huge int': 10 ** 5000}
+UNSENDABLE = {
+    'object': object(),
+    'tuple key': {('a', 'b'): 'key'},
+    'cycle': _cycle(),
+    'huge int': 10**5000,
+}
 
 
 def _as_json_reads_it(value):
@@ -113,7 +124,7 @@ def _same(got, expected):
             _same(got[key], expected[key])
     elif isinstance(expected, list):
         assert len(got) == len(expected)
-        for item, expected_item in zip(got, expected):
+        for item, expected_item in zip(got, expected, strict=True):
             _same(item, expected_item)
     elif expected == expected:
         assert got == expected
@@ -204,10 +215,19 @@ def test_a_running_engine_answers_topic_calls_directly(in_process):
     errors = []
     for server in (None, in_process.engine_id):
         with pytest.raises(exception.StackNotFound) as caught:
-            rpc.call(CTXT, 'describe_stacks', server=server,
-                     args={'StackName': 'missing'})
-        errors.append((type(caught.value).__mro__[1:],
-                       caught.value.args, caught.value.code))
+            rpc.call(
+                CTXT,
+                'describe_stacks',
+                server=server,
+                args={'StackName': 'missing'},
+            )
+        errors.append(
+            (
+                type(caught.value).__mro__[1:],
+                caught.value.args,
+                caught.value.code,
+            )
+        )
     assert errors[0] == errors[1]
 
 
@@ -219,12 +239,15 @@ def test_a_stopped_engine_answers_no_more(in_process):
         rpc.ping(CTXT)
 
 
-@pytest.mark.parametrize('url, expected', [
-    ('kombu+heatmemory:////', True),
-    ('heatmemory:////', True),
-    ('rabbit://guest:guest@127.0.0.1:5672/', False),
-    ('kombu+memory:////', False),
-])
+@pytest.mark.parametrize(
+    'url, expected',
+    [
+        ('kombu+heatmemory:////', True),
+        ('heatmemory:////', True),
+        ('rabbit://guest:guest@127.0.0.1:5672/', False),
+        ('kombu+memory:////', False),
+    ],
+)
 def test_only_the_in_process_transport_answers_directly(url, expected):
     CONF.set_override('transport_url', url)
     try:

@@ -18,7 +18,8 @@ class Engine:
 
 def test_a_method_parameter_does_not_change_the_route():
     req = webob.Request.blank(
-        '/v1/?_method=DELETE&Action=DescribeStacks&Version=2010-05-15')
+        '/v1/?_method=DELETE&Action=DescribeStacks&Version=2010-05-15'
+    )
     req.environ['heat.context'] = context.RequestContext(tenant='t1')
     response = req.get_response(heat.api.cfn.Router(Engine()))
     assert response.status_code == 200
@@ -40,10 +41,18 @@ def test_the_query_api_answers_at_its_paths(method, path):
     assert b'<DescribeStacksResult>' in response.body
 
 
-@pytest.mark.parametrize('method, path', [
-    ('PUT', '/v1/'), ('DELETE', '/'), ('GET', '//'), ('GET', '/v1//'),
-    ('GET', '/v2/'), ('GET', '/v1/x'), ('GET', '/healthcheck/'),
-])
+@pytest.mark.parametrize(
+    'method, path',
+    [
+        ('PUT', '/v1/'),
+        ('DELETE', '/'),
+        ('GET', '//'),
+        ('GET', '/v1//'),
+        ('GET', '/v2/'),
+        ('GET', '/v1/x'),
+        ('GET', '/healthcheck/'),
+    ],
+)
 def test_other_paths_and_methods_are_not_served(method, path):
     response = serve(method, path + '?Action=DescribeStacks')
     assert response.status_code == 400
@@ -61,12 +70,14 @@ def test_the_health_check_takes_any_method(method):
 @pytest.mark.parametrize('path', ['/healthcheck', '/v2/'])
 def test_head_is_answered_without_a_body(path):
     # The server sends whatever the application returns, even to a HEAD.
-    app = request_id.RequestId(fault.FaultWrapper(
-        heat.api.cfn.Router(Engine())))
+    app = request_id.RequestId(
+        fault.FaultWrapper(heat.api.cfn.Router(Engine()))
+    )
     started = []
-    body = app(webob.Request.blank(path, method='HEAD').environ,
-               lambda status, headers, exc_info=None: started.append(
-                   dict(headers)))
+    body = app(
+        webob.Request.blank(path, method='HEAD').environ,
+        lambda status, headers, exc_info=None: started.append(dict(headers)),
+    )
     assert b''.join(body) == b''
     assert int(started[0]['Content-Length']) > 0
     assert started[0]['x-amzn-RequestId']

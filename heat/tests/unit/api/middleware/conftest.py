@@ -22,11 +22,13 @@ FORM = 'application/x-www-form-urlencoded; charset=utf-8'
 def echo_app(req):
     """Answers with what the pipeline left for the application."""
     ctxt = req.environ.get('heat.context')
-    return webob.Response(json={
-        'context': ctxt.to_dict() if ctxt else None,
-        'request_id': req.environ.get('heat.request_id'),
-        'body': req.body.decode('utf-8', 'replace'),
-    })
+    return webob.Response(
+        json={
+            'context': ctxt.to_dict() if ctxt else None,
+            'request_id': req.environ.get('heat.request_id'),
+            'body': req.body.decode('utf-8', 'replace'),
+        }
+    )
 
 
 class SecretAuthenticator:
@@ -40,35 +42,36 @@ class SecretAuthenticator:
         if credentials['access'] != ACCESS:
             raise exception.InvalidClientTokenId()
         ec2signature.verify(credentials, SECRET)
-        return ec2signature.Identity(tenant='t1', user='u1',
-                                     roles=['member'])
+        return ec2signature.Identity(tenant='t1', user='u1', roles=['member'])
 
 
 def signed(method='POST', params=None, secret=SECRET, sigv=4, path='/v1/'):
     """A webob request signed by botocore, as the server would see it."""
-    params = params or {'Action': 'DescribeStacks',
-                        'Version': '2010-05-15'}
+    params = params or {'Action': 'DescribeStacks', 'Version': '2010-05-15'}
     credentials = botocore.credentials.Credentials(ACCESS, secret)
     if sigv == 4:
-        auth = botocore.auth.SigV4Auth(credentials, 'cloudformation',
-                                       'RegionOne')
+        auth = botocore.auth.SigV4Auth(
+            credentials, 'cloudformation', 'RegionOne'
+        )
     else:
         auth = botocore.auth.SigV2Auth(credentials)
     url = 'http://127.0.0.1:8000' + path
     if method == 'POST':
         request = botocore.awsrequest.AWSRequest(
-            method=method, url=url, data=params,
-            headers={'Content-Type': FORM})
+            method=method, url=url, data=params, headers={'Content-Type': FORM}
+        )
     else:
-        request = botocore.awsrequest.AWSRequest(method=method, url=url,
-                                                 params=params)
+        request = botocore.awsrequest.AWSRequest(
+            method=method, url=url, params=params
+        )
     auth.add_auth(request)
     prepared = request.prepare()
     body = prepared.body or b''
     if isinstance(body, str):
         body = body.encode('utf-8')
-    return webob.Request.blank(prepared.url, method=method,
-                               headers=dict(prepared.headers), body=body)
+    return webob.Request.blank(
+        prepared.url, method=method, headers=dict(prepared.headers), body=body
+    )
 
 
 def body_json(response):

@@ -32,8 +32,9 @@ def test_content_length(app, size, status):
     assert req.get_response(app).status_code == status
 
 
-@pytest.mark.parametrize('size, status', [(0, 200), (10, 200), (11, 413),
-                                          (100000, 413)])
+@pytest.mark.parametrize(
+    'size, status', [(0, 200), (10, 200), (11, 413), (100000, 413)]
+)
 def test_chunked(app, size, status):
     response = chunked_request(b'x' * size).get_response(app)
     assert response.status_code == status

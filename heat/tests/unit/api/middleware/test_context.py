@@ -18,18 +18,24 @@ def test_context_from_identity(conf):
     req.environ[request_id.ENVIRON_KEY] = 'req-1'
     response = req.get_response(context.ContextMiddleware(conftest.echo_app))
     assert conftest.body_json(response)['context'] == {
-        'tenant': 't', 'user': 'u', 'roles': ['member'],
-        'auth_token': 'tok', 'auth_url': 'http://ks/v3',
-        'request_id': 'req-1', 'scoped_stack_id': 'stack-1',
-        'scoped_resource': None}
+        'tenant': 't',
+        'user': 'u',
+        'roles': ['member'],
+        'auth_token': 'tok',
+        'auth_url': 'http://ks/v3',
+        'request_id': 'req-1',
+        'scoped_stack_id': 'stack-1',
+        'scoped_resource': None,
+    }
 
 
 def test_resource_scope_is_carried():
-    identity = ec2signature.Identity('t', None, [], None, 'stack-1',
-                                     'Handle')
+    identity = ec2signature.Identity('t', None, [], None, 'stack-1', 'Handle')
     ctxt = context.make_context(identity, 'r')
-    assert (ctxt.scoped_stack_id, ctxt.scoped_resource) == ('stack-1',
-                                                           'Handle')
+    assert (ctxt.scoped_stack_id, ctxt.scoped_resource) == (
+        'stack-1',
+        'Handle',
+    )
 
 
 def test_local_backend_has_no_auth_url():
@@ -39,5 +45,6 @@ def test_local_backend_has_no_auth_url():
 
 def test_no_identity_no_context():
     response = webob.Request.blank('/healthcheck').get_response(
-        context.ContextMiddleware(conftest.echo_app))
+        context.ContextMiddleware(conftest.echo_app)
+    )
     assert conftest.body_json(response)['context'] is None

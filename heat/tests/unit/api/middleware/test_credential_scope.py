@@ -7,10 +7,16 @@ from heat.api.middleware import credential_scope
 from heat.common import config
 from heat.common import exception
 
-HOSTS = ['127.0.0.1', '10.0.0.5:8000', 'localhost:8000', 'heat.example.org',
-         'cloudformation.amazonaws.com',
-         'cloudformation.eu-west-1.amazonaws.com:443',
-         'cloudformation.us-gov.amazonaws.com', 'heat.internal']
+HOSTS = [
+    '127.0.0.1',
+    '10.0.0.5:8000',
+    'localhost:8000',
+    'heat.example.org',
+    'cloudformation.amazonaws.com',
+    'cloudformation.eu-west-1.amazonaws.com:443',
+    'cloudformation.us-gov.amazonaws.com',
+    'heat.internal',
+]
 
 
 def boto2_signed_scope(host):
@@ -19,11 +25,20 @@ def boto2_signed_scope(host):
     provider = boto.provider.Provider('aws', 'AK', 'secret')
     handler = boto.auth.HmacAuthV4Handler(hostname, boto.config, provider)
     request = boto.connection.HTTPRequest(
-        'POST', 'http', hostname, int(port or 80), '/v1/', None,
-        {'Action': 'ListStacks'}, {}, '')
+        'POST',
+        'http',
+        hostname,
+        int(port or 80),
+        '/v1/',
+        None,
+        {'Action': 'ListStacks'},
+        {},
+        '',
+    )
     handler.add_auth(request)
-    credential = request.headers['Authorization'].split(
-        'Credential=')[1].split(',')[0]
+    credential = (
+        request.headers['Authorization'].split('Credential=')[1].split(',')[0]
+    )
     _access, _date, region, service, _ = credential.split('/')
     return region, service
 
@@ -51,14 +66,16 @@ def test_another_region_is_refused_in_aws_words():
     with pytest.raises(exception.SignatureDoesNotMatch) as caught:
         credential_scope.check('us-east-1', 'cloudformation', '127.0.0.1')
     assert str(caught.value) == (
-        "Credential should be scoped to a valid region, not 'us-east-1'. ")
+        "Credential should be scoped to a valid region, not 'us-east-1'. "
+    )
 
 
 def test_another_service_is_refused_in_aws_words():
     with pytest.raises(exception.SignatureDoesNotMatch) as caught:
         credential_scope.check('RegionOne', 'foo', '127.0.0.1')
     assert str(caught.value) == (
-        "Credential should be scoped to correct service: 'cloudformation'. ")
+        "Credential should be scoped to correct service: 'cloudformation'. "
+    )
 
 
 def test_the_scope_boto2_derives_from_the_host_is_accepted():

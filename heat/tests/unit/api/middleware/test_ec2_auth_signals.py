@@ -40,15 +40,18 @@ class Refusing:
 
 
 def app_with(store, main=None):
-    return fault.FaultWrapper(ec2_auth.Ec2Auth(
-        conftest.echo_app, main or Refusing(), store))
+    return fault.FaultWrapper(
+        ec2_auth.Ec2Auth(conftest.echo_app, main or Refusing(), store)
+    )
 
 
 def handle_request(method='PUT', url=None):
-    url = url or handle_url.presign(ENDPOINT, ARN, 'Handle', conftest.ACCESS,
-                                    conftest.SECRET)
-    return webob.Request.blank(url, method=method,
-                               body=b'{"Status": "SUCCESS"}')
+    url = url or handle_url.presign(
+        ENDPOINT, ARN, 'Handle', conftest.ACCESS, conftest.SECRET
+    )
+    return webob.Request.blank(
+        url, method=method, body=b'{"Status": "SUCCESS"}'
+    )
 
 
 def code_of(response):
@@ -77,12 +80,13 @@ def test_untimed_url_of_an_ordinary_key_is_refused():
 
 
 def test_untimed_url_elsewhere_is_refused_before_any_backend():
-    url = handle_url.presign(ENDPOINT, ARN, 'Handle', conftest.ACCESS,
-                             conftest.SECRET).replace('/waitcondition/',
-                                                      '/elsewhere/')
+    url = handle_url.presign(
+        ENDPOINT, ARN, 'Handle', conftest.ACCESS, conftest.SECRET
+    ).replace('/waitcondition/', '/elsewhere/')
     store = LocalStore()
     response = handle_request(url=url).get_response(
-        fault.FaultWrapper(ec2_auth.Ec2Auth(conftest.echo_app, store)))
+        fault.FaultWrapper(ec2_auth.Ec2Auth(conftest.echo_app, store))
+    )
     assert code_of(response) == 'IncompleteSignature'
     assert store.seen == []
 
@@ -101,22 +105,28 @@ def test_other_methods_do_not_match_the_signature(method):
 
 
 def test_tampered_handle_name_does_not_match():
-    url = handle_url.presign(ENDPOINT, ARN, 'Handle', conftest.ACCESS,
-                             conftest.SECRET).replace('/Handle?', '/Other?')
+    url = handle_url.presign(
+        ENDPOINT, ARN, 'Handle', conftest.ACCESS, conftest.SECRET
+    ).replace('/Handle?', '/Other?')
     response = handle_request(url=url).get_response(app_with(LocalStore()))
     assert code_of(response) == 'SignatureDoesNotMatch'
 
 
 def test_a_timed_signal_is_still_checked_for_its_time():
-    expired = (datetime.datetime.now(datetime.timezone.utc) -
-               datetime.timedelta(minutes=1)).strftime('%Y-%m-%dT%H:%M:%SZ')
+    expired = (
+        datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=1)
+    ).strftime('%Y-%m-%dT%H:%M:%SZ')
     path = '/v1' + handle_url.path(ARN, 'Handle')
-    params = {'AWSAccessKeyId': conftest.ACCESS, 'SignatureVersion': '2',
-              'SignatureMethod': 'HmacSHA256', 'Expires': expired}
+    params = {
+        'AWSAccessKeyId': conftest.ACCESS,
+        'SignatureVersion': '2',
+        'SignatureMethod': 'HmacSHA256',
+        'Expires': expired,
+    }
     params['Signature'] = ec2signature.sign_v2(
-        conftest.SECRET, 'PUT', '127.0.0.1', path, params)
-    url = 'http://127.0.0.1:8000%s?%s' % (path,
-                                          urllib.parse.urlencode(params))
+        conftest.SECRET, 'PUT', '127.0.0.1', path, params
+    )
+    url = 'http://127.0.0.1:8000%s?%s' % (path, urllib.parse.urlencode(params))
     response = handle_request(url=url).get_response(app_with(LocalStore()))
     assert code_of(response) == 'RequestExpired'
 
@@ -137,8 +147,10 @@ def test_keystone_backend_still_checks_signals_locally(monkeypatch, conf):
 
 def test_local_backend_serves_both(monkeypatch):
     made = []
-    monkeypatch.setattr(ec2_auth, 'make_authenticator',
-                        lambda backend: made.append(backend) or LocalStore())
+    monkeypatch.setattr(
+        ec2_auth,
+        'make_authenticator',
+        lambda backend: made.append(backend) or LocalStore(),
+    )
     ec2_auth.filter_factory({})(conftest.echo_app)
     assert made == ['local']
-

@@ -13,8 +13,17 @@ from heat.api.middleware import ec2_auth
 from heat.common import log
 from heat.tests.unit.api.middleware import conftest
 
-PASTE_INI = os.path.join(os.path.dirname(__file__), '..', '..', '..', '..',
-                         '..', 'etc', 'heat', 'api-paste.ini')
+PASTE_INI = os.path.join(
+    os.path.dirname(__file__),
+    '..',
+    '..',
+    '..',
+    '..',
+    '..',
+    'etc',
+    'heat',
+    'api-paste.ini',
+)
 
 
 @pytest.fixture
@@ -24,12 +33,17 @@ def authenticator():
 
 @pytest.fixture
 def pipeline(monkeypatch, authenticator):
-    monkeypatch.setattr(heat.api.cfn, 'app_factory',
-                        lambda global_conf, **local: conftest.echo_app)
-    monkeypatch.setattr(ec2_auth, 'make_authenticator',
-                        lambda backend: authenticator)
-    return deploy.loadapp('config:' + os.path.abspath(PASTE_INI),
-                          name='heat-api-cfn')
+    monkeypatch.setattr(
+        heat.api.cfn,
+        'app_factory',
+        lambda global_conf, **local: conftest.echo_app,
+    )
+    monkeypatch.setattr(
+        ec2_auth, 'make_authenticator', lambda backend: authenticator
+    )
+    return deploy.loadapp(
+        'config:' + os.path.abspath(PASTE_INI), name='heat-api-cfn'
+    )
 
 
 def test_signed_request_reaches_the_app_with_a_context(pipeline):
@@ -38,14 +52,19 @@ def test_signed_request_reaches_the_app_with_a_context(pipeline):
     seen = conftest.body_json(response)
     assert seen['context']['tenant'] == 't1'
     assert seen['context']['user'] == 'u1'
-    assert seen['context']['request_id'] == seen['request_id'] == \
-        response.headers['x-amzn-RequestId']
+    assert (
+        seen['context']['request_id']
+        == seen['request_id']
+        == response.headers['x-amzn-RequestId']
+    )
     assert 'Action=DescribeStacks' in seen['body']
 
 
 def test_each_request_gets_its_own_id(pipeline):
-    ids = {conftest.signed().get_response(pipeline)
-           .headers['x-amzn-RequestId'] for _ in range(3)}
+    ids = {
+        conftest.signed().get_response(pipeline).headers['x-amzn-RequestId']
+        for _ in range(3)
+    }
     assert len(ids) == 3
 
 
@@ -55,13 +74,13 @@ def test_sigv2_get_reaches_the_app(pipeline):
 
 
 def test_unsigned_request_is_refused_with_an_aws_error(pipeline):
-    response = webob.Request.blank(
-        '/v1/?Action=DescribeStacks').get_response(pipeline)
+    response = webob.Request.blank('/v1/?Action=DescribeStacks').get_response(
+        pipeline
+    )
     assert response.status_code == 403
     assert b'<Code>MissingAuthenticationToken</Code>' in response.body
     request_id = response.headers['x-amzn-RequestId']
-    assert ('<RequestId>%s</RequestId>' % request_id).encode() \
-        in response.body
+    assert ('<RequestId>%s</RequestId>' % request_id).encode() in response.body
 
 
 def test_wrong_secret_is_refused(pipeline):
@@ -72,7 +91,8 @@ def test_wrong_secret_is_refused(pipeline):
 
 def test_json_errors_when_asked(pipeline):
     response = webob.Request.blank(
-        '/v1/?Action=DescribeStacks&ContentType=JSON').get_response(pipeline)
+        '/v1/?Action=DescribeStacks&ContentType=JSON'
+    ).get_response(pipeline)
     assert response.status_code == 403
     assert response.json['Error']['Code'] == 'MissingAuthenticationToken'
 
@@ -84,11 +104,11 @@ def test_healthcheck_needs_no_signature(pipeline, authenticator):
     assert authenticator.seen == []
 
 
-def test_oversized_body_is_refused_before_auth(pipeline, authenticator,
-                                               conf):
+def test_oversized_body_is_refused_before_auth(pipeline, authenticator, conf):
     conf.set_override('max_body_size', 64, group='heat_api')
-    req = conftest.signed(params={'Action': 'ValidateTemplate',
-                                  'TemplateBody': 'x' * 100})
+    req = conftest.signed(
+        params={'Action': 'ValidateTemplate', 'TemplateBody': 'x' * 100}
+    )
     response = req.get_response(pipeline)
     assert response.status_code == 413
     assert b'<Code>RequestEntityTooLarge</Code>' in response.body
@@ -98,9 +118,12 @@ def test_oversized_body_is_refused_before_auth(pipeline, authenticator,
 def served(app, req):
     """Status, headers and body as a WSGI server gets them from app."""
     started = []
-    body = app(req.environ,
-               lambda status, headers, exc_info=None: started.append(
-                   (status, headers)))
+    body = app(
+        req.environ,
+        lambda status, headers, exc_info=None: started.append(
+            (status, headers)
+        ),
+    )
     [(status, headers)] = started
     return status, headers, b''.join(body)
 
@@ -126,8 +149,7 @@ def heat_records(caplog):
     caplog.set_level(logging.INFO)
 
 
-def test_a_refusal_is_logged_with_request_id_key_and_reason(pipeline,
-                                                            caplog):
+def test_a_refusal_is_logged_with_request_id_key_and_reason(pipeline, caplog):
     heat_records(caplog)
     req = conftest.signed(secret='wrong')
     response = req.get_response(pipeline)
@@ -146,23 +168,26 @@ def test_a_refusal_of_an_unsigned_request_names_no_key(pipeline, caplog):
     heat_records(caplog)
     webob.Request.blank('/v1/?Action=ListStacks').get_response(pipeline)
     [record] = [r for r in caplog.records if r.name == ec2_auth.__name__]
-    assert 'access key None: MissingAuthenticationToken' in \
-        record.getMessage()
+    assert 'access key None: MissingAuthenticationToken' in record.getMessage()
 
 
-def test_lines_logged_for_a_request_carry_its_id(monkeypatch, caplog,
-                                                 authenticator):
+def test_lines_logged_for_a_request_carry_its_id(
+    monkeypatch, caplog, authenticator
+):
     @webob.dec.wsgify
     def logging_app(req):
         logging.getLogger('heat.test').info('handling')
         return webob.Response()
 
-    monkeypatch.setattr(heat.api.cfn, 'app_factory',
-                        lambda global_conf, **local: logging_app)
-    monkeypatch.setattr(ec2_auth, 'make_authenticator',
-                        lambda backend: authenticator)
-    app = deploy.loadapp('config:' + os.path.abspath(PASTE_INI),
-                         name='heat-api-cfn')
+    monkeypatch.setattr(
+        heat.api.cfn, 'app_factory', lambda global_conf, **local: logging_app
+    )
+    monkeypatch.setattr(
+        ec2_auth, 'make_authenticator', lambda backend: authenticator
+    )
+    app = deploy.loadapp(
+        'config:' + os.path.abspath(PASTE_INI), name='heat-api-cfn'
+    )
     heat_records(caplog)
     response = conftest.signed().get_response(app)
     [record] = [r for r in caplog.records if r.name == 'heat.test']

@@ -5,12 +5,15 @@ import pytest
 from heat.common import config
 from heat.common import context
 from heat.engine.clients import sandbox
-from heat.tests.dbfixtures import heat_db  # noqa: F401 (fixture)
 
 CONF = config.CONF
 # What the tests may override; each goes back to its default afterwards.
-SANDBOX_OPTIONS = ('build_seconds', 'error_images', 'private_cidr',
-                   'floating_cidr')
+SANDBOX_OPTIONS = (
+    'build_seconds',
+    'error_images',
+    'private_cidr',
+    'floating_cidr',
+)
 
 
 @pytest.fixture

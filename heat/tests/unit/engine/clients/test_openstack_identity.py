@@ -30,45 +30,81 @@ def identity():
 
 def keystone_error(status, title, message):
     """Keyword arguments of requests_mock for one of keystone's errors."""
-    return {'status_code': status,
-            'headers': {'Content-Type': 'application/json'},
-            'json': {'error': {'code': status, 'title': title,
-                               'message': message}}}
+    return {
+        'status_code': status,
+        'headers': {'Content-Type': 'application/json'},
+        'json': {
+            'error': {'code': status, 'title': title, 'message': message}
+        },
+    }
 
 
 def keystone_user(**changes):
-    user = {'id': USER_ID, 'name': 'stack1-CfnUser-x1', 'domain_id':
-            'default', 'enabled': True, 'default_project_id': PROJECT,
-            'description': 'User of stack s1', 'password_expires_at': None,
-            'options': {}, 'links': {'self': KEYSTONE + '/users/' + USER_ID}}
+    user = {
+        'id': USER_ID,
+        'name': 'stack1-CfnUser-x1',
+        'domain_id': 'default',
+        'enabled': True,
+        'default_project_id': PROJECT,
+        'description': 'User of stack s1',
+        'password_expires_at': None,
+        'options': {},
+        'links': {'self': KEYSTONE + '/users/' + USER_ID},
+    }
     user.update(changes)
     return {'user': user}
 
 
 def stack_user_role(requests_mock, roles):
     # The project's domain is where its stack users go.
-    requests_mock.get(KEYSTONE + '/projects/' + PROJECT, json={'project': {
-        'id': PROJECT, 'name': 'demo', 'domain_id': DOMAIN_ID,
-        'enabled': True, 'is_domain': False, 'parent_id': DOMAIN_ID,
-        'links': {}}})
-    return requests_mock.get(KEYSTONE + '/roles?name=heat_stack_user',
-                             json={'roles': roles, 'links': {}})
+    requests_mock.get(
+        KEYSTONE + '/projects/' + PROJECT,
+        json={
+            'project': {
+                'id': PROJECT,
+                'name': 'demo',
+                'domain_id': DOMAIN_ID,
+                'enabled': True,
+                'is_domain': False,
+                'parent_id': DOMAIN_ID,
+                'links': {},
+            }
+        },
+    )
+    return requests_mock.get(
+        KEYSTONE + '/roles?name=heat_stack_user',
+        json={'roles': roles, 'links': {}},
+    )
 
 
-def test_create_stack_user_with_the_stack_user_role(identity,
-                                                    requests_mock):
-    roles = stack_user_role(requests_mock, [{
-        'id': ROLE_ID, 'name': 'heat_stack_user', 'domain_id': None,
-        'links': {}}])
-    post = requests_mock.post(KEYSTONE + '/users', status_code=201,
-                              json=keystone_user())
-    grant = requests_mock.put(KEYSTONE + '/projects/%s/users/%s/roles/%s'
-                              % (PROJECT, USER_ID, ROLE_ID), status_code=204)
+def test_create_stack_user_with_the_stack_user_role(identity, requests_mock):
+    roles = stack_user_role(
+        requests_mock,
+        [
+            {
+                'id': ROLE_ID,
+                'name': 'heat_stack_user',
+                'domain_id': None,
+                'links': {},
+            }
+        ],
+    )
+    post = requests_mock.post(
+        KEYSTONE + '/users', status_code=201, json=keystone_user()
+    )
+    grant = requests_mock.put(
+        KEYSTONE
+        + '/projects/%s/users/%s/roles/%s' % (PROJECT, USER_ID, ROLE_ID),
+        status_code=204,
+    )
     assert identity.create_stack_user('s1', 'stack1-CfnUser-x1') == USER_ID
     assert roles.last_request.qs == {'name': ['heat_stack_user']}
     sent = post.last_request.json()['user']
     assert (sent['name'], sent['domain_id'], sent['default_project_id']) == (
-        'stack1-CfnUser-x1', DOMAIN_ID, PROJECT)
+        'stack1-CfnUser-x1',
+        DOMAIN_ID,
+        PROJECT,
+    )
     assert 's1' in sent['description']
     assert grant.called_once
     assert post.last_request.headers['X-Auth-Token'] == 'user-token'
@@ -76,35 +112,46 @@ def test_create_stack_user_with_the_stack_user_role(identity,
 
 def test_no_stack_user_role_creates_no_user(identity, requests_mock):
     stack_user_role(requests_mock, [])
-    post = requests_mock.post(KEYSTONE + '/users', status_code=201,
-                              json=keystone_user())
+    post = requests_mock.post(
+        KEYSTONE + '/users', status_code=201, json=keystone_user()
+    )
     with pytest.raises(exception.CloudError, match='heat_stack_user'):
         identity.create_stack_user('s1', 'u')
     assert not post.called
 
 
 def test_user_is_removed_when_the_grant_fails(identity, requests_mock):
-    stack_user_role(requests_mock, [{'id': ROLE_ID,
-                                     'name': 'heat_stack_user'}])
-    requests_mock.post(KEYSTONE + '/users', status_code=201,
-                       json=keystone_user())
-    requests_mock.put(KEYSTONE + '/projects/%s/users/%s/roles/%s'
-                      % (PROJECT, USER_ID, ROLE_ID), **keystone_error(
-                          403, 'Forbidden', 'You are not authorized to '
-                          'perform the requested action.'))
-    delete = requests_mock.delete(KEYSTONE + '/users/' + USER_ID,
-                                  status_code=204)
+    stack_user_role(
+        requests_mock, [{'id': ROLE_ID, 'name': 'heat_stack_user'}]
+    )
+    requests_mock.post(
+        KEYSTONE + '/users', status_code=201, json=keystone_user()
+    )
+    requests_mock.put(
+        KEYSTONE
+        + '/projects/%s/users/%s/roles/%s' % (PROJECT, USER_ID, ROLE_ID),
+        **keystone_error(
+            403,
+            'Forbidden',
+            'You are not authorized to perform the requested action.',
+        ),
+    )
+    delete = requests_mock.delete(
+        KEYSTONE + '/users/' + USER_ID, status_code=204
+    )
     with pytest.raises(exception.CloudError, match='not authorized'):
         identity.create_stack_user('s1', 'u')
     assert delete.called_once
 
 
 def test_duplicate_user_name_is_keystones_message(identity, requests_mock):
-    stack_user_role(requests_mock, [{'id': ROLE_ID,
-                                     'name': 'heat_stack_user'}])
+    stack_user_role(
+        requests_mock, [{'id': ROLE_ID, 'name': 'heat_stack_user'}]
+    )
     message = 'Conflict occurred attempting to store user - Duplicate entry.'
-    post = requests_mock.post(KEYSTONE + '/users',
-                              **keystone_error(409, 'Conflict', message))
+    post = requests_mock.post(
+        KEYSTONE + '/users', **keystone_error(409, 'Conflict', message)
+    )
     with pytest.raises(exception.CloudError) as raised:
         identity.create_stack_user('s1', 'u')
     assert str(raised.value) == message
@@ -114,23 +161,38 @@ def test_duplicate_user_name_is_keystones_message(identity, requests_mock):
 def test_ec2_credentials(identity, requests_mock):
     post = requests_mock.post(
         KEYSTONE + '/users/%s/credentials/OS-EC2' % USER_ID,
-        status_code=201, json={'credential': {
-            'access': ACCESS, 'secret': 'e1f2secret', 'user_id': USER_ID,
-            'tenant_id': PROJECT, 'trust_id': None,
-            'links': {'self': 'x'}}})
-    assert identity.create_ec2_credentials(USER_ID, 's1') == (ACCESS,
-                                                              'e1f2secret')
+        status_code=201,
+        json={
+            'credential': {
+                'access': ACCESS,
+                'secret': 'e1f2secret',
+                'user_id': USER_ID,
+                'tenant_id': PROJECT,
+                'trust_id': None,
+                'links': {'self': 'x'},
+            }
+        },
+    )
+    assert identity.create_ec2_credentials(USER_ID, 's1') == (
+        ACCESS,
+        'e1f2secret',
+    )
     assert post.last_request.json() == {'tenant_id': PROJECT}
     delete = requests_mock.delete(
         KEYSTONE + '/users/%s/credentials/OS-EC2/%s' % (USER_ID, ACCESS),
-        status_code=204)
+        status_code=204,
+    )
     identity.delete_ec2_credentials(USER_ID, ACCESS)
     assert delete.called_once
 
 
 def test_delete_of_a_missing_user_is_not_found(identity, requests_mock):
-    requests_mock.delete(KEYSTONE + '/users/' + USER_ID, **keystone_error(
-        404, 'Not Found', 'Could not find user: %s.' % USER_ID))
+    requests_mock.delete(
+        KEYSTONE + '/users/' + USER_ID,
+        **keystone_error(
+            404, 'Not Found', 'Could not find user: %s.' % USER_ID
+        ),
+    )
     with pytest.raises(exception.CloudNotFound) as raised:
         identity.delete_stack_user(USER_ID)
     assert str(raised.value) == 'Could not find user: %s.' % USER_ID
@@ -138,38 +200,62 @@ def test_delete_of_a_missing_user_is_not_found(identity, requests_mock):
 
 @pytest.fixture
 def service_user():
-    config.CONF.set_override('service_password', 'heat-password',
-                             group='auth')
+    config.CONF.set_override('service_password', 'heat-password', group='auth')
     session._service_login.cache_clear()
     yield
     config.CONF.clear_override('service_password', group='auth')
     session._service_login.cache_clear()
 
 
-def test_with_keystone_the_service_user_makes_stack_users(service_user,
-                                                          requests_mock):
+def test_with_keystone_the_service_user_makes_stack_users(
+    service_user, requests_mock
+):
     login = requests_mock.post(
-        KEYSTONE + '/auth/tokens', status_code=201,
-        headers={'X-Subject-Token': 'service-token'}, json={'token': {
-            'methods': ['password'], 'expires_at': '2099-01-01T00:00:00Z',
-            'user': {'id': 'heat', 'name': 'heat', 'domain': {
-                'id': 'default', 'name': 'Default'}},
-            'project': {'id': 'service-project', 'name': 'service',
-                        'domain': {'id': 'default', 'name': 'Default'}},
-            'roles': [{'id': 'r0', 'name': 'admin'}], 'catalog': []}})
-    stack_user_role(requests_mock, [{'id': ROLE_ID,
-                                     'name': 'heat_stack_user'}])
-    post = requests_mock.post(KEYSTONE + '/users', status_code=201,
-                              json=keystone_user())
-    grant = requests_mock.put(KEYSTONE + '/projects/%s/users/%s/roles/%s'
-                              % (PROJECT, USER_ID, ROLE_ID), status_code=204)
-    ctxt = context.RequestContext(tenant=PROJECT, auth_token='user-token',
-                                  auth_url=KEYSTONE)
+        KEYSTONE + '/auth/tokens',
+        status_code=201,
+        headers={'X-Subject-Token': 'service-token'},
+        json={
+            'token': {
+                'methods': ['password'],
+                'expires_at': '2099-01-01T00:00:00Z',
+                'user': {
+                    'id': 'heat',
+                    'name': 'heat',
+                    'domain': {'id': 'default', 'name': 'Default'},
+                },
+                'project': {
+                    'id': 'service-project',
+                    'name': 'service',
+                    'domain': {'id': 'default', 'name': 'Default'},
+                },
+                'roles': [{'id': 'r0', 'name': 'admin'}],
+                'catalog': [],
+            }
+        },
+    )
+    stack_user_role(
+        requests_mock, [{'id': ROLE_ID, 'name': 'heat_stack_user'}]
+    )
+    post = requests_mock.post(
+        KEYSTONE + '/users', status_code=201, json=keystone_user()
+    )
+    grant = requests_mock.put(
+        KEYSTONE
+        + '/projects/%s/users/%s/roles/%s' % (PROJECT, USER_ID, ROLE_ID),
+        status_code=204,
+    )
+    ctxt = context.RequestContext(
+        tenant=PROJECT, auth_token='user-token', auth_url=KEYSTONE
+    )
 
     identity = openstack.make_clients(ctxt).identity
 
     assert identity.create_stack_user('s1', 'stack1-CfnUser-x1') == USER_ID
-    assert login.last_request.json()['auth']['identity']['password'][
-        'user']['name'] == 'heat'
+    assert (
+        login.last_request.json()['auth']['identity']['password']['user'][
+            'name'
+        ]
+        == 'heat'
+    )
     assert post.last_request.headers['X-Auth-Token'] == 'service-token'
     assert grant.last_request.headers['X-Auth-Token'] == 'service-token'

@@ -12,7 +12,6 @@ from heat.db import sandbox_api
 from heat.engine import clients
 from heat.engine.clients import sandbox
 from heat.engine.clients.sandbox import inventory
-from heat.tests.dbfixtures import heat_db  # noqa: F401 (fixture)
 
 CONF = config.CONF
 
@@ -30,9 +29,12 @@ def demo(heat_db):
 
 def test_sandbox_is_the_default_backend(demo):
     assert isinstance(demo, sandbox.SandboxClients)
-    assert isinstance(clients.for_context(
-        context.RequestContext(tenant='demo'), backend='sandbox'),
-        sandbox.SandboxClients)
+    assert isinstance(
+        clients.for_context(
+            context.RequestContext(tenant='demo'), backend='sandbox'
+        ),
+        sandbox.SandboxClients,
+    )
 
 
 def test_other_tenants_see_nothing(demo):
@@ -60,13 +62,15 @@ def test_other_tenants_see_nothing(demo):
             call(object_id)
     with pytest.raises(exception.CloudNotFound):
         other.network.associate_floating_ip(
-            other.network.allocate_floating_ip().id, server.id)
+            other.network.allocate_floating_ip().id, server.id
+        )
     own = other.compute.create_server('own', 'cirros', 'm1.tiny')
     with pytest.raises(exception.CloudNotFound):
         other.compute.attach_volume(own.id, volume.id)
     assert demo.compute.get_server(server.id).status == 'ACTIVE'
     assert [s['name'] for s in inventory.describe('demo')['servers']] == [
-        'web']
+        'web'
+    ]
 
 
 def test_state_survives_a_new_connection(demo, heat_db):
@@ -90,8 +94,7 @@ def test_many_threads_create_and_delete_servers(demo):
 
     def delete(server):
         number = int(server.name[1:])
-        clients_of('tenant-%d' % (number % 4)).compute.delete_server(
-            server.id)
+        clients_of('tenant-%d' % (number % 4)).compute.delete_server(server.id)
 
     with concurrent.futures.ThreadPoolExecutor(16) as pool:
         list(pool.map(delete, servers))
@@ -107,12 +110,18 @@ def test_describe_lists_everything_with_the_catalog(demo):
     clients_of('other').network.create_security_group('sg', 'd')
     everything = inventory.describe()
     assert [s['status'] for s in everything['servers']] == ['ACTIVE']
-    assert everything['attachments'] == [{
-        'server_id': server.id, 'volume_id': volume.id,
-        'device': '/dev/vdb', 'status': 'attached'}]
+    assert everything['attachments'] == [
+        {
+            'server_id': server.id,
+            'volume_id': volume.id,
+            'device': '/dev/vdb',
+            'status': 'attached',
+        }
+    ]
     assert everything['floating_ips'][0]['address'] == fip.address
     assert [g['tenant'] for g in everything['security_groups']] == ['other']
     assert everything['availability_zones'] == ['nova']
     assert {'F17-x86_64-cfntools', 'cirros'} <= {
-        image['name'] for image in everything['images']}
+        image['name'] for image in everything['images']
+    }
     assert inventory.describe('nobody')['servers'] == []

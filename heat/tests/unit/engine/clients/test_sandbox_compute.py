@@ -24,11 +24,22 @@ def active(cloud, **kwargs):
 
 # -- catalog -------------------------------------------------------------
 
-@pytest.mark.parametrize('name', [
-    'F16-x86_64-cfntools', 'F17-x86_64-cfntools', 'F17-i386-cfntools',
-    'F18-x86_64-cfntools', 'U10-x86_64-cfntools', 'F17-x86_64',
-    'F16-i686', 'rhel63-x86_64-gold', 'precise-server-cloudimg-amd64',
-    'cirros'])
+
+@pytest.mark.parametrize(
+    'name',
+    [
+        'F16-x86_64-cfntools',
+        'F17-x86_64-cfntools',
+        'F17-i386-cfntools',
+        'F18-x86_64-cfntools',
+        'U10-x86_64-cfntools',
+        'F17-x86_64',
+        'F16-i686',
+        'rhel63-x86_64-gold',
+        'precise-server-cloudimg-amd64',
+        'cirros',
+    ],
+)
 def test_images_the_corpus_maps_to_exist(cloud, name):
     image = cloud.compute.find_image(name)
     assert image.name == name
@@ -36,15 +47,30 @@ def test_images_the_corpus_maps_to_exist(cloud, name):
 
 
 def test_missing_image_is_not_found(cloud):
-    with pytest.raises(exception.CloudNotFound,
-                       match='Image F99-x86_64 not found'):
+    with pytest.raises(
+        exception.CloudNotFound, match='Image F99-x86_64 not found'
+    ):
         cloud.compute.find_image('F99-x86_64')
 
 
-@pytest.mark.parametrize('name', [
-    'm1.tiny', 'm1.small', 'm1.medium', 'm1.large', 'm1.xlarge',
-    't1.micro', 't2.micro', 'm2.xlarge', 'm3.large', 'c1.medium',
-    'cc2.8xlarge', 'hi1.4xlarge', 'r3.8xlarge'])
+@pytest.mark.parametrize(
+    'name',
+    [
+        'm1.tiny',
+        'm1.small',
+        'm1.medium',
+        'm1.large',
+        'm1.xlarge',
+        't1.micro',
+        't2.micro',
+        'm2.xlarge',
+        'm3.large',
+        'c1.medium',
+        'cc2.8xlarge',
+        'hi1.4xlarge',
+        'r3.8xlarge',
+    ],
+)
 def test_flavors_of_nova_and_the_corpus_instance_types(cloud, name):
     flavor = cloud.compute.find_flavor(name)
     assert flavor.name == name and flavor.vcpus >= 1
@@ -72,15 +98,18 @@ def test_one_availability_zone(cloud):
 
 # -- servers -------------------------------------------------------------
 
+
 def test_server_builds_then_is_active_and_stays_so(cloud):
     server = boot(cloud, key_name='heat_key', metadata={'k': 'v'})
     assert server.status == 'BUILD'
     got = cloud.compute.get_server(server.id)
     assert got.status == 'ACTIVE' and got.fault is None
     assert (got.name, got.key_name, got.metadata) == (
-        'web', 'heat_key', {'k': 'v'})
-    assert got.image_id == cloud.compute.find_image(
-        'F17-x86_64-cfntools').id
+        'web',
+        'heat_key',
+        {'k': 'v'},
+    )
+    assert got.image_id == cloud.compute.find_image('F17-x86_64-cfntools').id
     assert got.flavor_id == cloud.compute.find_flavor('m1.small').id
     assert got.availability_zone == 'nova'
     # The transition was stored, not only computed.
@@ -97,21 +126,23 @@ def test_server_stays_in_build_for_build_seconds(cloud):
     started = time.monotonic()
     server = boot(cloud)
     assert status_of(cloud, server) == 'BUILD'
-    wait_until(lambda: status_of(cloud, server) == 'ACTIVE',
-               what=lambda: 'the server to build: %s' % status_of(
-                   cloud, server))
+    wait_until(
+        lambda: status_of(cloud, server) == 'ACTIVE',
+        what=lambda: 'the server to build: %s' % status_of(cloud, server),
+    )
     # However fast the machine, never before its time.
     assert time.monotonic() - started >= 1.0
 
 
 def test_failing_image_goes_to_error_with_a_fault(cloud):
-    CONF.set_override('error_images', ['F17-i386-cfntools'],
-                      group='sandbox')
+    CONF.set_override('error_images', ['F17-i386-cfntools'], group='sandbox')
     CONF.set_override('build_seconds', 0.2, group='sandbox')
     server = boot(cloud, image='F17-i386-cfntools')
     assert cloud.compute.get_server(server.id).fault is None
-    wait_until(lambda: status_of(cloud, server) != 'BUILD',
-               what='the server to finish building')
+    wait_until(
+        lambda: status_of(cloud, server) != 'BUILD',
+        what='the server to finish building',
+    )
     failed = cloud.compute.get_server(server.id)
     assert failed.status == 'ERROR'
     assert 'F17-i386-cfntools' in failed.fault
@@ -125,9 +156,11 @@ def test_private_addresses_are_unique_and_reused_after_delete(cloud):
     # Hosts .1 to .6; .1 is the gateway.
     servers = [boot(cloud, name='s%d' % i) for i in range(5)]
     assert [s.private_ips for s in servers] == [
-        ('192.168.5.%d' % i,) for i in range(2, 7)]
-    with pytest.raises(exception.CloudError,
-                       match='No more IP addresses available'):
+        ('192.168.5.%d' % i,) for i in range(2, 7)
+    ]
+    with pytest.raises(
+        exception.CloudError, match='No more IP addresses available'
+    ):
         boot(cloud)
     cloud.compute.delete_server(servers[1].id)
     assert boot(cloud).private_ips == ('192.168.5.3',)
@@ -163,28 +196,40 @@ def test_delete_server_releases_what_it_held(cloud):
     with pytest.raises(exception.CloudNotFound):
         cloud.compute.delete_server(server.id)
     detached = cloud.volume.get_volume(volume.id)
-    assert (detached.status, detached.attached_server_id,
-            detached.device) == ('available', None, None)
+    assert (detached.status, detached.attached_server_id, detached.device) == (
+        'available',
+        None,
+        None,
+    )
     assert cloud.network.get_floating_ip(fip.id).server_id is None
 
 
 # -- attachments ---------------------------------------------------------
 
+
 def test_attach_picks_free_devices_and_detach_frees_them(cloud):
     server = active(cloud)
     first, second, third = (cloud.volume.create_volume(1) for _ in range(3))
     attachment = cloud.compute.attach_volume(server.id, first.id)
-    assert (attachment.server_id, attachment.volume_id,
-            attachment.device) == (server.id, first.id, '/dev/vdb')
-    assert cloud.compute.attach_volume(server.id,
-                                       second.id).device == '/dev/vdc'
+    assert (attachment.server_id, attachment.volume_id, attachment.device) == (
+        server.id,
+        first.id,
+        '/dev/vdb',
+    )
+    assert (
+        cloud.compute.attach_volume(server.id, second.id).device == '/dev/vdc'
+    )
     in_use = cloud.volume.get_volume(first.id)
-    assert (in_use.status, in_use.attached_server_id,
-            in_use.device) == ('in-use', server.id, '/dev/vdb')
+    assert (in_use.status, in_use.attached_server_id, in_use.device) == (
+        'in-use',
+        server.id,
+        '/dev/vdb',
+    )
     cloud.compute.detach_volume(server.id, first.id)
     assert cloud.volume.get_volume(first.id).status == 'available'
-    assert cloud.compute.attach_volume(server.id,
-                                       third.id).device == '/dev/vdb'
+    assert (
+        cloud.compute.attach_volume(server.id, third.id).device == '/dev/vdb'
+    )
 
 
 def test_attach_with_a_device_in_use_is_refused(cloud):
@@ -232,7 +277,9 @@ def test_an_address_taken_meanwhile_is_picked_again(cloud, monkeypatch):
     real = sandbox_api._free_address
     answers = iter([taken])
     monkeypatch.setattr(
-        sandbox_api, '_free_address',
-        lambda *args: next(answers, None) or real(*args))
+        sandbox_api,
+        '_free_address',
+        lambda *args: next(answers, None) or real(*args),
+    )
     assert boot(cloud).private_ips != (taken,)
     assert len(sandbox_api.server_list()) == 2

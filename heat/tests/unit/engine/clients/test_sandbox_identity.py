@@ -6,30 +6,39 @@ from heat.common import context
 from heat.common import exception
 from heat.db import api as db_api
 from heat.engine.clients import sandbox
-from heat.tests.dbfixtures import heat_db  # noqa: F401 (fixture)
 
 
 @pytest.fixture
 def identity(heat_db):
-    return sandbox.make_clients(
-        context.RequestContext(tenant='demo')).identity
+    return sandbox.make_clients(context.RequestContext(tenant='demo')).identity
 
 
 @pytest.fixture
 def stack_id(heat_db):
     template_id = db_api.raw_template_create({'Resources': {}})
-    return db_api.stack_create({
-        'name': 'web', 'tenant': 'demo', 'raw_template_id': template_id,
-        'action': 'CREATE', 'status': 'IN_PROGRESS'}).id
+    return db_api.stack_create(
+        {
+            'name': 'web',
+            'tenant': 'demo',
+            'raw_template_id': template_id,
+            'action': 'CREATE',
+            'status': 'IN_PROGRESS',
+        }
+    ).id
 
 
-def test_credentials_land_in_heats_store_scoped_to_the_stack(identity,
-                                                             stack_id):
+def test_credentials_land_in_heats_store_scoped_to_the_stack(
+    identity, stack_id
+):
     user_id = identity.create_stack_user(stack_id, 'web-user')
     access, secret = identity.create_ec2_credentials(user_id, stack_id)
     stored = db_api.ec2_credential_get(access)
-    assert (stored.tenant, stored.user, stored.stack_id,
-            stored.secret) == ('demo', user_id, stack_id, secret)
+    assert (stored.tenant, stored.user, stored.stack_id, stored.secret) == (
+        'demo',
+        user_id,
+        stack_id,
+        secret,
+    )
     identity.delete_ec2_credentials(user_id, access)
     assert db_api.ec2_credential_get(access) is None
     with pytest.raises(exception.CloudNotFound):

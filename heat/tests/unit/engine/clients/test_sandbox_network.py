@@ -10,6 +10,7 @@ CONF = config.CONF
 
 # -- floating IPs --------------------------------------------------------
 
+
 def test_floating_ips_come_from_the_floating_range(cloud):
     CONF.set_override('floating_cidr', '203.0.113.0/30', group='sandbox')
     # Hosts .1 and .2; .1 is the gateway.
@@ -32,9 +33,11 @@ def test_floating_ip_associate_find_disassociate_release(cloud):
     assert cloud.network.disassociate_floating_ip(fip.id).server_id is None
     assert cloud.compute.get_server(server.id).floating_ips == ()
     cloud.network.release_floating_ip(fip.id)
-    for call in (cloud.network.get_floating_ip,
-                 cloud.network.release_floating_ip,
-                 cloud.network.disassociate_floating_ip):
+    for call in (
+        cloud.network.get_floating_ip,
+        cloud.network.release_floating_ip,
+        cloud.network.disassociate_floating_ip,
+    ):
         with pytest.raises(exception.CloudNotFound):
             call(fip.id)
     with pytest.raises(exception.CloudNotFound):
@@ -50,32 +53,44 @@ def test_associate_with_a_missing_server_is_not_found(cloud):
 
 # -- security groups -----------------------------------------------------
 
+
 def test_security_group_with_rules(cloud):
     web = cloud.network.create_security_group('web', 'HTTP in')
     peer = cloud.network.create_security_group('peer', '')
     http = cloud.network.add_security_group_rule(
-        web.id, 'ingress', 'tcp', 80, 80, cidr='0.0.0.0/0')
+        web.id, 'ingress', 'tcp', 80, 80, cidr='0.0.0.0/0'
+    )
     from_peer = cloud.network.add_security_group_rule(
-        web.id, 'ingress', None, None, None, remote_group_id=peer.id)
+        web.id, 'ingress', None, None, None, remote_group_id=peer.id
+    )
     out = cloud.network.add_security_group_rule(
-        web.id, 'egress', 'icmp', -1, -1)
+        web.id, 'egress', 'icmp', -1, -1
+    )
     got = cloud.network.get_security_group(web.id)
     assert (got.name, got.description) == ('web', 'HTTP in')
     assert {rule.id for rule in got.rules} == {http.id, from_peer.id, out.id}
-    assert (http.direction, http.protocol, http.port_min, http.port_max,
-            http.cidr, http.remote_group_id) == (
-        'ingress', 'tcp', 80, 80, '0.0.0.0/0', None)
+    assert (
+        http.direction,
+        http.protocol,
+        http.port_min,
+        http.port_max,
+        http.cidr,
+        http.remote_group_id,
+    ) == ('ingress', 'tcp', 80, 80, '0.0.0.0/0', None)
     assert from_peer.remote_group_id == peer.id
     assert cloud.network.find_security_group('web') == got
     assert cloud.network.find_security_group(web.id) == got
 
 
-@pytest.mark.parametrize('args, message', [
-    (('sideways', 'tcp', 1, 2), 'direction'),
-    (('ingress', 'gre', 1, 2), 'protocol'),
-    (('ingress', 'tcp', 90, 80), 'port range'),
-    (('ingress', 'udp', 1, 70000), 'port range'),
-])
+@pytest.mark.parametrize(
+    'args, message',
+    [
+        (('sideways', 'tcp', 1, 2), 'direction'),
+        (('ingress', 'gre', 1, 2), 'protocol'),
+        (('ingress', 'tcp', 90, 80), 'port range'),
+        (('ingress', 'udp', 1, 70000), 'port range'),
+    ],
+)
 def test_malformed_rules_are_refused(cloud, args, message):
     group = cloud.network.create_security_group('g', '')
     with pytest.raises(exception.CloudError, match=message):
@@ -88,18 +103,27 @@ def test_rule_errors(cloud):
     other = cloud.network.create_security_group('o', '')
     with pytest.raises(exception.CloudError, match='Only remote_ip_prefix'):
         cloud.network.add_security_group_rule(
-            group.id, 'ingress', 'tcp', 22, 22, cidr='10.0.0.0/8',
-            remote_group_id=other.id)
+            group.id,
+            'ingress',
+            'tcp',
+            22,
+            22,
+            cidr='10.0.0.0/8',
+            remote_group_id=other.id,
+        )
     with pytest.raises(exception.CloudNotFound):
         cloud.network.add_security_group_rule(
-            group.id, 'ingress', 'tcp', 22, 22, remote_group_id='missing')
+            group.id, 'ingress', 'tcp', 22, 22, remote_group_id='missing'
+        )
     with pytest.raises(exception.CloudNotFound):
         cloud.network.add_security_group_rule(
-            'missing', 'ingress', 'tcp', 22, 22)
+            'missing', 'ingress', 'tcp', 22, 22
+        )
     cloud.network.add_security_group_rule(group.id, 'ingress', 'tcp', 22, 22)
     with pytest.raises(exception.CloudError, match='already exists'):
         cloud.network.add_security_group_rule(
-            group.id, 'ingress', 'tcp', 22, 22)
+            group.id, 'ingress', 'tcp', 22, 22
+        )
 
 
 def test_ambiguous_or_missing_names(cloud):
@@ -118,9 +142,9 @@ def test_delete_group_and_the_rules_that_name_it(cloud):
     group = cloud.network.create_security_group('g', '')
     referring = cloud.network.create_security_group('r', '')
     cloud.network.add_security_group_rule(
-        referring.id, 'ingress', 'tcp', 22, 22, remote_group_id=group.id)
-    cloud.network.add_security_group_rule(group.id, 'egress', None, None,
-                                          None)
+        referring.id, 'ingress', 'tcp', 22, 22, remote_group_id=group.id
+    )
+    cloud.network.add_security_group_rule(group.id, 'egress', None, None, None)
     cloud.network.delete_security_group(group.id)
     with pytest.raises(exception.CloudNotFound):
         cloud.network.get_security_group(group.id)
@@ -133,8 +157,8 @@ def test_delete_group_and_the_rules_that_name_it(cloud):
 def test_group_in_use_by_a_server_is_kept(cloud, reference):
     group = cloud.network.create_security_group('web', '')
     server = cloud.compute.create_server(
-        'web', 'cirros', 'm1.tiny',
-        security_groups=[getattr(group, reference)])
+        'web', 'cirros', 'm1.tiny', security_groups=[getattr(group, reference)]
+    )
     with pytest.raises(exception.CloudError, match='in use'):
         cloud.network.delete_security_group(group.id)
     cloud.compute.delete_server(server.id)

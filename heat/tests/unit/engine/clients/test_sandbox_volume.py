@@ -13,8 +13,12 @@ CONF = config.CONF
 
 def test_volume_is_creating_then_available(cloud):
     volume = cloud.volume.create_volume(2, name='data', metadata={'a': '1'})
-    assert (volume.status, volume.size_gb, volume.name,
-            volume.availability_zone) == ('creating', 2, 'data', 'nova')
+    assert (
+        volume.status,
+        volume.size_gb,
+        volume.name,
+        volume.availability_zone,
+    ) == ('creating', 2, 'data', 'nova')
     assert cloud.volume.get_volume(volume.id).status == 'available'
 
 
@@ -28,8 +32,10 @@ def test_volume_stays_creating_for_build_seconds(cloud):
     started = time.monotonic()
     volume = cloud.volume.create_volume(1)
     assert volume_status(cloud, volume) == 'creating'
-    wait_until(lambda: volume_status(cloud, volume) != 'creating',
-               what='the volume to be created')
+    wait_until(
+        lambda: volume_status(cloud, volume) != 'creating',
+        what='the volume to be created',
+    )
     # However fast the machine, never before its time.
     assert time.monotonic() - started >= 1.0
     assert volume_status(cloud, volume) == 'available'
@@ -77,7 +83,8 @@ def test_snapshot_is_creating_then_available(cloud):
     assert cloud.volume.get_snapshot(snapshot.id).status == 'creating'
     wait_until(
         lambda: cloud.volume.get_snapshot(snapshot.id).status != 'creating',
-        what='the snapshot to be made')
+        what='the snapshot to be made',
+    )
     assert cloud.volume.get_snapshot(snapshot.id).status == 'available'
 
 

@@ -22,6 +22,9 @@ def status(stack):
 
 def event_reasons(stack, name, state):
     """The reasons of the resource's events in state, e.g. 'CREATE_FAILED'."""
-    return [e.resource_status_reason for e in db_api.event_list(stack.row.id)
-            if e.resource_name == name
-            and '%s_%s' % (e.resource_action, e.resource_status) == state]
+    return [
+        e.resource_status_reason
+        for e in db_api.event_list(stack.row.id)
+        if e.resource_name == name
+        and '%s_%s' % (e.resource_action, e.resource_status) == state
+    ]

@@ -1,7 +1,6 @@
 """A server with a security group, a data volume and an elastic IP, as the
 heat-2012 WordPress templates build it, on the sandbox cloud."""
 
-
 import pytest
 
 from heat.common import config
@@ -12,8 +11,8 @@ from heat.engine import stack as stack_mod
 from heat.engine import template as template_mod
 from heat.engine.clients import sandbox
 from heat.engine.clients.sandbox import inventory
-from heat.tests.dbfixtures import heat_db  # noqa: F401 (fixture)
-from heat.tests.unit.engine.resources.resource_stacks import run, status
+from heat.tests.unit.engine.resources.resource_stacks import run
+from heat.tests.unit.engine.resources.resource_stacks import status
 
 CONF = config.CONF
 TENANT = 't1'
@@ -26,31 +25,54 @@ TEMPLATE = {
             'Properties': {
                 'GroupDescription': 'HTTP and SSH',
                 'SecurityGroupIngress': [
-                    {'IpProtocol': 'tcp', 'FromPort': '80', 'ToPort': '80',
-                     'CidrIp': '0.0.0.0/0'},
-                    {'IpProtocol': 'tcp', 'FromPort': '22', 'ToPort': '22',
-                     'CidrIp': '0.0.0.0/0'}]}},
+                    {
+                        'IpProtocol': 'tcp',
+                        'FromPort': '80',
+                        'ToPort': '80',
+                        'CidrIp': '0.0.0.0/0',
+                    },
+                    {
+                        'IpProtocol': 'tcp',
+                        'FromPort': '22',
+                        'ToPort': '22',
+                        'CidrIp': '0.0.0.0/0',
+                    },
+                ],
+            },
+        },
         'WebServer': {
             'Type': 'AWS::EC2::Instance',
-            'Properties': {'ImageId': 'F17-x86_64-cfntools',
-                           'InstanceType': 'm1.small',
-                           'SecurityGroups': [{'Ref': 'WebSecurityGroup'}]}},
+            'Properties': {
+                'ImageId': 'F17-x86_64-cfntools',
+                'InstanceType': 'm1.small',
+                'SecurityGroups': [{'Ref': 'WebSecurityGroup'}],
+            },
+        },
         'IPAddress': {'Type': 'AWS::EC2::EIP'},
         'IPAssoc': {
             'Type': 'AWS::EC2::EIPAssociation',
-            'Properties': {'InstanceId': {'Ref': 'WebServer'},
-                           'EIP': {'Ref': 'IPAddress'}}},
+            'Properties': {
+                'InstanceId': {'Ref': 'WebServer'},
+                'EIP': {'Ref': 'IPAddress'},
+            },
+        },
         'DataVolume': {
             'Type': 'AWS::EC2::Volume',
             'Properties': {
                 'Size': '1',
                 'AvailabilityZone': {
-                    'Fn::GetAtt': ['WebServer', 'AvailabilityZone']}}},
+                    'Fn::GetAtt': ['WebServer', 'AvailabilityZone']
+                },
+            },
+        },
         'MountPoint': {
             'Type': 'AWS::EC2::VolumeAttachment',
-            'Properties': {'InstanceId': {'Ref': 'WebServer'},
-                           'VolumeId': {'Ref': 'DataVolume'},
-                           'Device': '/dev/vdc'}},
+            'Properties': {
+                'InstanceId': {'Ref': 'WebServer'},
+                'VolumeId': {'Ref': 'DataVolume'},
+                'Device': '/dev/vdc',
+            },
+        },
     },
     'Outputs': {
         'InstanceIPAddress': {'Value': {'Ref': 'IPAddress'}},
@@ -67,8 +89,9 @@ def cloud(heat_db):
 
 
 def test_server_with_group_volume_and_address(cloud):
-    stack = stack_mod.Stack.new(CTXT, 'wiki', template_mod.Template(TEMPLATE),
-                                {}, {})
+    stack = stack_mod.Stack.new(
+        CTXT, 'wiki', template_mod.Template(TEMPLATE), {}, {}
+    )
     stack.validate()
     stack.store()
     run(operations.create, stack)
@@ -80,18 +103,37 @@ def test_server_with_group_volume_and_address(cloud):
     [volume] = shown['volumes']
     assert server['security_groups'] == [group['name']]
     assert (address['address'], address['server_id']) == (
-        stack.reference('IPAddress'), server['id'])
+        stack.reference('IPAddress'),
+        server['id'],
+    )
     assert (volume['server_id'], volume['device'], volume['status']) == (
-        server['id'], '/dev/vdc', 'in-use')
+        server['id'],
+        '/dev/vdc',
+        'in-use',
+    )
     loaded = stack_mod.Stack.load(CTXT, db_api.stack_get(stack.row.id))
     assert {o['OutputKey']: o['OutputValue'] for o in loaded.outputs()} == {
         'InstanceIPAddress': address['address'],
-        'PublicIp': address['address']}
+        'PublicIp': address['address'],
+    }
     run(operations.delete, stack)
     assert status(stack) == 'DELETE_COMPLETE'
     shown = inventory.describe(TENANT)
-    assert {kind: shown[kind] for kind in (
-        'servers', 'volumes', 'attachments', 'snapshots', 'floating_ips',
-        'security_groups')} == {
-        'servers': [], 'volumes': [], 'attachments': [], 'snapshots': [],
-        'floating_ips': [], 'security_groups': []}
+    assert {
+        kind: shown[kind]
+        for kind in (
+            'servers',
+            'volumes',
+            'attachments',
+            'snapshots',
+            'floating_ips',
+            'security_groups',
+        )
+    } == {
+        'servers': [],
+        'volumes': [],
+        'attachments': [],
+        'snapshots': [],
+        'floating_ips': [],
+        'security_groups': [],
+    }

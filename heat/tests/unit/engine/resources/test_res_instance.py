@@ -28,7 +28,6 @@ from heat.engine.clients import sandbox
 from heat.engine.clients.sandbox import catalog
 from heat.engine.clients.sandbox import inventory
 from heat.engine.resources import instance
-from heat.tests.dbfixtures import heat_db  # noqa: F401 (fixture)
 from heat.tests.unit.engine import fakes
 from heat.tests.waiting import wait_until
 
@@ -39,8 +38,11 @@ IMAGE = 'F17-x86_64-cfntools'
 SCRIPT = '#!/bin/bash -v\n/opt/aws/bin/cfn-init -s wiki -r Web\n'
 
 REPO = pathlib.Path(__file__).resolve().parents[5]
-CORPUS = pathlib.Path(os.environ.get(
-    'HEAT_TEMPLATE_CORPUS', REPO.parent / 'shared' / 'templates'))
+CORPUS = pathlib.Path(
+    os.environ.get(
+        'HEAT_TEMPLATE_CORPUS', REPO.parent / 'shared' / 'templates'
+    )
+)
 
 
 @pytest.fixture
@@ -48,8 +50,9 @@ def cloud(heat_db, monkeypatch):
     CONF.set_override('build_seconds', 0.05, group='sandbox')
     # The stack's keys, as its AWS::IAM::AccessKey would give them; none
     # unless a test says so.
-    monkeypatch.setattr(stack_mod.Stack, 'stack_credentials',
-                        lambda self: None, raising=False)
+    monkeypatch.setattr(
+        stack_mod.Stack, 'stack_credentials', lambda self: None, raising=False
+    )
     yield sandbox.make_clients(CTXT)
     for name in ('build_seconds', 'error_images'):
         CONF.clear_override(name, group='sandbox')
@@ -60,8 +63,12 @@ def b64(text):
 
 
 def server_definition(image=IMAGE, **more):
-    props = {'ImageId': image, 'InstanceType': 'm1.small',
-             'KeyName': 'heat_key', 'UserData': {'Fn::Base64': SCRIPT}}
+    props = {
+        'ImageId': image,
+        'InstanceType': 'm1.small',
+        'KeyName': 'heat_key',
+        'UserData': {'Fn::Base64': SCRIPT},
+    }
     props.update(more)
     return {'Type': 'AWS::EC2::Instance', 'Properties': props}
 
@@ -70,8 +77,9 @@ def new_stack(resources, name='wiki', outputs=None, **options):
     body = {'Resources': resources}
     if outputs:
         body['Outputs'] = outputs
-    stack = stack_mod.Stack.new(CTXT, name, template_mod.Template(body), {},
-                                options)
+    stack = stack_mod.Stack.new(
+        CTXT, name, template_mod.Template(body), {}, options
+    )
     stack.validate()
     stack.store()
     return stack
@@ -95,20 +103,33 @@ def stored_user_data(server_id):
     """The parts of the user data the server was booted with, by name."""
     row, _addresses = sandbox_api.server_get(TENANT, server_id)
     message = email.message_from_string(row.user_data)
-    return {part.get_filename(): part.get_payload(decode=True).decode(
-                part.get_content_charset())
-            for part in message.get_payload()}
+    return {
+        part.get_filename(): part.get_payload(decode=True).decode(
+            part.get_content_charset()
+        )
+        for part in message.get_payload()
+    }
 
 
 # -- create ----------------------------------------------------------------
 
+
 def test_server_becomes_active_with_its_properties(cloud):
     cloud.network.create_security_group('web', 'Web servers')
-    stack = new_stack({'Web': server_definition(
-        InstanceType='t1.micro', AvailabilityZone='nova',
-        SecurityGroups=['web'], SecurityGroupIds=['default'],
-        Tags=[{'Key': 'Role', 'Value': 'wiki'},
-              {'Key': 'Tier', 'Value': 'front'}])})
+    stack = new_stack(
+        {
+            'Web': server_definition(
+                InstanceType='t1.micro',
+                AvailabilityZone='nova',
+                SecurityGroups=['web'],
+                SecurityGroupIds=['default'],
+                Tags=[
+                    {'Key': 'Role', 'Value': 'wiki'},
+                    {'Key': 'Tier', 'Value': 'front'},
+                ],
+            )
+        }
+    )
     run(operations.create, stack)
     assert status(stack)[0] == 'CREATE_COMPLETE'
 
@@ -127,21 +148,47 @@ def test_server_becomes_active_with_its_properties(cloud):
 
 
 def test_attributes_come_from_the_server(cloud):
-    stack = new_stack({'Web': server_definition()}, outputs={
-        'Url': {'Value': {'Fn::Join': ['', [
-            'http://', {'Fn::GetAtt': ['Web', 'PublicIp']}, '/wiki']]}},
-        'Zone': {'Value': {'Fn::GetAtt': ['Web', 'AvailabilityZone']}}})
+    stack = new_stack(
+        {'Web': server_definition()},
+        outputs={
+            'Url': {
+                'Value': {
+                    'Fn::Join': [
+                        '',
+                        [
+                            'http://',
+                            {'Fn::GetAtt': ['Web', 'PublicIp']},
+                            '/wiki',
+                        ],
+                    ]
+                }
+            },
+            'Zone': {'Value': {'Fn::GetAtt': ['Web', 'AvailabilityZone']}},
+        },
+    )
     run(operations.create, stack)
     web = stack.resources['Web']
     address = servers()[0]['private_ip']
-    assert {name: web.get_attribute(name) for name in (
-        'AvailabilityZone', 'PrivateIp', 'PublicIp', 'PrivateDnsName',
-        'PublicDnsName')} == {
-        'AvailabilityZone': 'nova', 'PrivateIp': address,
-        'PublicIp': address, 'PrivateDnsName': address,
-        'PublicDnsName': address}
+    assert {
+        name: web.get_attribute(name)
+        for name in (
+            'AvailabilityZone',
+            'PrivateIp',
+            'PublicIp',
+            'PrivateDnsName',
+            'PublicDnsName',
+        )
+    } == {
+        'AvailabilityZone': 'nova',
+        'PrivateIp': address,
+        'PublicIp': address,
+        'PrivateDnsName': address,
+        'PublicDnsName': address,
+    }
     assert {o['OutputKey']: o['OutputValue'] for o in stack.outputs()} == {
-        'Url': 'http://%s/wiki' % address, 'Zone': 'nova'}
+        'Url': 'http://%s/wiki' % address,
+        'Zone': 'nova',
+    }
 
     # As in EC2, the public address is the floating IP once there is one.
     fip = cloud.network.allocate_floating_ip()
@@ -183,22 +230,25 @@ def test_long_names_are_cut_to_novas_limit(cloud):
 
 # -- failures --------------------------------------------------------------
 
+
 def test_server_in_error_fails_with_novas_fault_and_is_deleted(cloud):
-    CONF.set_override('error_images', ['F17-i386-cfntools'],
-                      group='sandbox')
+    CONF.set_override('error_images', ['F17-i386-cfntools'], group='sandbox')
     stack = new_stack({'Web': server_definition('F17-i386-cfntools')})
     run(operations.create, stack)
     state, reason = status(stack)
     assert state == 'ROLLBACK_COMPLETE'
-    failed = [e.resource_status_reason
-              for e in db_api.event_list(stack.row.id)
-              if e.resource_name == 'Web'
-              and e.resource_status == 'FAILED']
+    failed = [
+        e.resource_status_reason
+        for e in db_api.event_list(stack.row.id)
+        if e.resource_name == 'Web' and e.resource_status == 'FAILED'
+    ]
     assert len(failed) == 1
     assert re.fullmatch(
-        r"Server wiki-Web-\w+ \([-\w]+\) went to status ERROR: Build of "
-        r"instance [-\w]+ aborted: image F17-i386-cfntools is in the "
-        r"sandbox's error_images", failed[0])
+        r'Server wiki-Web-\w+ \([-\w]+\) went to status ERROR: Build of '
+        r'instance [-\w]+ aborted: image F17-i386-cfntools is in the '
+        r"sandbox's error_images",
+        failed[0],
+    )
     assert servers() == []
 
 
@@ -211,41 +261,62 @@ def test_failed_server_is_kept_without_rollback_then_deleted(cloud):
     assert 'went to status ERROR' in reason
     [shown] = servers()
     assert (shown['id'], shown['status']) == (
-        stack.resources['Web'].resource_id, 'ERROR')
+        stack.resources['Web'].resource_id,
+        'ERROR',
+    )
     run(operations.delete, stack)
     assert status(stack)[0] == 'DELETE_COMPLETE'
     assert servers() == []
 
 
-@pytest.mark.parametrize('props, cause', [
-    ({'ImageId': 'F99-x86_64'}, 'Image F99-x86_64 not found'),
-    ({'InstanceType': 'm9.huge'}, 'Flavor m9.huge could not be found'),
-    ({'KeyName': ''}, "Keypair '' not found"),
-    ({'AvailabilityZone': 'az9'},
-     'The requested availability zone az9 is not available'),
-    ({'SecurityGroups': ['nosuch']}, 'Security group nosuch does not exist.'),
-])
+@pytest.mark.parametrize(
+    'props, cause',
+    [
+        ({'ImageId': 'F99-x86_64'}, 'Image F99-x86_64 not found'),
+        ({'InstanceType': 'm9.huge'}, 'Flavor m9.huge could not be found'),
+        ({'KeyName': ''}, "Keypair '' not found"),
+        (
+            {'AvailabilityZone': 'az9'},
+            'The requested availability zone az9 is not available',
+        ),
+        (
+            {'SecurityGroups': ['nosuch']},
+            'Security group nosuch does not exist.',
+        ),
+    ],
+)
 def test_what_the_cloud_lacks_fails_the_create(cloud, props, cause):
     stack = new_stack({'Web': server_definition(**props)})
     run(operations.create, stack)
     state, reason = status(stack)
     assert state == 'ROLLBACK_COMPLETE'
-    assert reason == ('Rollback completed after: The following resource(s) '
-                      'failed to create: [Web].')
-    requested = [e.resource_status_reason
-                 for e in db_api.event_list(stack.row.id)
-                 if e.resource_status == 'IN_PROGRESS'
-                 and e.resource_action == 'ROLLBACK']
-    assert requested == ['Rollback requested: Resource create failed: '
-                         'Web: %s' % cause]
+    assert reason == (
+        'Rollback completed after: The following resource(s) '
+        'failed to create: [Web].'
+    )
+    requested = [
+        e.resource_status_reason
+        for e in db_api.event_list(stack.row.id)
+        if e.resource_status == 'IN_PROGRESS'
+        and e.resource_action == 'ROLLBACK'
+    ]
+    assert requested == [
+        'Rollback requested: Resource create failed: Web: %s' % cause
+    ]
     assert servers() == []
 
 
 # -- user data -------------------------------------------------------------
 
+
 def test_user_data_carries_script_metadata_and_the_api(cloud):
-    metadata = {'AWS::CloudFormation::Init': {'config': {'files': {
-        '/tmp/stack': {'content': {'Ref': 'AWS::StackName'}}}}}}
+    metadata = {
+        'AWS::CloudFormation::Init': {
+            'config': {
+                'files': {'/tmp/stack': {'content': {'Ref': 'AWS::StackName'}}}
+            }
+        }
+    }
     definition = server_definition()
     definition['Metadata'] = metadata
     stack = new_stack({'Web': definition})
@@ -253,29 +324,35 @@ def test_user_data_carries_script_metadata_and_the_api(cloud):
     parts = stored_user_data(stack.resources['Web'].resource_id)
     assert parts['cfn-userdata'] == SCRIPT
     assert json.loads(parts['cfn-init-data']) == {
-        'AWS::CloudFormation::Init': {'config': {'files': {
-            '/tmp/stack': {'content': 'wiki'}}}}}
+        'AWS::CloudFormation::Init': {
+            'config': {'files': {'/tmp/stack': {'content': 'wiki'}}}
+        }
+    }
     assert parts['cfn-metadata-server'] == 'http://127.0.0.1:8000/'
     assert 'cfn_region_endpoint = 127.0.0.1' in parts['cfn-boto-cfg']
     assert 'cfn-credentials' not in parts
 
 
-def test_user_data_has_the_stacks_keys_once_there_are_some(cloud,
-                                                           monkeypatch):
-    monkeypatch.setattr(stack_mod.Stack, 'stack_credentials',
-                        lambda self: ('AKIAWIKI', 'wiki/secret'))
+def test_user_data_has_the_stacks_keys_once_there_are_some(cloud, monkeypatch):
+    monkeypatch.setattr(
+        stack_mod.Stack,
+        'stack_credentials',
+        lambda self: ('AKIAWIKI', 'wiki/secret'),
+    )
     stack = new_stack({'Web': server_definition(UserData=None)})
     run(operations.create, stack)
     parts = stored_user_data(stack.resources['Web'].resource_id)
     assert parts['cfn-credentials'] == (
-        'AWSAccessKeyId=AKIAWIKI\nAWSSecretKey=wiki/secret\n')
+        'AWSAccessKeyId=AKIAWIKI\nAWSSecretKey=wiki/secret\n'
+    )
     assert 'cfn-userdata' not in parts
 
 
 def test_user_data_may_be_wrapped_base64(cloud):
     encoded = b64('#!/bin/sh\necho ' + 'x' * 100 + '\n')
-    wrapped = '\n'.join(encoded[i:i + 60]
-                        for i in range(0, len(encoded), 60))
+    wrapped = '\n'.join(
+        encoded[i : i + 60] for i in range(0, len(encoded), 60)
+    )
     stack = new_stack({'Web': server_definition(UserData=wrapped)})
     run(operations.create, stack)
     parts = stored_user_data(stack.resources['Web'].resource_id)
@@ -284,19 +361,31 @@ def test_user_data_may_be_wrapped_base64(cloud):
 
 # -- volumes ---------------------------------------------------------------
 
+
 def test_volumes_are_attached_once_active_and_detached_first(cloud):
     data = cloud.volume.create_volume(1)
     logs = cloud.volume.create_volume(2)
-    stack = new_stack({'Web': server_definition(Volumes=[
-        {'VolumeId': data.id, 'Device': '/dev/vdc'},
-        {'VolumeId': logs.id, 'Device': '/dev/vdd'}])})
+    stack = new_stack(
+        {
+            'Web': server_definition(
+                Volumes=[
+                    {'VolumeId': data.id, 'Device': '/dev/vdc'},
+                    {'VolumeId': logs.id, 'Device': '/dev/vdd'},
+                ]
+            )
+        }
+    )
     run(operations.create, stack)
     assert status(stack)[0] == 'CREATE_COMPLETE'
     web = stack.resources['Web']
-    attached = {(a['volume_id'], a['device'], a['server_id'])
-                for a in inventory.describe(TENANT)['attachments']}
-    assert attached == {(data.id, '/dev/vdc', web.resource_id),
-                        (logs.id, '/dev/vdd', web.resource_id)}
+    attached = {
+        (a['volume_id'], a['device'], a['server_id'])
+        for a in inventory.describe(TENANT)['attachments']
+    }
+    assert attached == {
+        (data.id, '/dev/vdc', web.resource_id),
+        (logs.id, '/dev/vdd', web.resource_id),
+    }
 
     # The delete's first step detaches, with the server still there.
     teardown = web.handle_delete()
@@ -304,18 +393,26 @@ def test_volumes_are_attached_once_active_and_detached_first(cloud):
     assert [s['id'] for s in servers()] == [web.resource_id]
     assert web.check_delete_complete(teardown) is True
     assert servers() == []
-    assert {cloud.volume.get_volume(v.id).status
-            for v in (data, logs)} == {'available'}
+    assert {cloud.volume.get_volume(v.id).status for v in (data, logs)} == {
+        'available'
+    }
 
 
 def test_a_volume_that_cannot_be_attached_fails_the_create(cloud):
     volume = cloud.volume.create_volume(1)
     other = cloud.compute.create_server('other', 'cirros', 'm1.tiny')
-    wait_until(lambda: cloud.compute.get_server(other.id).status == 'ACTIVE',
-               what='the other server to build')
+    wait_until(
+        lambda: cloud.compute.get_server(other.id).status == 'ACTIVE',
+        what='the other server to build',
+    )
     cloud.compute.attach_volume(other.id, volume.id)
-    stack = new_stack({'Web': server_definition(Volumes=[
-        {'VolumeId': volume.id, 'Device': '/dev/vdc'}])})
+    stack = new_stack(
+        {
+            'Web': server_definition(
+                Volumes=[{'VolumeId': volume.id, 'Device': '/dev/vdc'}]
+            )
+        }
+    )
     run(operations.create, stack)
     assert status(stack)[0] == 'ROLLBACK_COMPLETE'
     assert [s['name'] for s in servers()] == ['other']
@@ -325,40 +422,59 @@ def test_a_volume_that_cannot_be_attached_fails_the_create(cloud):
 
 def test_deleting_a_server_that_is_gone_completes(cloud):
     volume = cloud.volume.create_volume(1)
-    stack = new_stack({'Web': server_definition(Volumes=[
-        {'VolumeId': volume.id, 'Device': '/dev/vdc'}])})
+    stack = new_stack(
+        {
+            'Web': server_definition(
+                Volumes=[{'VolumeId': volume.id, 'Device': '/dev/vdc'}]
+            )
+        }
+    )
     run(operations.create, stack)
     cloud.compute.delete_server(stack.resources['Web'].resource_id)
     run(operations.delete, stack)
     assert status(stack)[0] == 'DELETE_COMPLETE'
-    deleted = [e.resource_status_reason
-               for e in db_api.event_list(stack.row.id)
-               if e.resource_name == 'Web'
-               and e.resource_action == 'DELETE'
-               and e.resource_status == 'COMPLETE']
+    deleted = [
+        e.resource_status_reason
+        for e in db_api.event_list(stack.row.id)
+        if e.resource_name == 'Web'
+        and e.resource_action == 'DELETE'
+        and e.resource_status == 'COMPLETE'
+    ]
     assert deleted == ['Already gone from the cloud']
 
 
 # -- validation and update -------------------------------------------------
 
-@pytest.mark.parametrize('props, message', [
-    ({'UserData': '#!/bin/sh\necho hi'},
-     'Resources.Web.Properties.UserData: must be base64-encoded UTF-8 '
-     'text'),
-    ({'SubnetId': 'subnet-1'},
-     'Resources.Web.Properties.SubnetId: Unknown Property SubnetId'),
-    ({'ImageId': None}, 'Resources.Web.Properties.ImageId: Property '
-                        'ImageId not assigned'),
-    ({'Volumes': [{'VolumeId': 'v'}]},
-     r'Resources.Web.Properties.Volumes\[0\].Device: Property Device not '
-     'assigned'),
-    ({'Tags': [{'Key': 'k', 'Val': 'v'}]}, 'Unknown Property Val'),
-])
+
+@pytest.mark.parametrize(
+    'props, message',
+    [
+        (
+            {'UserData': '#!/bin/sh\necho hi'},
+            'Resources.Web.Properties.UserData: must be base64-encoded UTF-8 '
+            'text',
+        ),
+        (
+            {'SubnetId': 'subnet-1'},
+            'Resources.Web.Properties.SubnetId: Unknown Property SubnetId',
+        ),
+        (
+            {'ImageId': None},
+            'Resources.Web.Properties.ImageId: Property ImageId not assigned',
+        ),
+        (
+            {'Volumes': [{'VolumeId': 'v'}]},
+            r'Resources.Web.Properties.Volumes\[0\].Device: Property Device '
+            'not assigned',
+        ),
+        ({'Tags': [{'Key': 'k', 'Val': 'v'}]}, 'Unknown Property Val'),
+    ],
+)
 def test_definitions_that_do_not_fit_are_refused(cloud, props, message):
     definition = server_definition(**props)
-    definition['Properties'] = {k: v for k, v in
-                                definition['Properties'].items()
-                                if v is not None}
+    definition['Properties'] = {
+        k: v for k, v in definition['Properties'].items() if v is not None
+    }
     with pytest.raises(exception.ValidationError, match=message):
         new_stack({'Web': definition})
 
@@ -378,16 +494,23 @@ def test_how_changes_would_be_made(cloud):
 
     def plan(**changes):
         props = dict(current.properties, **changes.pop('props', {}))
-        return web.update_plan(resource.ResourceDefinition(
-            type=current.type, properties=props,
-            metadata=changes.get('metadata', current.metadata)))
+        return web.update_plan(
+            resource.ResourceDefinition(
+                type=current.type,
+                properties=props,
+                metadata=changes.get('metadata', current.metadata),
+            )
+        )
 
     assert plan() is resource.UpdatePlan.NO_CHANGE
     assert plan(metadata={'k': 'v'}) is resource.UpdatePlan.IN_PLACE
     assert plan(props={'Monitoring': True}) is resource.UpdatePlan.IN_PLACE
-    for changed in ({'UserData': b64('#!/bin/sh\n')}, {'ImageId': 'cirros'},
-                    {'InstanceType': 'm1.tiny'},
-                    {'Tags': [{'Key': 'a', 'Value': 'b'}]}):
+    for changed in (
+        {'UserData': b64('#!/bin/sh\n')},
+        {'ImageId': 'cirros'},
+        {'InstanceType': 'm1.tiny'},
+        {'Tags': [{'Key': 'a', 'Value': 'b'}]},
+    ):
         assert plan(props=changed) is resource.UpdatePlan.REPLACE
 
 
@@ -395,30 +518,45 @@ def test_update_replaces_the_server_for_new_user_data(cloud):
     stack = new_stack({'Web': server_definition()})
     run(operations.create, stack)
     old_id = stack.resources['Web'].resource_id
-    body = {'Resources': {'Web': server_definition(
-        UserData={'Fn::Base64': '#!/bin/sh\necho v2\n'})}}
+    body = {
+        'Resources': {
+            'Web': server_definition(
+                UserData={'Fn::Base64': '#!/bin/sh\necho v2\n'}
+            )
+        }
+    }
     row = db_api.stack_get(stack.row.id)
     target = update.prepare(CTXT, row, {'TemplateBody': json.dumps(body)})
     run(update.update, target)
     assert status(stack)[0] == 'UPDATE_COMPLETE'
     [shown] = servers()
     assert shown['id'] != old_id
-    assert stored_user_data(shown['id'])['cfn-userdata'] == \
-        '#!/bin/sh\necho v2\n'
+    assert (
+        stored_user_data(shown['id'])['cfn-userdata'] == '#!/bin/sh\necho v2\n'
+    )
 
 
 # -- the published templates ------------------------------------------------
 
+
 def heat_2012_templates():
     root = CORPUS / 'heat-2012'
     if not root.is_dir():
-        return [pytest.param(None, marks=pytest.mark.skip(
-            reason='template corpus not found at %s (set '
-                   'HEAT_TEMPLATE_CORPUS)' % CORPUS))]
-    return [pytest.param(path, id=str(path.relative_to(root)))
-            for path in sorted(root.rglob('*'))
-            if path.suffix in ('.template', '.yaml')
-            and 'AWS::EC2::Instance' in path.read_text()]
+        return [
+            pytest.param(
+                None,
+                marks=pytest.mark.skip(
+                    reason='template corpus not found at %s (set '
+                    'HEAT_TEMPLATE_CORPUS)' % CORPUS
+                ),
+            )
+        ]
+    return [
+        pytest.param(path, id=str(path.relative_to(root)))
+        for path in sorted(root.rglob('*'))
+        if path.suffix in ('.template', '.yaml')
+        and 'AWS::EC2::Instance' in path.read_text()
+    ]
 
 
 def sample_value(schema):
@@ -444,21 +582,29 @@ def test_heat_2012_instances_fit_and_boot_in_the_sandbox(path):
     data.pop('TemplateFormatVersion', None)
     tmpl = template_mod.Template(data)
     # Some map AWS regions to AMIs: resolve them as in us-east-1.
-    info = parameters.StackInfo(stack_name='wiki', stack_id='arn',
-                                account_id='t1', region='us-east-1')
-    values = {name: sample_value(schema)
-              for name, schema in tmpl.parameter_schemas.items()
-              if schema.default is None}
-    ctx = tmpl.context(tmpl.parameters(values, info),
-                       fakes.FakeResolver(tmpl))
+    info = parameters.StackInfo(
+        stack_name='wiki', stack_id='arn', account_id='t1', region='us-east-1'
+    )
+    values = {
+        name: sample_value(schema)
+        for name, schema in tmpl.parameter_schemas.items()
+        if schema.default is None
+    }
+    ctx = tmpl.context(tmpl.parameters(values, info), fakes.FakeResolver(tmpl))
     found = 0
     for name, definition in tmpl.resource_definitions(ctx).items():
         if definition.type != 'AWS::EC2::Instance':
             continue
         found += 1
-        server = instance.Instance(name, resource.ResourceDefinition(
-            type=definition.type, properties=definition.properties,
-            metadata=definition.metadata), TemplateView())
+        server = instance.Instance(
+            name,
+            resource.ResourceDefinition(
+                type=definition.type,
+                properties=definition.properties,
+                metadata=definition.metadata,
+            ),
+            TemplateView(),
+        )
         server.validate()
         server.properties.validate()
         image = server.properties['ImageId']

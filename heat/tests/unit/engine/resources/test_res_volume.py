@@ -16,9 +16,8 @@ from heat.engine import template as template_mod
 from heat.engine.clients import sandbox
 from heat.engine.clients.sandbox import inventory
 from heat.engine.clients.sandbox import timing
-from heat.tests.dbfixtures import heat_db  # noqa: F401 (fixture)
-from heat.tests.unit.engine.resources.resource_stacks import (
-    event_reasons, run)
+from heat.tests.unit.engine.resources.resource_stacks import event_reasons
+from heat.tests.unit.engine.resources.resource_stacks import run
 
 CONF = config.CONF
 TENANT = 't1'
@@ -36,8 +35,7 @@ def cloud(heat_db):
 def server(cloud):
     """An ACTIVE sandbox server, as an Instance would give."""
     server = cloud.compute.create_server('db', 'cirros', 'm1.tiny')
-    wait_for(lambda: cloud.compute.get_server(server.id).status
-                   == 'ACTIVE')
+    wait_for(lambda: cloud.compute.get_server(server.id).status == 'ACTIVE')
     return server.id
 
 
@@ -57,15 +55,21 @@ def volume(size=1, zone='nova', **more):
 
 
 def attachment(instance, volume_id, device='/dev/vdc'):
-    return {'Type': 'AWS::EC2::VolumeAttachment',
-            'Properties': {'InstanceId': instance, 'VolumeId': volume_id,
-                           'Device': device}}
+    return {
+        'Type': 'AWS::EC2::VolumeAttachment',
+        'Properties': {
+            'InstanceId': instance,
+            'VolumeId': volume_id,
+            'Device': device,
+        },
+    }
 
 
 def new_stack(resources, params=None, name='vols'):
     param_defs = {key: {'Type': 'String'} for key in params or {}}
-    template = template_mod.Template({'Parameters': param_defs,
-                                      'Resources': resources})
+    template = template_mod.Template(
+        {'Parameters': param_defs, 'Resources': resources}
+    )
     stack = stack_mod.Stack.new(CTXT, name, template, params or {}, {})
     stack.validate()
     stack.store()
@@ -79,26 +83,42 @@ def status(stack):
 
 def cloud_objects():
     shown = inventory.describe(TENANT)
-    return {kind: shown[kind] for kind in ('servers', 'volumes',
-                                           'attachments', 'snapshots')}
+    return {
+        kind: shown[kind]
+        for kind in ('servers', 'volumes', 'attachments', 'snapshots')
+    }
 
 
 def test_volume_is_created_with_its_size_zone_and_tags(cloud):
-    stack = new_stack({'Data': volume(
-        size='3', Tags=[{'Key': 'Usage', 'Value': 'Wiki Data'}])})
+    stack = new_stack(
+        {
+            'Data': volume(
+                size='3', Tags=[{'Key': 'Usage', 'Value': 'Wiki Data'}]
+            )
+        }
+    )
     run(operations.create, stack)
     assert status(stack)[0] == 'CREATE_COMPLETE'
     volume_id = stack.resources['Data'].resource_id
     assert stack.reference('Data') == volume_id
     created = cloud.volume.get_volume(volume_id)
-    assert (created.status, created.size_gb, created.availability_zone,
-            created.name) == ('available', 3, 'nova', 'vols-Data')
+    assert (
+        created.status,
+        created.size_gb,
+        created.availability_zone,
+        created.name,
+    ) == ('available', 3, 'nova', 'vols-Data')
     assert sandbox_api.volume_get(TENANT, volume_id).meta == {
-        'Usage': 'Wiki Data'}
+        'Usage': 'Wiki Data'
+    }
     run(operations.delete, stack)
     assert status(stack)[0] == 'DELETE_COMPLETE'
-    assert cloud_objects() == {'servers': [], 'volumes': [],
-                               'attachments': [], 'snapshots': []}
+    assert cloud_objects() == {
+        'servers': [],
+        'volumes': [],
+        'attachments': [],
+        'snapshots': [],
+    }
 
 
 def test_volume_waits_until_available(cloud):
@@ -106,23 +126,28 @@ def test_volume_waits_until_available(cloud):
     stack = new_stack({'Data': volume()})
     run(operations.create, stack)
     assert status(stack)[0] == 'CREATE_COMPLETE'
-    assert cloud.volume.get_volume(
-        stack.resources['Data'].resource_id).status == 'available'
+    assert (
+        cloud.volume.get_volume(stack.resources['Data'].resource_id).status
+        == 'available'
+    )
 
 
 def test_volume_from_a_snapshot(cloud):
     source = cloud.volume.create_volume(2)
-    wait_for(lambda: cloud.volume.get_volume(source.id).status
-                   == 'available')
+    wait_for(lambda: cloud.volume.get_volume(source.id).status == 'available')
     snapshot = cloud.volume.create_snapshot(source.id)
-    wait_for(lambda: cloud.volume.get_snapshot(snapshot.id).status
-                   == 'available')
-    stack = new_stack({'Data': volume(2, SnapshotId={'Ref': 'Snap'})},
-                      params={'Snap': snapshot.id})
+    wait_for(
+        lambda: cloud.volume.get_snapshot(snapshot.id).status == 'available'
+    )
+    stack = new_stack(
+        {'Data': volume(2, SnapshotId={'Ref': 'Snap'})},
+        params={'Snap': snapshot.id},
+    )
     run(operations.create, stack)
     assert status(stack)[0] == 'CREATE_COMPLETE'
-    restored = sandbox_api.volume_get(TENANT,
-                                      stack.resources['Data'].resource_id)
+    restored = sandbox_api.volume_get(
+        TENANT, stack.resources['Data'].resource_id
+    )
     assert restored.snapshot_id == snapshot.id
 
 
@@ -131,7 +156,8 @@ def test_volume_the_cloud_refuses_rolls_back_with_the_cloud_reason(cloud):
     run(operations.create, stack)
     assert status(stack)[0] == 'ROLLBACK_COMPLETE'
     assert event_reasons(stack, 'Data', 'CREATE_FAILED') == [
-        'The requested availability zone mars is not available']
+        'The requested availability zone mars is not available'
+    ]
     assert cloud_objects()['volumes'] == []
 
 
@@ -139,12 +165,19 @@ def test_volume_in_error_fails_the_create(cloud):
     stack = new_stack({'Data': volume()})
     rsrc = stack.resources['Data']
     # What cinder shows of a volume its backend failed to create.
-    errored = sandbox_api.volume_create(TENANT, dict(
-        timing.settling('error', 'error'), size_gb=1,
-        availability_zone='nova'))
-    with pytest.raises(exception.CloudError,
-                       match='Volume %s went to status error while being '
-                             'created' % errored.id):
+    errored = sandbox_api.volume_create(
+        TENANT,
+        dict(
+            timing.settling('error', 'error'),
+            size_gb=1,
+            availability_zone='nova',
+        ),
+    )
+    with pytest.raises(
+        exception.CloudError,
+        match='Volume %s went to status error while being '
+        'created' % errored.id,
+    ):
         rsrc.check_create_complete(errored.id)
 
 
@@ -160,14 +193,20 @@ def test_snapshot_policy_leaves_a_snapshot_and_no_volume(cloud):
     objects = cloud_objects()
     assert objects['volumes'] == []
     [snapshot] = objects['snapshots']
-    assert (snapshot['volume_id'], snapshot['status'],
-            snapshot['size_gb']) == (volume_id, 'available', 2)
+    assert (
+        snapshot['volume_id'],
+        snapshot['status'],
+        snapshot['size_gb'],
+    ) == (volume_id, 'available', 2)
     row = db_api.resource_get(stack.row.id, 'Data')
     assert row.data == {'SnapshotId': snapshot['id']}
     # The volume went only once the snapshot was available.
-    [deleted] = [e for e in db_api.event_list(stack.row.id)
-                 if (e.resource_name, e.resource_action,
-                     e.resource_status) == ('Data', 'DELETE', 'COMPLETE')]
+    [deleted] = [
+        e
+        for e in db_api.event_list(stack.row.id)
+        if (e.resource_name, e.resource_action, e.resource_status)
+        == ('Data', 'DELETE', 'COMPLETE')
+    ]
     [stored] = sandbox_api.snapshot_list(TENANT)
     assert deleted.created_at >= stored.settles_at
 
@@ -175,10 +214,12 @@ def test_snapshot_policy_leaves_a_snapshot_and_no_volume(cloud):
 def test_snapshot_policy_is_refused_for_an_attachment(cloud):
     definition = attachment('i-1', 'v-1')
     definition['DeletionPolicy'] = 'Snapshot'
-    with pytest.raises(exception.ValidationError,
-                       match='Resources.Mount.DeletionPolicy: '
-                             'AWS::EC2::VolumeAttachment does not support '
-                             'Snapshot'):
+    with pytest.raises(
+        exception.ValidationError,
+        match='Resources.Mount.DeletionPolicy: '
+        'AWS::EC2::VolumeAttachment does not support '
+        'Snapshot',
+    ):
         new_stack({'Mount': definition})
 
 
@@ -189,95 +230,135 @@ def test_a_volume_deleted_behind_heats_back_is_already_gone(cloud):
     run(operations.delete, stack)
     assert status(stack)[0] == 'DELETE_COMPLETE'
     assert event_reasons(stack, 'Data', 'DELETE_COMPLETE') == [
-        'Already gone from the cloud']
+        'Already gone from the cloud'
+    ]
 
 
 def test_attachment_attaches_then_detaches(cloud, server):
-    stack = new_stack({'Data': volume(),
-                       'Mount': attachment({'Ref': 'Server'},
-                                           {'Ref': 'Data'})},
-                      params={'Server': server})
+    stack = new_stack(
+        {
+            'Data': volume(),
+            'Mount': attachment({'Ref': 'Server'}, {'Ref': 'Data'}),
+        },
+        params={'Server': server},
+    )
     run(operations.create, stack)
     assert status(stack)[0] == 'CREATE_COMPLETE'
     volume_id = stack.resources['Data'].resource_id
     # As nova names an attachment: by its volume.
     assert stack.reference('Mount') == volume_id
     attached = cloud.volume.get_volume(volume_id)
-    assert (attached.status, attached.attached_server_id,
-            attached.device) == ('in-use', server, '/dev/vdc')
+    assert (attached.status, attached.attached_server_id, attached.device) == (
+        'in-use',
+        server,
+        '/dev/vdc',
+    )
     assert cloud_objects()['attachments'] == [
-        {'server_id': server, 'volume_id': volume_id, 'device': '/dev/vdc',
-         'status': 'attached'}]
+        {
+            'server_id': server,
+            'volume_id': volume_id,
+            'device': '/dev/vdc',
+            'status': 'attached',
+        }
+    ]
     run(operations.delete, stack)
     assert status(stack)[0] == 'DELETE_COMPLETE'
     objects = cloud_objects()
     assert [s['id'] for s in objects['servers']] == [server]
-    assert (objects['volumes'], objects['attachments'],
-            objects['snapshots']) == ([], [], [])
+    assert (
+        objects['volumes'],
+        objects['attachments'],
+        objects['snapshots'],
+    ) == ([], [], [])
 
 
 def test_deleting_an_attachment_leaves_the_volume_available(cloud, server):
     kept = cloud.volume.create_volume(1)
-    wait_for(lambda: cloud.volume.get_volume(kept.id).status
-                   == 'available')
-    stack = new_stack({'Mount': attachment({'Ref': 'Server'},
-                                           {'Ref': 'Vol'}, '/dev/vdb')},
-                      params={'Server': server, 'Vol': kept.id})
+    wait_for(lambda: cloud.volume.get_volume(kept.id).status == 'available')
+    stack = new_stack(
+        {'Mount': attachment({'Ref': 'Server'}, {'Ref': 'Vol'}, '/dev/vdb')},
+        params={'Server': server, 'Vol': kept.id},
+    )
     run(operations.create, stack)
     assert cloud.volume.get_volume(kept.id).status == 'in-use'
     run(operations.delete, stack)
     detached = cloud.volume.get_volume(kept.id)
-    assert (detached.status, detached.attached_server_id,
-            detached.device) == ('available', None, None)
+    assert (detached.status, detached.attached_server_id, detached.device) == (
+        'available',
+        None,
+        None,
+    )
 
 
 def test_an_attachment_detached_behind_heats_back_is_already_gone(
-        cloud, server):
-    stack = new_stack({'Data': volume(),
-                       'Mount': attachment({'Ref': 'Server'},
-                                           {'Ref': 'Data'})},
-                      params={'Server': server})
+    cloud, server
+):
+    stack = new_stack(
+        {
+            'Data': volume(),
+            'Mount': attachment({'Ref': 'Server'}, {'Ref': 'Data'}),
+        },
+        params={'Server': server},
+    )
     run(operations.create, stack)
     cloud.compute.detach_volume(server, stack.resources['Data'].resource_id)
     run(operations.delete, stack)
     assert status(stack)[0] == 'DELETE_COMPLETE'
     assert event_reasons(stack, 'Mount', 'DELETE_COMPLETE') == [
-        'Already gone from the cloud']
+        'Already gone from the cloud'
+    ]
     assert cloud_objects()['volumes'] == []
 
 
 def test_attaching_to_a_missing_server_fails_and_rolls_back(cloud):
-    stack = new_stack({'Data': volume(),
-                       'Mount': attachment('no-such-server',
-                                           {'Ref': 'Data'})})
+    stack = new_stack(
+        {
+            'Data': volume(),
+            'Mount': attachment('no-such-server', {'Ref': 'Data'}),
+        }
+    )
     run(operations.create, stack)
     assert status(stack)[0] == 'ROLLBACK_COMPLETE'
     assert event_reasons(stack, 'Mount', 'CREATE_FAILED') == [
-        'Instance no-such-server could not be found.']
+        'Instance no-such-server could not be found.'
+    ]
     assert cloud_objects()['volumes'] == []
 
 
-@pytest.mark.parametrize('props, message', [
-    ({'Size': 0, 'AvailabilityZone': 'nova'},
-     'Resources.Data.Properties.Size: 0 is less than 1'),
-    ({'Size': 'big', 'AvailabilityZone': 'nova'},
-     'Resources.Data.Properties.Size: Value "big" is not an integer'),
-    ({'Size': 1}, 'Resources.Data.Properties.AvailabilityZone: Property '
-                  'AvailabilityZone not assigned'),
-    ({'Size': 1, 'AvailabilityZone': 'nova', 'Tags': [{'Key': 'a'}]},
-     r'Resources.Data.Properties.Tags\[0\].Value: Property Value not '
-     'assigned'),
-])
+@pytest.mark.parametrize(
+    'props, message',
+    [
+        (
+            {'Size': 0, 'AvailabilityZone': 'nova'},
+            'Resources.Data.Properties.Size: 0 is less than 1',
+        ),
+        (
+            {'Size': 'big', 'AvailabilityZone': 'nova'},
+            'Resources.Data.Properties.Size: Value "big" is not an integer',
+        ),
+        (
+            {'Size': 1},
+            'Resources.Data.Properties.AvailabilityZone: Property '
+            'AvailabilityZone not assigned',
+        ),
+        (
+            {'Size': 1, 'AvailabilityZone': 'nova', 'Tags': [{'Key': 'a'}]},
+            r'Resources.Data.Properties.Tags\[0\].Value: Property Value not '
+            'assigned',
+        ),
+    ],
+)
 def test_volume_properties_are_validated(cloud, props, message):
     with pytest.raises(exception.ValidationError, match=message):
-        new_stack({'Data': {'Type': 'AWS::EC2::Volume',
-                            'Properties': props}})
+        new_stack({'Data': {'Type': 'AWS::EC2::Volume', 'Properties': props}})
 
 
 def test_attachment_needs_a_device(cloud):
     definition = attachment('i-1', 'v-1')
     del definition['Properties']['Device']
-    with pytest.raises(exception.ValidationError,
-                       match='Resources.Mount.Properties.Device: Property '
-                             'Device not assigned'):
+    with pytest.raises(
+        exception.ValidationError,
+        match='Resources.Mount.Properties.Device: Property '
+        'Device not assigned',
+    ):
         new_stack({'Mount': definition})
