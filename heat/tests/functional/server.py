@@ -3,12 +3,25 @@ clients."""
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
+
+# What a Heat process logs: its own loggers, below WARNING when all is well.
+HEAT_LOG_LINE = re.compile(
+    r'^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (DEBUG|INFO) heat(\.[\w.]+)? '
+)
+
+
+def foreign_lines(log):
+    """The lines of a Heat process's log that Heat did not write, or
+    wrote as a warning."""
+    return [line for line in log.splitlines() if not HEAT_LOG_LINE.match(line)]
+
 
 BIN_DIR = os.path.dirname(sys.executable)
 START_TIMEOUT_SECONDS = 60

@@ -7,7 +7,6 @@ library's warning at start buries the one line that matters.
 
 import importlib.metadata
 import os
-import re
 import socket
 import subprocess
 
@@ -20,11 +19,6 @@ SCRIPTS = sorted(
     entry.name
     for entry in importlib.metadata.entry_points(group='console_scripts')
     if entry.value.startswith('heat.')
-)
-
-# What a Heat process logs: its own loggers, below WARNING when all is well.
-HEAT_LOG_LINE = re.compile(
-    r'^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (DEBUG|INFO) heat(\.[\w.]+)? '
 )
 
 MISSING_CONFIG = '/nonexistent/heat.conf'
@@ -80,10 +74,6 @@ def test_a_typical_error_is_one_line(script):
     assert len(result.stderr.splitlines()) == 1, result.stderr
 
 
-def foreign_lines(log):
-    return [line for line in log.splitlines() if not HEAT_LOG_LINE.match(line)]
-
-
 def test_heat_all_starts_and_stops_in_its_own_words():
     running = server.HeatServer()
     try:
@@ -107,7 +97,7 @@ def test_heat_all_starts_and_stops_in_its_own_words():
     )
     banner_length = len((all_cmd.WELCOME + all_cmd.SANDBOX).splitlines())
     del lines[start : start + banner_length]
-    assert foreign_lines('\n'.join(lines)) == [], running.log()
+    assert server.foreign_lines('\n'.join(lines)) == [], running.log()
     assert 'Upgrading the database schema from nothing' in running.log()
 
 
@@ -125,5 +115,7 @@ def test_a_second_heat_all_on_a_taken_port_stops_before_its_engine():
         '([heat_api] bind_host and bind_port): Address already '
         'in use' % running.port
     )
-    assert foreign_lines('\n'.join(result.stderr.splitlines()[:-1])) == []
+    assert (
+        server.foreign_lines('\n'.join(result.stderr.splitlines()[:-1])) == []
+    )
     assert 'serving topic' not in result.stderr

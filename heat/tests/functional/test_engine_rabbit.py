@@ -221,3 +221,6 @@ def test_two_engines_share_the_calls(deployment):
         cfn.delete_stack(StackName=stack_id)
     for stack_id in stack_ids:
         wait_for_status(cfn, stack_id, 'DELETE_COMPLETE')
+    # On the broker too, each process says only what Heat says.
+    for name in ('api', 'engine-1', 'engine-2'):
+        assert server.foreign_lines(deployment.log(name)) == [], name
