@@ -10,6 +10,7 @@ import shlex
 import sys
 
 from heat.cmd import _process
+from heat.cmd import _state_claim
 from heat.common import config
 from heat.common import wsgi
 from heat.db import migration
@@ -55,11 +56,15 @@ def welcome(endpoint):
 
 def main(argv=None):
     _process.start('heat-all', argv)
+    # Before anything reads or writes the state: a second heat-all on the
+    # same directory stops here, whatever its port.
+    with _process.failures_in_one_line('heat-all'):
+        claim = _state_claim.claim(CONF.state_path)
     config.use_embedded_transport_by_default()
     migration.upgrade()
     server = wsgi.Server(wsgi.load_app())
-    # The address first: a second heat-all on the same port and state must
-    # stop before its engine starts working on the first one's stacks.
+    # The address before the engine, so a taken one stops heat-all
+    # before its engine starts.
     with _process.failures_in_one_line('heat-all'):
         server.bind()
     engine = worker.Engine()
@@ -72,3 +77,4 @@ def main(argv=None):
     finally:
         server.stop()
         engine.stop()
+        claim.close()

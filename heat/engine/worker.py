@@ -6,6 +6,7 @@ bounded pool.  The RPC server answers at once and never waits for them.
 """
 
 import concurrent.futures
+import contextlib
 import logging
 import threading
 import time
@@ -137,17 +138,44 @@ class Engine:
         right after the request never shows the stack's previous state.
         """
         lock = self.lock(stack)
-        lock.acquire(stack.row.name)
+        with lock.acquired(stack.row.name), self._failing(stack, lock, action):
+            self._begin(stack, lock, operation, action, reason)
+
+    def _begin(self, stack, lock, operation, action, reason):
+        """Enter the operation's state and hand the stack and its lock to
+        a worker; what fails before the worker owns them is the caller's
+        (see _failing)."""
         stack.begin(action, reason)
-        # The operation's log lines carry the request that started it.
-        request_scope.submit(
-            self._workers,
-            self._run,
-            stack,
-            lock,
-            operation,
-            self._register(stack.row.id),
-        )
+        cancel = self._register(stack.row.id)
+        try:
+            # The operation's log lines carry the request that started it.
+            lock.hand_over(
+                lambda: request_scope.submit(
+                    self._workers, self._run, stack, lock, operation, cancel
+                )
+            )
+        except Exception:
+            self._unregister(stack.row.id, cancel)
+            raise
+
+    @contextlib.contextmanager
+    def _failing(self, stack, lock, action=None):
+        """Run the block as stack's operation under lock: if it raises
+        while this thread owns the lock, end the operation FAILED (as
+        action, or as whatever the stack is doing by then), naming the
+        error; the lock goes with that state (see Stack.set_state).  Not
+        once the lock went: the state is then the next operation's."""
+        stack.lock = lock
+        try:
+            yield
+        except Exception as exc:
+            if lock.mine() and lock.held:
+                stack.set_state(
+                    action or StackAction(stack.row.action),
+                    StackStatus.FAILED,
+                    'Internal error: %s' % exc,
+                )
+            raise
 
     def _register(self, stack_id):
         cancel = threading.Event()
@@ -155,26 +183,25 @@ class Engine:
             self._running[stack_id] = cancel
         return cancel
 
+    def _unregister(self, stack_id, cancel):
+        with self._running_lock:
+            if self._running.get(stack_id) is cancel:
+                del self._running[stack_id]
+
     def _run(self, stack, lock, operation, cancel):
-        # The state the operation ends in releases the lock (see
-        # Stack.set_state); the finally below is for one that ends in none.
-        stack.lock = lock
+        """The worker's side of the hand-over: own the lock, run the
+        operation, release the lock on every path."""
+        if not lock.take_over():
+            # The thread handing it over failed, and ended the operation.
+            return
         try:
-            operation(stack, operations.Operation(self._pool, cancel))
-        except Exception as exc:
+            with lock.owned(), self._failing(stack, lock):
+                operation(stack, operations.Operation(self._pool, cancel))
+        except Exception:
+            # The stack's state says it (see _failing); no one else hears.
             LOG.exception('%s: %s failed', stack, operation.__name__)
-            if lock.held:
-                # Not once it went: the state is the next operation's.
-                stack.set_state(
-                    StackAction(stack.row.action),
-                    StackStatus.FAILED,
-                    'Internal error: %s' % exc,
-                )
         finally:
-            with self._running_lock:
-                if self._running.get(stack.row.id) is cancel:
-                    del self._running[stack.row.id]
-            lock.release()
+            self._unregister(stack.row.id, cancel)
 
     def cancel(self, stack_id):
         """Cancel this engine's operation on the stack, if it runs one."""
@@ -197,17 +224,37 @@ class Engine:
         if outcome is None:
             request_scope.submit(self._workers, self._delete_when_free, stack)
             return
-        stack.begin(StackAction.DELETE, operations.DELETE_STARTED)
-        request_scope.submit(
-            self._workers,
-            self._run,
-            stack,
-            lock,
-            operations.delete,
-            self._register(stack.row.id),
-        )
+        with lock.owned(), self._failing(stack, lock, StackAction.DELETE):
+            self._begin(
+                stack,
+                lock,
+                operations.delete,
+                StackAction.DELETE,
+                operations.DELETE_STARTED,
+            )
 
     def _delete_when_free(self, stack):
+        """Wait for the stack's lock, cancelling its holder's operation,
+        then delete it in this worker."""
+        taken = self._wait_for_lock(stack)
+        if taken is None:
+            return
+        lock, reload = taken
+        with lock.owned():
+            try:
+                with self._failing(stack, lock, StackAction.DELETE):
+                    stack = self._current(stack, reload)
+            except Exception:
+                LOG.exception('%s: not deleted', stack)
+                return
+            self._run(
+                stack, lock, operations.delete, self._register(stack.row.id)
+            )
+
+    def _wait_for_lock(self, stack):
+        """(the stack's lock, whether its operation may have changed the
+        stack), once taken; None if its operation did not stop within
+        DELETE_WAIT_SECONDS."""
         lock = self.lock(stack)
         deadline = time.monotonic() + DELETE_WAIT_SECONDS
         waited = False
@@ -223,21 +270,22 @@ class Engine:
                     holder,
                     DELETE_WAIT_SECONDS,
                 )
-                return
+                return None
             self.ask_to_cancel(holder, stack.row.id)
             waited = True
             time.sleep(DELETE_RETRY_SECONDS)
+        return lock, waited or outcome is not stack_lock.LockOutcome.ACQUIRED
+
+    @staticmethod
+    def _current(stack, changed):
+        """The stack as stored now."""
         row = db_api.stack_get(stack.row.id, show_deleted=True)
         # Every operation ends by setting the stack's state, so an unchanged
         # row means no operation ran since the stack loaded: loading a large
         # stack again would only cost time.
-        if (
-            waited
-            or outcome is not stack_lock.LockOutcome.ACQUIRED
-            or row.updated_at != stack.row.updated_at
-        ):
-            stack = stack_mod.Stack.load(stack.context, row)
-        self._run(stack, lock, operations.delete, self._register(row.id))
+        if not changed and row.updated_at == stack.row.updated_at:
+            return stack
+        return stack_mod.Stack.load(stack.context, row)
 
     def ask_to_cancel(self, holder, stack_id):
         """Cancel the stack's operation on engine holder (maybe this one)."""
