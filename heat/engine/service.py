@@ -3,7 +3,10 @@
 Methods that change a stack validate synchronously (so errors reach the
 caller as ValidationError), take the stack's lock and hand the long work to
 a worker thread; describes read the database.  Every lookup is scoped by
-the caller's tenant.
+the caller's tenant.  Who may call what is heat.engine.authorization's
+table, checked before a method runs: the methods here assume an allowed
+caller, and those that keys scoped to one stack may call get the stack
+the check found as their target.
 """
 
 import json
@@ -27,20 +30,12 @@ from heat.engine import stack as stack_mod
 from heat.engine import template as template_mod
 from heat.engine import template_summary
 from heat.engine import update
-from heat.engine.resources import iam
 from heat.rpc import api as rpc_api
 
 CONF = config.CONF
 LOG = logging.getLogger(__name__)
 
-# Errors meant for the caller: oslo.messaging returns them without logging
-# a traceback as it does for unexpected ones.
-expected_errors = oslo_messaging.expected_exceptions(exception.HeatError)
-
 PAGE_SIZE = 100
-# The role the OpenStack identity plugin gives the users it makes for
-# stacks (AWS::IAM::User).
-STACK_USER_ROLE = 'heat_stack_user'
 STACK_NAME_PATTERN = re.compile(r'[a-zA-Z][-a-zA-Z0-9]{0,127}\Z')
 
 
@@ -122,7 +117,6 @@ class EngineService:
 
     # -- identity ----------------------------------------------------------
 
-    @expected_errors
     def authenticate_ec2(self, ctxt, credentials):
         """Check a signature against the local credential store."""
         keypair = key_cache.get(credentials.get('access', ''))
@@ -146,9 +140,7 @@ class EngineService:
 
     # -- stacks ------------------------------------------------------------
 
-    @expected_errors
     def create_stack(self, ctxt, args):
-        _only_unscoped(ctxt)
         name = args['StackName']
         _check_stack_name(name)
         template = parse_template(args)
@@ -168,10 +160,8 @@ class EngineService:
         )
         return {'StackId': stack.identifier.arn()}
 
-    @expected_errors
     def update_stack(self, ctxt, args):
         """Validate the update now; run it (or its rollback) in a worker."""
-        _only_unscoped(ctxt)
         row = self._find(ctxt, args['StackName'])
         target = update.prepare(ctxt, row, args)
         self._engine.run_locked(
@@ -179,10 +169,8 @@ class EngineService:
         )
         return {'StackId': target.identifier.arn()}
 
-    @expected_errors
     def cancel_update_stack(self, ctxt, args):
         """Stop the running update, wherever it runs; it then rolls back."""
-        _only_unscoped(ctxt)
         row = self._find(ctxt, args['StackName'])
         if (row.action, row.status) != (
             StackAction.UPDATE,
@@ -196,14 +184,12 @@ class EngineService:
             self._engine.ask_to_cancel(holder, row.id)
         return {}
 
-    @expected_errors
     def delete_stack(self, ctxt, args):
         """Delete the stack, first stopping whatever it is doing.
 
         As in CloudFormation, deleting a stack that does not exist (or is
         deleted already) succeeds and does nothing.
         """
-        _only_unscoped(ctxt)
         try:
             row = self._find(ctxt, args['StackName'])
         except exception.StackNotFound:
@@ -217,9 +203,7 @@ class EngineService:
         self._engine.delete_when_free(stack)
         return {}
 
-    @expected_errors
     def describe_stacks(self, ctxt, args):
-        _only_unscoped(ctxt)
         name = args.get('StackName')
         if name:
             rows = [self._find(ctxt, name, show_deleted=True, reads=_VIEW)]
@@ -229,9 +213,7 @@ class EngineService:
             'Stacks': [stack_mod.describe_stored(ctxt, row) for row in rows]
         }
 
-    @expected_errors
     def list_stacks(self, ctxt, args):
-        _only_unscoped(ctxt)
         statuses = args.get('StackStatusFilter') or None
         rows = db_api.stack_list(
             ctxt.tenant,
@@ -246,9 +228,7 @@ class EngineService:
             lambda summary: summary['StackId'].rsplit('/', 1)[1],
         )
 
-    @expected_errors
     def describe_stack_events(self, ctxt, args):
-        _only_unscoped(ctxt)
         row = self._find(
             ctxt, args['StackName'], show_deleted=True, reads=_VIEW
         )
@@ -261,21 +241,15 @@ class EngineService:
             lambda event: event['EventId'],
         )
 
-    @expected_errors
     def get_template(self, ctxt, args):
-        _only_unscoped(ctxt)
         row = self._find(ctxt, args['StackName'], show_deleted=True)
         template = db_api.raw_template_get(row.raw_template_id)
         return {'TemplateBody': json.dumps(template, indent=2)}
 
-    @expected_errors
     def validate_template(self, ctxt, args):
-        _only_unscoped(ctxt)
         return template_summary.validate(parse_template(args))
 
-    @expected_errors
     def get_template_summary(self, ctxt, args):
-        _only_unscoped(ctxt)
         if args.get('StackName'):
             row = self._find(ctxt, args['StackName'], show_deleted=True)
             template = template_mod.Template(
@@ -287,68 +261,34 @@ class EngineService:
 
     # -- resources ---------------------------------------------------------
 
-    @expected_errors
-    def describe_stack_resource(self, ctxt, args):
-        row = self._find(
-            ctxt, args['StackName'], show_deleted=True, reads=_VIEW
-        )
-        _check_scope(ctxt, row)
-        stack = stack_mod.Stack.load(ctxt, row)
+    def describe_stack_resource(self, ctxt, args, target):
+        """target: the stack, read as described_stack reads it."""
+        stack = stack_mod.Stack.load(ctxt, target)
         name = args['LogicalResourceId']
-        resource_row = db_api.resource_get(row.id, name)
+        resource_row = db_api.resource_get(target.id, name)
         if resource_row is None or name not in stack.resources:
-            raise exception.ResourceNotFound(resource=name, stack=row.name)
+            raise exception.ResourceNotFound(resource=name, stack=target.name)
         return {
             'StackResourceDetail': describe.stack_resource_detail(
-                row, resource_row, stack.resource_metadata(name)
+                target, resource_row, stack.resource_metadata(name)
             )
         }
 
-    @expected_errors
-    def describe_stack_resources(self, ctxt, args):
-        name, physical_id = (
-            args.get('StackName'),
-            args.get('PhysicalResourceId'),
-        )
-        if bool(name) == bool(physical_id):
-            raise exception.ValidationError(
-                'Specify exactly one of StackName and PhysicalResourceId.'
-            )
-        if physical_id:
-            found = db_api.resource_get_by_physical_id(
-                ctxt.tenant, physical_id
-            )
-            # The stack may have gone between the two reads.
-            stack = (
-                None
-                if found is None
-                else db_api.stack_resource_states(found.stack_id, ctxt.tenant)
-            )
-            if stack is None:
-                raise exception.ValidationError(
-                    'Stack for PhysicalResourceId %s does not exist'
-                    % physical_id
-                )
-        else:
-            stack = self._find(
-                ctxt, name, show_deleted=True, reads=_WITH_RESOURCES
-            )
-        _check_scope(ctxt, stack)
+    def describe_stack_resources(self, ctxt, args, target):
+        """target: the stack and its resources (stack_of_resources)."""
         logical_id = args.get('LogicalResourceId')
         return {
             'StackResources': describe.stack_resources(
-                stack,
+                target,
                 [
                     resource_row
-                    for resource_row in stack.resources
+                    for resource_row in target.resources
                     if logical_id in (None, resource_row.name)
                 ],
             )
         }
 
-    @expected_errors
     def list_stack_resources(self, ctxt, args):
-        _only_unscoped(ctxt)
         stack = self._find(
             ctxt, args['StackName'], show_deleted=True, reads=_WITH_RESOURCES
         )
@@ -361,33 +301,29 @@ class EngineService:
 
     # -- signals -----------------------------------------------------------
 
-    @expected_errors
-    def signal_resource(self, ctxt, args):
-        """Store a signal for a resource that counts them.
+    def signal_resource(self, ctxt, args, target):
+        """Store a signal for a resource that counts them (of target, the
+        stack signalled_stack found).
 
         Called for SignalResource and for a wait condition handle's URL
         (which adds Reason and Data).  Whatever waits for the signals reads
         them from the database, so any engine may store them.
         """
-        row = self._find(ctxt, args['StackName'])
         name = args['LogicalResourceId']
-        if ctxt.scoped_resource not in (None, name):
-            raise exception.AccessDenied()
-        _check_scope(ctxt, row, signalling=True)
         signal = signals.from_request(args)
-        rsrc = stack_mod.Stack.load(ctxt, row).resources.get(name)
-        if rsrc is None or db_api.resource_get(row.id, name) is None:
-            raise exception.ResourceNotFound(resource=name, stack=row.name)
+        rsrc = stack_mod.Stack.load(ctxt, target).resources.get(name)
+        if rsrc is None or db_api.resource_get(target.id, name) is None:
+            raise exception.ResourceNotFound(resource=name, stack=target.name)
         if not rsrc.expects_signals():
             raise exception.ValidationError(
                 'Resource %s of stack %s takes no signals: only wait '
                 'condition handles and resources with a CreationPolicy '
-                'ResourceSignal do.' % (name, row.name)
+                'ResourceSignal do.' % (name, target.name)
             )
-        db_api.resource_signal_store(row.id, name, **signal)
+        db_api.resource_signal_store(target.id, name, **signal)
         LOG.info(
             'Stack %s resource %s: %s',
-            row.name,
+            target.name,
             name,
             signals.received(signal),
         )
@@ -418,46 +354,52 @@ class EngineService:
         return row
 
 
+# -- what the calls keys scoped to one stack may make act on ---------------
+# heat.engine.authorization finds a call's stack with these, checks it
+# against the caller's scope, and hands it to the method as its target.
+
+
+def described_stack(ctxt, args):
+    """DescribeStackResource's stack: a read-only row."""
+    return EngineService._find(
+        ctxt, args['StackName'], show_deleted=True, reads=_VIEW
+    )
+
+
+def stack_of_resources(ctxt, args):
+    """DescribeStackResources' stack, by StackName or the physical id of
+    one of its resources, with the states of its resources."""
+    name, physical_id = args.get('StackName'), args.get('PhysicalResourceId')
+    if bool(name) == bool(physical_id):
+        raise exception.ValidationError(
+            'Specify exactly one of StackName and PhysicalResourceId.'
+        )
+    if name:
+        return EngineService._find(
+            ctxt, name, show_deleted=True, reads=_WITH_RESOURCES
+        )
+    found = db_api.resource_get_by_physical_id(ctxt.tenant, physical_id)
+    # The stack may have gone between the two reads.
+    stack = (
+        None
+        if found is None
+        else db_api.stack_resource_states(found.stack_id, ctxt.tenant)
+    )
+    if stack is None:
+        raise exception.ValidationError(
+            'Stack for PhysicalResourceId %s does not exist' % physical_id
+        )
+    return stack
+
+
+def signalled_stack(ctxt, args):
+    """SignalResource's stack: the model, as storing a signal needs it."""
+    return EngineService._find(ctxt, args['StackName'])
+
+
 def _page(key, items, token_of):
     """The first PAGE_SIZE items, and a NextToken when there are more."""
     result = {key: items[:PAGE_SIZE]}
     if len(items) > PAGE_SIZE:
         result['NextToken'] = token_of(items[PAGE_SIZE - 1])
     return result
-
-
-def _only_unscoped(ctxt):
-    """Keys made for one stack (cfn-tools, handles) may only read it."""
-    if _scoped_stack_id(ctxt) is not None:
-        raise exception.AccessDenied()
-
-
-def _check_scope(ctxt, row, signalling=False):
-    """Keys made for one stack may act on that stack only; keys made for
-    one resource (handles) may only signal it."""
-    if ctxt.scoped_resource is not None and not signalling:
-        raise exception.AccessDenied()
-    if _scoped_stack_id(ctxt) not in (None, row.id):
-        raise exception.AccessDenied()
-
-
-def _scoped_stack_id(ctxt):
-    """The one stack the caller may act on, or None for any of its tenant's.
-
-    Heat's own keys carry their stack.  Keystone knows no stacks: a caller
-    holding the stack user role is a stack's AWS::IAM::User (whatever other
-    roles it holds), found by its user id; one whose stack is gone may do
-    nothing.
-    """
-    if ctxt.scoped_stack_id is not None:
-        return ctxt.scoped_stack_id
-    if STACK_USER_ROLE not in ctxt.roles:
-        return None
-    row = (
-        db_api.resource_get_by_physical_id(ctxt.tenant, ctxt.user)
-        if ctxt.user
-        else None
-    )
-    if row is None or row.type != iam.USER_TYPE:
-        raise exception.AccessDenied()
-    return row.stack_id

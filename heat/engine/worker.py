@@ -21,6 +21,7 @@ from heat.common import request_scope
 from heat.common.states import StackAction
 from heat.common.states import StackStatus
 from heat.db import api as db_api
+from heat.engine import authorization
 from heat.engine import operations
 from heat.engine import resources
 from heat.engine import scheduler
@@ -58,7 +59,7 @@ class Engine:
             topic=CONF.engine.topic, server=self.engine_id
         )
         self._server = transport.get_rpc_server(
-            target, service.EngineService(self)
+            target, authorization.Guard(service.EngineService(self))
         )
         self._server.start()
         LOG.info(

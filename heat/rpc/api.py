@@ -1,8 +1,9 @@
 """The engine's RPC interface: its topic, version and the methods it serves.
 
 The API calls these through heat.rpc.client.EngineClient; the engine serves
-them in heat.engine.service.EngineService.  Add a method here, to the client
-and to the service together, and raise the minor version.
+them in heat.engine.service.EngineService.  Add a method here, to the client,
+to the service and to heat.engine.authorization.ACCESS (who may call it)
+together, and raise the minor version.
 """
 
 RPC_API_VERSION = '1.0'

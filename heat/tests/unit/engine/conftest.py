@@ -7,6 +7,7 @@ import oslo_messaging
 import pytest
 
 from heat.common import config
+from heat.engine import authorization
 from heat.engine import resources
 from heat.engine import service
 from heat.engine import worker
@@ -87,11 +88,11 @@ def engines(heat_db, test_resource_types):  # noqa: F811 (the fixture)
 
 
 class Endpoint:
-    """Calls the engine's endpoint as the RPC server does, raising the
-    errors meant for the caller as themselves."""
+    """Calls the engine's endpoint as the RPC server does (access checked
+    first), raising the errors meant for the caller as themselves."""
 
     def __init__(self, engine):
-        self._service = service.EngineService(engine)
+        self._service = authorization.Guard(service.EngineService(engine))
 
     def __getattr__(self, method):
         def call(ctxt, **kwargs):

@@ -385,10 +385,10 @@ def test_stack_user_of_a_deleted_stack_may_do_nothing(rpc, stack):
 
 
 def test_keystone_stack_user_role_is_the_one_users_are_given():
-    from heat.engine import service
+    from heat.engine import authorization
     from heat.engine.clients.openstack import identity
 
-    assert service.STACK_USER_ROLE == identity.STACK_USER_ROLE
+    assert authorization.STACK_USER_ROLE == identity.STACK_USER_ROLE
 
 
 def test_metadata_follows_the_stack_as_updated(rpc, stack):
