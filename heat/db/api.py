@@ -58,10 +58,28 @@ def raw_template_get(template_id: int) -> dict:
 # -- stacks ----------------------------------------------------------------
 
 
-def stack_create(values: dict) -> Stack:
-    with connection.writing() as session:
-        stack = Stack(**values)
-        session.add(stack)
+def stack_create(values: dict, template: dict | None = None) -> Stack:
+    """Insert a live stack, with its template when given (else values
+    name raw_template_id) in the same transaction.
+
+    Raises AlreadyExists when a live stack of the tenant has the name:
+    the database refuses it, so of concurrent creates of one name exactly
+    one succeeds.
+    """
+    try:
+        with connection.writing() as session:
+            if template is not None:
+                row = RawTemplate(template=template)
+                session.add(row)
+                session.flush()
+                values = {**values, 'raw_template_id': row.id}
+            stack = Stack(**{**values, 'live_name': values['name']})
+            session.add(stack)
+    except sa.exc.IntegrityError as exc:
+        # Every backend names the column or its index in the message.
+        if 'live_name' in str(exc.orig):
+            raise exception.AlreadyExists(name=values['name']) from None
+        raise
     return stack
 
 
@@ -240,8 +258,9 @@ def stack_set_state(
 
 
 def stack_soft_delete(stack_id) -> None:
-    """Mark the stack deleted; purge_deleted removes it for good later."""
-    stack_update(stack_id, {'deleted_at': utcnow()})
+    """Mark the stack deleted, freeing its name for a new stack;
+    purge_deleted removes it for good later."""
+    stack_update(stack_id, {'deleted_at': utcnow(), 'live_name': None})
 
 
 # -- resources -------------------------------------------------------------

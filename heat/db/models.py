@@ -55,12 +55,21 @@ class RawTemplate(Base):
 
 class Stack(Base):
     __tablename__ = 'stack'
-    __table_args__ = (sa.Index('ix_stack_tenant_name', 'tenant', 'name'),)
+    __table_args__ = (
+        sa.Index('ix_stack_tenant_name', 'tenant', 'name'),
+        # A name belongs to one live stack of the tenant (see live_name).
+        sa.Index(
+            'uq_stack_tenant_live_name', 'tenant', 'live_name', unique=True
+        ),
+    )
 
     id: Mapped[str] = mapped_column(
         sa.String(36), primary_key=True, default=_new_uuid
     )
     name: Mapped[str] = mapped_column(sa.String(255))
+    # The name while the stack is live, NULL once deleted: NULLs never
+    # collide, so the unique index above holds live stacks' names only.
+    live_name: Mapped[str | None] = mapped_column(sa.String(255))
     tenant: Mapped[str] = mapped_column(sa.String(255))
     user: Mapped[str | None] = mapped_column(sa.String(255))
     raw_template_id: Mapped[int] = mapped_column(

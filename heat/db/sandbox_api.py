@@ -9,8 +9,9 @@ past them.  Errors are CloudError / CloudNotFound with the messages the
 OpenStack services give.
 """
 
+import functools
 import ipaddress
-import itertools
+import random
 
 import sqlalchemy as sa
 
@@ -29,9 +30,8 @@ from heat.db.types import utcnow
 # Every tenant has a security group named "default" without storing it.
 DEFAULT_SECURITY_GROUP = 'default'
 
-# Two engines picking the same free address on a server database: one
-# transaction fails on the unique constraint and picks again.
-_ADDRESS_ATTEMPTS = 5
+# Random tries at a free address before listing the free ones.
+_RANDOM_PICKS = 8
 
 _NOT_FOUND = {
     SandboxServer: 'Instance %s could not be found.',
@@ -101,30 +101,64 @@ def settle_due():
             )
 
 
-def _free_address(session, column, cidr):
-    """The lowest unused host address of cidr (its first host is the
-    gateway)."""
+@functools.cache
+def _pool(cidr) -> range:
+    """The addresses of cidr that may be allocated, as integers: its hosts
+    (as ipaddress counts them) but the first, the gateway."""
     network = ipaddress.ip_network(cidr)
-    used = set(session.scalars(sa.select(column)))
-    for address in itertools.islice(network.hosts(), 1, None):
-        if str(address) not in used:
-            return str(address)
-    raise exception.CloudError(
+    first = int(network.network_address)
+    last = int(network.broadcast_address)
+    if network.num_addresses > 2:
+        first += 1  # the network's own address is no host
+        if network.version == 4:
+            last -= 1  # nor is IPv4's broadcast address
+    return range(first + 1, last + 1)
+
+
+def _free_address(session, column, cidr):
+    """An unused address of cidr, picked at random so that concurrent
+    allocators seldom pick the same one."""
+    pool = _pool(cidr)
+    used = {
+        int(ipaddress.ip_address(a))
+        for a in session.scalars(sa.select(column))
+    }
+    for _ in range(_RANDOM_PICKS):
+        if pool and (candidate := random.choice(pool)) not in used:
+            return str(ipaddress.ip_address(candidate))
+    # Most of the pool is taken: choose among what is left.
+    free = [address for address in pool if address not in used]
+    if not free:
+        raise _exhausted(cidr)
+    return str(ipaddress.ip_address(random.choice(free)))
+
+
+def _exhausted(cidr):
+    return exception.CloudError(
         reason='No more IP addresses available on network %s.' % cidr
     )
 
 
-def _insert_with_address(make_row):
-    """Add make_row(session) and commit, retrying an address collision."""
-    for attempt in itertools.count(1):
+def _insert_with_address(make_row, column, cidr):
+    """Add make_row(session, address) with a free address of cidr in
+    column, and commit.
+
+    The address is picked and inserted in one transaction.  When another
+    transaction took it meanwhile, the unique constraint refuses it and a
+    new transaction picks again: every such collision is an address that
+    another allocation got, so the pool's size bounds the tries.
+    """
+    for _ in range(len(_pool(cidr)) + 1):
         try:
             with connection.writing() as session:
-                row = make_row(session)
+                row = make_row(session, _free_address(session, column, cidr))
                 session.add(row)
             return row
-        except sa.exc.IntegrityError:
-            if attempt == _ADDRESS_ATTEMPTS:
+        except sa.exc.IntegrityError as exc:
+            # Every backend names the column or its constraint.
+            if column.key not in str(exc.orig):
                 raise
+    raise _exhausted(cidr)
 
 
 def _list(model, tenant, order=None):
@@ -141,19 +175,13 @@ def _list(model, tenant, order=None):
 def server_create(tenant, values, private_cidr) -> SandboxServer:
     """A new server; values are SandboxServer columns except the address."""
 
-    def make(session):
+    def make(session, address):
         _check_security_groups(
             session, tenant, values.get('security_groups', ())
         )
-        return SandboxServer(
-            tenant=tenant,
-            **values,
-            private_ip=_free_address(
-                session, SandboxServer.private_ip, private_cidr
-            ),
-        )
+        return SandboxServer(tenant=tenant, **values, private_ip=address)
 
-    return _insert_with_address(make)
+    return _insert_with_address(make, SandboxServer.private_ip, private_cidr)
 
 
 def server_get(tenant, server_id) -> tuple[SandboxServer, list[str]]:
@@ -325,12 +353,11 @@ def snapshot_list(tenant=None) -> list[SandboxSnapshot]:
 
 def floating_ip_create(tenant, floating_cidr) -> SandboxFloatingIp:
     return _insert_with_address(
-        lambda session: SandboxFloatingIp(
-            tenant=tenant,
-            address=_free_address(
-                session, SandboxFloatingIp.address, floating_cidr
-            ),
-        )
+        lambda session, address: SandboxFloatingIp(
+            tenant=tenant, address=address
+        ),
+        SandboxFloatingIp.address,
+        floating_cidr,
     )
 
 

@@ -269,9 +269,13 @@ class Stack:
     def store(self):
         """Insert the stack, its template and a row for every resource."""
         row = self.row
-        row.raw_template_id = db_api.raw_template_create(self.template.data)
         columns = [c.key for c in models.Stack.__table__.columns]
-        db_api.stack_create({c: getattr(row, c) for c in columns})
+        stored = db_api.stack_create(
+            {c: getattr(row, c) for c in columns if c != 'raw_template_id'},
+            template=self.template.data,
+        )
+        row.raw_template_id = stored.raw_template_id
+        row.live_name = stored.live_name
         self._store_resources(list(self.resources.values()))
 
     def _store_resources(self, new_resources):

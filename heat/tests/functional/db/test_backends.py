@@ -37,7 +37,7 @@ def table_names(url):
 
 def test_migrations_agree_with_models(database_url):
     migration.upgrade(database_url)
-    assert migration.version(database_url) == '0005'
+    assert migration.version(database_url) == '0006'
     assert schema_differences(database_url) == []
 
 

@@ -44,7 +44,7 @@ def test_db_sync_is_idempotent_and_versioned(conf_file, tmp_path):
     assert ok('db_version', conf_file=conf_file).strip() == 'base'
     ok('db_sync', conf_file=conf_file)
     ok('db_sync', conf_file=conf_file)
-    assert ok('db_version', conf_file=conf_file).strip() == '0005'
+    assert ok('db_version', conf_file=conf_file).strip() == '0006'
     assert (tmp_path / 'state' / 'heat.sqlite').exists()
 
 
@@ -125,7 +125,7 @@ def test_fresh_state_directory_gets_the_embedded_schema(conf_file, tmp_path):
     )
     listed = json.loads(ok('credentials', 'list', conf_file=conf_file))
     assert listed['access'] == created['access']
-    assert ok('db_version', conf_file=conf_file).strip() == '0005'
+    assert ok('db_version', conf_file=conf_file).strip() == '0006'
     assert (tmp_path / 'state' / 'heat.sqlite').exists()
 
 

@@ -314,7 +314,10 @@ def test_stack_resource_states_are_scoped_like_the_views():
 
 
 def test_stack_resource_states_by_name_take_the_newest_live_stack():
+    # Live stacks sharing a name, as made before the database refused
+    # them: revision 0006 left the older without the name to hold.
     old = make_stack()
+    api.stack_update(old.id, {'live_name': None})
     new = make_stack(created_at=old.created_at + datetime.timedelta(seconds=1))
     for stack in (old, new):
         api.resource_create(

@@ -124,8 +124,12 @@ def test_group_and_rules_are_created_then_deleted(cloud):
 
 
 def test_each_group_has_a_name_of_its_own(cloud):
-    first, second = new_stack({'Web': group()}), new_stack({'Web': group()})
+    # A stack of the same name after a deleted one whose group stayed.
+    retained = dict(group(), DeletionPolicy='Retain')
+    first = new_stack({'Web': retained})
     run(operations.create, first)
+    run(operations.delete, first)
+    second = new_stack({'Web': retained})
     run(operations.create, second)
     assert first.reference('Web') != second.reference('Web')
     assert set(groups()) == {first.reference('Web'), second.reference('Web')}
