@@ -97,6 +97,14 @@ heat_api_opts = [
     cfg.IntOpt(
         'workers', default=16, min=1, help='Threads serving API requests.'
     ),
+    cfg.FloatOpt(
+        'rpc_unavailable_timeout',
+        default=10.0,
+        min=0.0,
+        help='Seconds a call to the engines keeps trying to hand itself '
+        'to an unreachable message broker before the API answers 503 '
+        'ServiceUnavailable, which clients retry.',
+    ),
     cfg.IntOpt(
         'max_body_size',
         default=1048576,

@@ -150,6 +150,16 @@ class EngineTimeout(ServiceUnavailable):
     message = 'No engine answered within %(seconds)s seconds.'
 
 
+class EngineUnreachable(ServiceUnavailable):
+    """The message broker did not take the call: it never reached an
+    engine, so sending it again is safe."""
+
+    message = (
+        'The engines cannot be reached: the message broker did not take '
+        'the request within %(seconds)s seconds. Try again later.'
+    )
+
+
 class ResourceFailure(HeatError):
     """A resource's life-cycle step failed; the message names the resource
     and the cause."""

@@ -36,7 +36,7 @@ def rabbit_host_port():
 class Deployment:
     """heat-api plus engines, each a process with its own log file."""
 
-    def __init__(self):
+    def __init__(self, transport_url=services.RABBIT_URL, api_options=''):
         self.state_path = tempfile.mkdtemp(prefix='heat-rabbit-')
         self.port = server.free_port()
         self.endpoint = 'http://127.0.0.1:%d/v1/' % self.port
@@ -47,13 +47,14 @@ class Deployment:
                 '[DEFAULT]\nstate_path = %s\ntransport_url = %s\n'
                 'control_exchange = heat-test-%s\n'
                 '[engine]\ntopic = engine-%s\n'
-                '[heat_api]\nbind_host = 127.0.0.1\nbind_port = %d\n'
+                '[heat_api]\nbind_host = 127.0.0.1\nbind_port = %d\n%s'
                 % (
                     self.state_path,
-                    services.RABBIT_URL,
+                    transport_url,
                     run_id,
                     run_id,
                     self.port,
+                    api_options,
                 )
             )
         self._processes = {}
