@@ -14,9 +14,7 @@ from heat.rpc import api as rpc_api
 from heat.tests.unit.engine.resources.test_res_iam import keystone_context
 from heat.tests.unit.engine.resources.test_res_iam import local_keys_context
 from heat.tests.unit.engine.resources.test_res_iam import template
-from heat.tests.unit.engine.resources.test_res_wait_condition import (
-    context_of,
-)
+from heat.tests.unit.engine.resources.test_res_wait_condition import context_of
 from heat.tests.unit.engine.resources.test_res_wait_condition import handle_of
 from heat.tests.unit.engine.test_update import CTXT
 from heat.tests.unit.engine.test_update import create
