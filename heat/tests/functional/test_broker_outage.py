@@ -12,7 +12,6 @@ import time
 import urllib.parse
 import urllib.request
 
-import boto3
 import botocore.config
 import botocore.exceptions
 import botocore.loaders
@@ -85,21 +84,12 @@ def deployment(proxy):
 
 def client(deployment, **retries):
     """boto3 for tenant-a; by default retrying nothing."""
-    creds = json.loads(
-        deployment.manage('credentials', 'create', '--tenant', 'tenant-a')
-    )
-    return boto3.client(
-        'cloudformation',
-        endpoint_url=deployment.endpoint,
-        region_name='RegionOne',
-        aws_access_key_id=creds['access'],
-        aws_secret_access_key=creds['secret'],
-        config=botocore.config.Config(
-            retries=retries or {'max_attempts': 0},
-            # A call that hangs through the outage fails the test, as a
-            # timeout, instead of waiting for it to end.
-            read_timeout=UNAVAILABLE_SECONDS + MARGIN_SECONDS,
-        ),
+    return rabbit.client(
+        deployment,
+        # A call that hangs through the outage fails the test, as a
+        # timeout, instead of waiting for it to end.
+        read_timeout=UNAVAILABLE_SECONDS + MARGIN_SECONDS,
+        **({'retries': retries} if retries else {}),
     )
 
 

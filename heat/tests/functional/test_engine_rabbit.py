@@ -150,7 +150,8 @@ def deployment():
         running.stop()
 
 
-def client(deployment):
+def client(deployment, **config):
+    """boto3 for tenant-a, retrying nothing unless config says so."""
     creds = json.loads(
         deployment.manage('credentials', 'create', '--tenant', 'tenant-a')
     )
@@ -160,7 +161,9 @@ def client(deployment):
         region_name='RegionOne',
         aws_access_key_id=creds['access'],
         aws_secret_access_key=creds['secret'],
-        config=botocore.config.Config(retries={'max_attempts': 0}),
+        config=botocore.config.Config(
+            **{'retries': {'max_attempts': 0}, **config}
+        ),
     )
 
 
