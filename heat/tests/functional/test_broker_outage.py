@@ -12,7 +12,6 @@ import time
 import urllib.parse
 import urllib.request
 
-import botocore.config
 import botocore.exceptions
 import botocore.loaders
 import pytest
